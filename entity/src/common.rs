@@ -1,0 +1,41 @@
+//! Enums shared by several tables.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Where a record's content comes from. Demo and reference rows that are not backed by a
+/// source document say so in the data itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Provenance {
+    /// Taken from a source document or a maintained reference data set.
+    #[sea_orm(string_value = "SOURCED")]
+    Sourced,
+    /// Invented to make the demo data realistic; not a fact.
+    #[sea_orm(string_value = "ILLUSTRATIVE")]
+    Illustrative,
+    /// Stands in for a fact the sources do not give yet (e.g. the six steps' names).
+    #[sea_orm(string_value = "PLACEHOLDER")]
+    Placeholder,
+    /// Entered by a user of the system.
+    #[sea_orm(string_value = "USER_ENTERED")]
+    UserEntered,
+}
+
+/// How precise a date is: sources often give only a month ("February 2021") or a quarter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DatePrecision {
+    #[sea_orm(string_value = "DAY")]
+    Day,
+    #[sea_orm(string_value = "MONTH")]
+    Month,
+    #[sea_orm(string_value = "QUARTER")]
+    Quarter,
+    #[sea_orm(string_value = "YEAR")]
+    Year,
+}

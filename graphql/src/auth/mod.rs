@@ -1,0 +1,37 @@
+//! Authentication (passwords, tokens) and the guard every resolver uses for authorization.
+
+pub mod guard;
+pub mod jwt;
+pub mod password;
+
+use entity::user_account;
+use sea_orm::{DatabaseConnection, EntityTrait};
+
+use crate::context::{Principal, Viewer};
+use crate::error::{AppError, AppResult};
+use jwt::TokenService;
+
+/// Turns an optional bearer token into a viewer. No token means anonymous; a token that is
+/// invalid, expired, or names a missing or deactivated account is rejected outright.
+pub async fn authenticate(db: &DatabaseConnection, tokens: &TokenService, bearer: Option<&str>) -> AppResult<Viewer> {
+    let Some(token) = bearer else {
+        return Ok(Viewer::Anonymous);
+    };
+    let claims = tokens.verify(token)?;
+    let user_id: i32 = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
+    let user = user_account::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|user| user.active)
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(Viewer::User(Principal { user_id: user.id, email: user.email, role: user.role, country_id: user.country_id }))
+}
+
+/// Extracts the token from an `Authorization` header value (`Bearer <token>`).
+pub fn bearer_token(header: &str) -> AppResult<&str> {
+    let (scheme, token) = header.trim().split_once(' ').ok_or(AppError::Unauthenticated)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(token.trim())
+}

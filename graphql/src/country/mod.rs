@@ -1,0 +1,10 @@
+//! Countries: every UN Member State, and which of them are GCM Champions.
+
+mod query;
+mod types;
+
+pub use query::CountryQuery;
+pub use types::Country;
+
+/// Looks a country up by ISO 3166-1 alpha-3 code; the error names `field`.
+pub use query::find_by_iso3;

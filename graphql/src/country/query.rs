@@ -1,0 +1,126 @@
+use async_graphql::{Context, Enum, InputObject, Object};
+use entity::country;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::Country;
+use crate::auth::guard::Require;
+use crate::context::{Access, db};
+use crate::error::{AppError, AppResult};
+use crate::pagination::{AppConnection, DateFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
+
+#[derive(InputObject, Default)]
+pub struct CountryFilter {
+    pub iso3: Option<StringFilter>,
+    pub name: Option<StringFilter>,
+    pub region: Option<StringFilter>,
+    pub subregion: Option<StringFilter>,
+    pub is_champion: Option<bool>,
+    pub champion_since: Option<DateFilter>,
+    /// Matches the name, official name or ISO codes, ignoring case.
+    pub search: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum CountryOrderField {
+    Name,
+    Iso3,
+    Region,
+    ChampionSince,
+}
+
+#[derive(InputObject)]
+pub struct CountryOrder {
+    pub field: CountryOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl CountryFilter {
+    fn condition(&self) -> Condition {
+        let mut condition = Condition::all();
+        if let Some(f) = &self.iso3 {
+            condition = condition.add(f.condition(country::Column::Iso3));
+        }
+        if let Some(f) = &self.name {
+            condition = condition.add(f.condition(country::Column::Name));
+        }
+        if let Some(f) = &self.region {
+            condition = condition.add(f.condition(country::Column::Region));
+        }
+        if let Some(f) = &self.subregion {
+            condition = condition.add(f.condition(country::Column::Subregion));
+        }
+        if let Some(is_champion) = self.is_champion {
+            condition = condition.add(country::Column::IsChampion.eq(is_champion));
+        }
+        if let Some(f) = &self.champion_since {
+            condition = condition.add(f.condition(country::Column::ChampionSince));
+        }
+        if let Some(text) = &self.search {
+            let contains = StringFilter { contains: Some(text.clone()), ..Default::default() };
+            condition = condition.add(
+                Condition::any()
+                    .add(contains.condition(country::Column::Name))
+                    .add(contains.condition(country::Column::OfficialName))
+                    .add(contains.condition(country::Column::Iso3))
+                    .add(contains.condition(country::Column::Iso2)),
+            );
+        }
+        condition
+    }
+}
+
+#[derive(Default)]
+pub struct CountryQuery;
+
+#[Object]
+impl CountryQuery {
+    /// UN Member States, by default in name order.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn countries(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CountryFilter>,
+        order_by: Option<Vec<CountryOrder>>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<Country>> {
+        let filter = filter.unwrap_or_default();
+        let orderings = order_by
+            .unwrap_or_else(|| vec![CountryOrder { field: CountryOrderField::Name, direction: OrderDirection::Asc }])
+            .into_iter()
+            .map(|o| {
+                let column = match o.field {
+                    CountryOrderField::Name => country::Column::Name,
+                    CountryOrderField::Iso3 => country::Column::Iso3,
+                    CountryOrderField::Region => country::Column::Region,
+                    CountryOrderField::ChampionSince => country::Column::ChampionSince,
+                };
+                (column, o.direction)
+            });
+        let select = apply_order(country::Entity::find().filter(filter.condition()), orderings, country::Column::Id);
+        let page = PageArgs::new(after, before, first, last);
+        Ok(paginate(ctx, db(ctx)?, select, page, Country).await?)
+    }
+
+    /// One country by its ISO 3166-1 alpha-3 code (case-insensitive).
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn country(&self, ctx: &Context<'_>, iso3: String) -> async_graphql::Result<Option<Country>> {
+        Ok(Some(Country(find_by_iso3(db(ctx)?, &iso3, "iso3").await?)))
+    }
+}
+
+pub async fn find_by_iso3(db: &impl ConnectionTrait, iso3: &str, field: &str) -> AppResult<country::Model> {
+    let code = iso3.trim().to_ascii_uppercase();
+    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(AppError::bad_input(field, "An ISO 3166-1 alpha-3 code has exactly three letters"));
+    }
+    country::Entity::find()
+        .filter(country::Column::Iso3.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Country", field))
+}

@@ -1,0 +1,84 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::common::Provenance;
+use entity::{country, stakeholder};
+
+use crate::loader::{ForeignKey, children};
+use crate::node::{NodeType, global_id};
+use crate::stakeholder::Stakeholder;
+
+/// A UN Member State.
+pub struct Country(pub country::Model);
+
+#[Object]
+impl Country {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Country, self.0.id)
+    }
+    /// ISO 3166-1 alpha-3 code, e.g. `MAR`.
+    async fn iso3(&self) -> &str {
+        &self.0.iso3
+    }
+    /// ISO 3166-1 alpha-2 code, e.g. `MA`.
+    async fn iso2(&self) -> &str {
+        &self.0.iso2
+    }
+    /// Short name in English.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn official_name(&self) -> &str {
+        &self.0.official_name
+    }
+    /// Continental region: Africa, Americas, Asia, Europe or Oceania.
+    async fn region(&self) -> &str {
+        &self.0.region
+    }
+    async fn subregion(&self) -> Option<&str> {
+        self.0.subregion.as_deref()
+    }
+    /// Whether the country is a GCM Champion country.
+    async fn is_champion(&self) -> bool {
+        self.0.is_champion
+    }
+    async fn champion_since(&self) -> Option<NaiveDate> {
+        self.0.champion_since
+    }
+    /// Whether the Champion status is sourced or illustrative demo data.
+    async fn champion_provenance(&self) -> Option<Provenance> {
+        self.0.champion_provenance
+    }
+    async fn champion_note(&self) -> Option<&str> {
+        self.0.champion_note.as_deref()
+    }
+    /// Stakeholders based in this country.
+    async fn stakeholders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Stakeholder>> {
+        let rows = children::<StakeholdersOfCountry>(ctx, self.0.id).await?;
+        Ok(rows.into_iter().map(Stakeholder).collect())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+pub struct StakeholdersOfCountry;
+
+impl ForeignKey for StakeholdersOfCountry {
+    type Entity = stakeholder::Entity;
+    fn column() -> stakeholder::Column {
+        stakeholder::Column::CountryId
+    }
+    fn key_of(model: &stakeholder::Model) -> Option<i32> {
+        model.country_id
+    }
+    fn order_column() -> stakeholder::Column {
+        stakeholder::Column::Name
+    }
+}

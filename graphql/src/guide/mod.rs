@@ -1,0 +1,7 @@
+//! The guidance itself: the Guide and the Booklet, their versions, and their section trees.
+
+mod query;
+mod types;
+
+pub use query::{GuideQuery, find_section_by_code};
+pub use types::{Document, GuideVersion, Section};

@@ -1,0 +1,270 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use entity::document::{self, DocumentKind};
+use entity::guide_section::{self, SectionKind};
+use entity::guide_version::{self, VersionStage};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+
+use super::{Document, GuideVersion, Section};
+use crate::auth::guard::Require;
+use crate::context::{Access, db};
+use crate::error::{AppError, AppResult};
+use crate::node::{NodeType, expect_global_id};
+use crate::pagination::{
+    AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate,
+};
+
+#[derive(InputObject, Default)]
+pub struct GuideVersionFilter {
+    pub document: Option<DocumentKind>,
+    pub stage: Option<EnumFilter<VersionStage>>,
+    pub released_on: Option<DateFilter>,
+    /// ISO 639-1 code the version must be available in, e.g. `fr`.
+    pub language: Option<String>,
+    pub code: Option<StringFilter>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum GuideVersionOrderField {
+    ReleasedOn,
+    Code,
+    Label,
+}
+
+#[derive(InputObject)]
+pub struct GuideVersionOrder {
+    pub field: GuideVersionOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+#[derive(InputObject, Default)]
+pub struct SectionFilter {
+    pub document: Option<DocumentKind>,
+    pub kind: Option<EnumFilter<SectionKind>>,
+    pub code: Option<StringFilter>,
+    pub title: Option<StringFilter>,
+    /// Only direct children of the section with this code.
+    pub parent_code: Option<String>,
+    /// Only top-level sections (no parent).
+    pub roots_only: Option<bool>,
+    /// Only sections present in this guide version (introduced in it or earlier, not yet retired).
+    pub present_in_version: Option<ID>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum SectionOrderField {
+    Code,
+    Title,
+    Kind,
+    Position,
+}
+
+#[derive(InputObject)]
+pub struct SectionOrder {
+    pub field: SectionOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+#[derive(Default)]
+pub struct GuideQuery;
+
+#[Object]
+impl GuideQuery {
+    /// The two documents of the guidance: the Guide and the Booklet.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<Document>> {
+        let select = apply_order(document::Entity::find(), [], document::Column::Id);
+        Ok(paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), Document).await?)
+    }
+
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn document(&self, ctx: &Context<'_>, kind: DocumentKind) -> async_graphql::Result<Option<Document>> {
+        let found = document::Entity::find().filter(document::Column::Kind.eq(kind)).one(db(ctx)?).await;
+        Ok(found.map_err(AppError::from)?.map(Document))
+    }
+
+    /// Versions of the guidance (drafts, translations, revised and final), oldest first by default.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn guide_versions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<GuideVersionFilter>,
+        order_by: Option<Vec<GuideVersionOrder>>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<GuideVersion>> {
+        let db = db(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let mut condition = Condition::all();
+        if let Some(kind) = filter.document {
+            condition = condition.add(guide_version::Column::DocumentId.in_subquery(document_ids(kind)));
+        }
+        if let Some(f) = &filter.stage {
+            condition = condition.add(f.condition(guide_version::Column::Stage));
+        }
+        if let Some(f) = &filter.released_on {
+            condition = condition.add(f.condition(guide_version::Column::ReleasedOn));
+        }
+        if let Some(f) = &filter.code {
+            condition = condition.add(f.condition(guide_version::Column::Code));
+        }
+        if let Some(language) = &filter.language {
+            let language = language.trim().to_ascii_lowercase();
+            if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
+                return Err(AppError::bad_input("filter.language", "Use a two-letter ISO 639-1 code").into());
+            }
+            // `languages` is a comma-separated list: match the code as a whole entry only.
+            let column = guide_version::Column::Languages;
+            condition = condition.add(
+                Condition::any()
+                    .add(column.eq(language.clone()))
+                    .add(column.like(format!("{language},%")))
+                    .add(column.like(format!("%,{language}")))
+                    .add(column.like(format!("%,{language},%"))),
+            );
+        }
+        let orderings = order_by
+            .unwrap_or_else(|| {
+                vec![GuideVersionOrder { field: GuideVersionOrderField::ReleasedOn, direction: OrderDirection::Asc }]
+            })
+            .into_iter()
+            .map(|o| {
+                let column = match o.field {
+                    GuideVersionOrderField::ReleasedOn => guide_version::Column::ReleasedOn,
+                    GuideVersionOrderField::Code => guide_version::Column::Code,
+                    GuideVersionOrderField::Label => guide_version::Column::Label,
+                };
+                (column, o.direction)
+            });
+        let select = apply_order(guide_version::Entity::find().filter(condition), orderings, guide_version::Column::Id);
+        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), GuideVersion).await?)
+    }
+
+    /// Sections of both documents, in document order unless `orderBy` says otherwise.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn sections(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<SectionFilter>,
+        order_by: Option<Vec<SectionOrder>>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<Section>> {
+        let db = db(ctx)?;
+        let condition = section_condition(db, filter.unwrap_or_default()).await?;
+        let orderings: Vec<_> = order_by
+            .unwrap_or_default()
+            .into_iter()
+            .map(|o| {
+                let column = match o.field {
+                    SectionOrderField::Code => guide_section::Column::Code,
+                    SectionOrderField::Title => guide_section::Column::Title,
+                    SectionOrderField::Kind => guide_section::Column::Kind,
+                    SectionOrderField::Position => guide_section::Column::Position,
+                };
+                (column, o.direction)
+            })
+            .collect();
+        // Without an explicit order, rows come in document order: the seed and the editors
+        // insert them in reading order, so the primary key is that order.
+        let select = apply_order(guide_section::Entity::find().filter(condition), orderings, guide_section::Column::Id);
+        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Section).await?)
+    }
+
+    /// One section by its code, e.g. `III.A` or `OBJ-07` (case-insensitive).
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn section(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Section>> {
+        Ok(Some(Section(find_section_by_code(db(ctx)?, &code, "code").await?)))
+    }
+}
+
+fn document_ids(kind: DocumentKind) -> sea_orm::sea_query::SelectStatement {
+    document::Entity::find()
+        .select_only()
+        .column(document::Column::Id)
+        .filter(document::Column::Kind.eq(kind))
+        .into_query()
+}
+
+async fn section_condition(db: &impl ConnectionTrait, filter: SectionFilter) -> AppResult<Condition> {
+    let mut condition = Condition::all();
+    if let Some(kind) = filter.document {
+        condition = condition.add(guide_section::Column::DocumentId.in_subquery(document_ids(kind)));
+    }
+    if let Some(f) = &filter.kind {
+        condition = condition.add(f.condition(guide_section::Column::Kind));
+    }
+    if let Some(f) = &filter.code {
+        condition = condition.add(f.condition(guide_section::Column::Code));
+    }
+    if let Some(f) = &filter.title {
+        condition = condition.add(f.condition(guide_section::Column::Title));
+    }
+    if let Some(code) = &filter.parent_code {
+        let parent = find_section_by_code(db, code, "filter.parentCode").await?;
+        condition = condition.add(guide_section::Column::ParentId.eq(parent.id));
+    }
+    if filter.roots_only == Some(true) {
+        condition = condition.add(guide_section::Column::ParentId.is_null());
+    }
+    if let Some(id) = &filter.present_in_version {
+        let version_id = expect_global_id(id, NodeType::GuideVersion, "filter.presentInVersion")?;
+        let version = guide_version::Entity::find_by_id(version_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::not_found("Guide version", "filter.presentInVersion"))?;
+        let released_by = |column: guide_section::Column| {
+            column.in_subquery(
+                guide_version::Entity::find()
+                    .select_only()
+                    .column(guide_version::Column::Id)
+                    .filter(guide_version::Column::ReleasedOn.lte(version.released_on))
+                    .into_query(),
+            )
+        };
+        condition = condition
+            .add(guide_section::Column::DocumentId.eq(version.document_id))
+            .add(
+                Condition::any()
+                    .add(guide_section::Column::IntroducedInId.is_null())
+                    .add(released_by(guide_section::Column::IntroducedInId)),
+            )
+            .add(
+                Condition::any()
+                    .add(guide_section::Column::RetiredInId.is_null())
+                    .add(sea_orm::sea_query::ExprTrait::not(released_by(guide_section::Column::RetiredInId))),
+            );
+    }
+    Ok(condition)
+}
+
+/// Looks a section up by its code; the error names `field`.
+pub async fn find_section_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+    field: &str,
+) -> AppResult<guide_section::Model> {
+    let code = code.trim().to_ascii_uppercase();
+    if code.is_empty() || code.len() > 32 {
+        return Err(AppError::bad_input(field, "A section code has 1 to 32 characters"));
+    }
+    guide_section::Entity::find()
+        .filter(guide_section::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Section", field))
+}

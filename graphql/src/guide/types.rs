@@ -1,0 +1,246 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::common::{DatePrecision, Provenance};
+use entity::document::{self, DocumentKind};
+use entity::guide_section::{self, SectionKind};
+use entity::guide_version::{self, VersionStage};
+
+use crate::loader::{ForeignKey, by_id, children, maybe_by_id};
+use crate::node::{NodeType, global_id};
+
+/// The Guide or the Booklet.
+pub struct Document(pub document::Model);
+
+#[Object]
+impl Document {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Document, self.0.id)
+    }
+    async fn kind(&self) -> DocumentKind {
+        self.0.kind
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Every released version of this document, oldest first.
+    async fn versions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GuideVersion>> {
+        Ok(children::<VersionsOfDocument>(ctx, self.0.id).await?.into_iter().map(GuideVersion).collect())
+    }
+    /// The document's sections; by default only the top level (walk `children` for the rest).
+    async fn sections(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = true)] roots_only: bool,
+    ) -> async_graphql::Result<Vec<Section>> {
+        let rows = children::<SectionsOfDocument>(ctx, self.0.id).await?;
+        Ok(rows.into_iter().filter(|s| !roots_only || s.parent_id.is_none()).map(Section).collect())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// One released state of a document: a draft, a translation, the revised or the final text.
+pub struct GuideVersion(pub guide_version::Model);
+
+#[Object]
+impl GuideVersion {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::GuideVersion, self.0.id)
+    }
+    /// Short stable key within the document, e.g. `2021-11-REVISED`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+    async fn stage(&self) -> VersionStage {
+        self.0.stage
+    }
+    /// Release date; see `releasedOnPrecision` for how exact it is.
+    async fn released_on(&self) -> NaiveDate {
+        self.0.released_on
+    }
+    async fn released_on_precision(&self) -> DatePrecision {
+        self.0.released_on_precision
+    }
+    /// ISO 639-1 codes of the languages this version exists in.
+    async fn languages(&self) -> Vec<String> {
+        self.0.language_list()
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    async fn provenance(&self) -> Provenance {
+        self.0.provenance
+    }
+    async fn source_note(&self) -> Option<&str> {
+        self.0.source_note.as_deref()
+    }
+    async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Document> {
+        let document = by_id::<document::Entity>(ctx, self.0.document_id)
+            .await?
+            .ok_or_else(|| crate::error::AppError::internal("guide version without document"))?;
+        Ok(Document(document))
+    }
+    /// Sections first introduced in this version.
+    async fn introduced_sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+        Ok(children::<SectionsIntroducedIn>(ctx, self.0.id).await?.into_iter().map(Section).collect())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// A node of a document's structure: a part, a section, one of the six steps, a guiding
+/// principle or a GCM objective.
+pub struct Section(pub guide_section::Model);
+
+#[Object]
+impl Section {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Section, self.0.id)
+    }
+    /// Natural key, e.g. `III.A`, `STEP-3`, `GP-04`, `OBJ-07`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Title in English.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Title in `language` (`en`, `fr`, `es`), falling back to English when no translation exists.
+    async fn localized_title(&self, language: String) -> &str {
+        let translated = match language.to_ascii_lowercase().as_str() {
+            "fr" => self.0.title_fr.as_deref(),
+            "es" => self.0.title_es.as_deref(),
+            _ => None,
+        };
+        translated.unwrap_or(&self.0.title)
+    }
+    async fn title_fr(&self) -> Option<&str> {
+        self.0.title_fr.as_deref()
+    }
+    async fn title_es(&self) -> Option<&str> {
+        self.0.title_es.as_deref()
+    }
+    async fn kind(&self) -> SectionKind {
+        self.0.kind
+    }
+    /// Order among its siblings, from 1.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+    async fn provenance(&self) -> Provenance {
+        self.0.provenance
+    }
+    async fn source_note(&self) -> Option<&str> {
+        self.0.source_note.as_deref()
+    }
+    async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Document> {
+        let document = by_id::<document::Entity>(ctx, self.0.document_id)
+            .await?
+            .ok_or_else(|| crate::error::AppError::internal("section without document"))?;
+        Ok(Document(document))
+    }
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Section>> {
+        Ok(maybe_by_id::<guide_section::Entity>(ctx, self.0.parent_id).await?.map(Section))
+    }
+    /// Direct sub-sections, in document order.
+    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+        Ok(children::<SectionChildren>(ctx, self.0.id).await?.into_iter().map(Section).collect())
+    }
+    /// The version in which this section first appeared (null: present from the first draft).
+    async fn introduced_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {
+        Ok(maybe_by_id::<guide_version::Entity>(ctx, self.0.introduced_in_id).await?.map(GuideVersion))
+    }
+    /// The version from which this section no longer appears (null: still present).
+    async fn retired_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {
+        Ok(maybe_by_id::<guide_version::Entity>(ctx, self.0.retired_in_id).await?.map(GuideVersion))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+pub struct VersionsOfDocument;
+
+impl ForeignKey for VersionsOfDocument {
+    type Entity = guide_version::Entity;
+    fn column() -> guide_version::Column {
+        guide_version::Column::DocumentId
+    }
+    fn key_of(model: &guide_version::Model) -> Option<i32> {
+        Some(model.document_id)
+    }
+    fn order_column() -> guide_version::Column {
+        guide_version::Column::ReleasedOn
+    }
+}
+
+pub struct SectionsOfDocument;
+
+impl ForeignKey for SectionsOfDocument {
+    type Entity = guide_section::Entity;
+    fn column() -> guide_section::Column {
+        guide_section::Column::DocumentId
+    }
+    fn key_of(model: &guide_section::Model) -> Option<i32> {
+        Some(model.document_id)
+    }
+    fn order_column() -> guide_section::Column {
+        guide_section::Column::Position
+    }
+}
+
+pub struct SectionChildren;
+
+impl ForeignKey for SectionChildren {
+    type Entity = guide_section::Entity;
+    fn column() -> guide_section::Column {
+        guide_section::Column::ParentId
+    }
+    fn key_of(model: &guide_section::Model) -> Option<i32> {
+        model.parent_id
+    }
+    fn order_column() -> guide_section::Column {
+        guide_section::Column::Position
+    }
+}
+
+pub struct SectionsIntroducedIn;
+
+impl ForeignKey for SectionsIntroducedIn {
+    type Entity = guide_section::Entity;
+    fn column() -> guide_section::Column {
+        guide_section::Column::IntroducedInId
+    }
+    fn key_of(model: &guide_section::Model) -> Option<i32> {
+        model.introduced_in_id
+    }
+}

@@ -1,0 +1,67 @@
+//! The champion-tracker GraphQL schema. One module per domain, merged at the root; no HTTP here.
+
+pub mod auth;
+pub mod context;
+pub mod country;
+pub mod error;
+pub mod guide;
+pub mod loader;
+pub mod node;
+pub mod pagination;
+pub mod stakeholder;
+pub mod user;
+
+use std::sync::Arc;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+use sea_orm::DatabaseConnection;
+
+use auth::jwt::TokenService;
+use loader::DbLoader;
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    node::NodeQuery,
+    user::UserQuery,
+    country::CountryQuery,
+    guide::GuideQuery,
+    stakeholder::StakeholderQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(user::UserMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Query-shape limits, checked before any resolver runs.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub introspection: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_depth: 12, max_complexity: 5_000, introspection: true }
+    }
+}
+
+pub fn build_schema(db: DatabaseConnection, tokens: Arc<TokenService>, limits: &Limits) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .data(DataLoader::new(DbLoader::new(db.clone()), tokio::spawn))
+        .data(db)
+        .data(tokens)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity);
+    if !limits.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The SDL of the schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish().sdl()
+}

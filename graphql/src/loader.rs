@@ -1,0 +1,177 @@
+//! Relation loading, written once: by primary key and by foreign key, for any entity. Every
+//! relation field goes through these, so a request costs one query per relation level, not
+//! one per row.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, Loader};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::error::AppResult;
+
+pub struct DbLoader {
+    db: DatabaseConnection,
+}
+
+impl DbLoader {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+pub type AppLoader = DataLoader<DbLoader>;
+
+/// An entity with an integer primary key.
+pub trait Keyed: EntityTrait {
+    fn id_column() -> Self::Column;
+    fn id_of(model: &Self::Model) -> i32;
+}
+
+/// A foreign key `Entity.column → parent id`, used to load the children of many parents at once.
+pub trait ForeignKey: 'static {
+    type Entity: Keyed;
+    fn column() -> <Self::Entity as EntityTrait>::Column;
+    fn key_of(model: &<Self::Entity as EntityTrait>::Model) -> Option<i32>;
+    /// Order of the children within one parent.
+    fn order_column() -> <Self::Entity as EntityTrait>::Column {
+        Self::Entity::id_column()
+    }
+}
+
+macro_rules! phantom_key {
+    ($name:ident, $bound:ident) => {
+        pub struct $name<T>(pub i32, PhantomData<fn() -> T>);
+
+        impl<T> $name<T> {
+            pub fn new(id: i32) -> Self {
+                Self(id, PhantomData)
+            }
+        }
+        impl<T> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl<T> Copy for $name<T> {}
+        impl<T> PartialEq for $name<T> {
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl<T> Eq for $name<T> {}
+        impl<T> Hash for $name<T> {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.0.hash(state)
+            }
+        }
+    };
+}
+
+phantom_key!(ById, Keyed);
+phantom_key!(HasMany, ForeignKey);
+
+impl<E> Loader<ById<E>> for DbLoader
+where
+    E: Keyed + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    type Value = E::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, E::Model>, Self::Error> {
+        let rows = E::find().filter(E::id_column().is_in(keys.iter().map(|key| key.0))).all(&self.db).await?;
+        Ok(rows.into_iter().map(|row| (ById::new(E::id_of(&row)), row)).collect())
+    }
+}
+
+impl<F> Loader<HasMany<F>> for DbLoader
+where
+    F: ForeignKey,
+    <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
+{
+    type Value = Vec<<F::Entity as EntityTrait>::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[HasMany<F>]) -> Result<HashMap<HasMany<F>, Self::Value>, Self::Error> {
+        let rows = F::Entity::find()
+            .filter(F::column().is_in(keys.iter().map(|key| key.0)))
+            .order_by_asc(F::order_column())
+            .order_by_asc(F::Entity::id_column())
+            .all(&self.db)
+            .await?;
+        let mut grouped: HashMap<HasMany<F>, Self::Value> = HashMap::with_capacity(keys.len());
+        for row in rows {
+            if let Some(parent) = F::key_of(&row) {
+                grouped.entry(HasMany::new(parent)).or_default().push(row);
+            }
+        }
+        Ok(grouped)
+    }
+}
+
+fn loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a AppLoader> {
+    ctx.data::<AppLoader>().map_err(|_| crate::error::AppError::internal("data loader missing from schema data"))
+}
+
+/// Loads one row by id through the request's loader.
+pub async fn by_id<E>(ctx: &Context<'_>, id: i32) -> AppResult<Option<E::Model>>
+where
+    E: Keyed + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    Ok(loader(ctx)?.load_one(ById::<E>::new(id)).await?)
+}
+
+/// Loads an optional foreign-key target.
+pub async fn maybe_by_id<E>(ctx: &Context<'_>, id: Option<i32>) -> AppResult<Option<E::Model>>
+where
+    E: Keyed + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    match id {
+        Some(id) => by_id::<E>(ctx, id).await,
+        None => Ok(None),
+    }
+}
+
+/// Loads many rows by id, in the order asked, skipping ids that do not exist.
+pub async fn many_by_id<E>(ctx: &Context<'_>, ids: impl IntoIterator<Item = i32>) -> AppResult<HashMap<i32, E::Model>>
+where
+    E: Keyed + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    let found = loader(ctx)?.load_many(ids.into_iter().map(ById::<E>::new)).await?;
+    Ok(found.into_iter().map(|(key, model)| (key.0, model)).collect())
+}
+
+/// Loads the children of `parent_id` along the foreign key `F`.
+pub async fn children<F>(ctx: &Context<'_>, parent_id: i32) -> AppResult<Vec<<F::Entity as EntityTrait>::Model>>
+where
+    F: ForeignKey,
+    <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
+{
+    Ok(loader(ctx)?.load_one(HasMany::<F>::new(parent_id)).await?.unwrap_or_default())
+}
+
+/// Implements [`Keyed`] for entities whose primary key column is `Id`.
+#[macro_export]
+macro_rules! keyed {
+    ($($module:ident),+ $(,)?) => {
+        $(
+            impl $crate::loader::Keyed for entity::$module::Entity {
+                fn id_column() -> Self::Column {
+                    entity::$module::Column::Id
+                }
+                fn id_of(model: &Self::Model) -> i32 {
+                    model.id
+                }
+            }
+        )+
+    };
+}
+
+keyed!(country, document, guide_section, guide_version, stakeholder, user_account);

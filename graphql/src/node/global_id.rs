@@ -1,0 +1,55 @@
+use async_graphql::ID;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::error::{AppError, AppResult};
+
+/// The object types that have global ids. The name is part of the id, so ids never collide
+/// across types even though table keys do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeType {
+    Country,
+    Document,
+    GuideVersion,
+    Section,
+    Stakeholder,
+    User,
+}
+
+impl NodeType {
+    const ALL: [NodeType; 6] =
+        [Self::Country, Self::Document, Self::GuideVersion, Self::Section, Self::Stakeholder, Self::User];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Country => "Country",
+            Self::Document => "Document",
+            Self::GuideVersion => "GuideVersion",
+            Self::Section => "Section",
+            Self::Stakeholder => "Stakeholder",
+            Self::User => "User",
+        }
+    }
+}
+
+pub fn global_id(kind: NodeType, id: i32) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))
+}
+
+pub fn decode_global_id(id: &ID, field: &str) -> AppResult<(NodeType, i32)> {
+    let invalid = || AppError::bad_input(field, "Not a valid id");
+    let text =
+        URL_SAFE_NO_PAD.decode(id.as_str()).ok().and_then(|bytes| String::from_utf8(bytes).ok()).ok_or_else(invalid)?;
+    let (name, key) = text.split_once(':').ok_or_else(invalid)?;
+    let kind = NodeType::ALL.into_iter().find(|k| k.name() == name).ok_or_else(invalid)?;
+    let key = key.parse::<i32>().map_err(|_| invalid())?;
+    Ok((kind, key))
+}
+
+/// Decodes an id that must name an object of type `expected`.
+pub fn expect_global_id(id: &ID, expected: NodeType, field: &str) -> AppResult<i32> {
+    match decode_global_id(id, field)? {
+        (kind, key) if kind == expected => Ok(key),
+        _ => Err(AppError::bad_input(field, format!("Expected the id of a {}", expected.name()))),
+    }
+}

@@ -1,0 +1,79 @@
+//! Global object identification: opaque ids, the `Node` interface, `node(id:)` and `nodes(ids:)`.
+
+mod global_id;
+
+pub use global_id::{NodeType, decode_global_id, expect_global_id, global_id};
+
+use async_graphql::{Context, ID, Interface, Object};
+use entity::{country, document, guide_section, guide_version, stakeholder, user_account};
+
+use crate::auth::guard::{Require, viewer};
+use crate::context::Access;
+use crate::country::Country;
+use crate::error::{AppError, AppResult};
+use crate::guide::{Document, GuideVersion, Section};
+use crate::loader::by_id;
+use crate::stakeholder::Stakeholder;
+use crate::user::User;
+
+/// Most ids `nodes(ids:)` accepts in one call.
+pub const MAX_NODE_IDS: usize = 100;
+
+/// Any object that can be refetched by its global id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global identifier."))]
+pub enum Node {
+    Country(Country),
+    Document(Document),
+    GuideVersion(GuideVersion),
+    Section(Section),
+    Stakeholder(Stakeholder),
+    User(User),
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Refetches any object by its global id; null when it does not exist or is not visible.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        let (kind, key) = decode_global_id(&id, "id")?;
+        Ok(load_node(ctx, kind, key).await?)
+    }
+
+    /// Refetches several objects; each position holds the object or null.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODE_IDS {
+            return Err(AppError::bad_input("ids", format!("At most {MAX_NODE_IDS} ids per call")).into());
+        }
+        let keys = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| decode_global_id(id, &format!("ids.{i}")))
+            .collect::<AppResult<Vec<_>>>()?;
+        // Loads run concurrently so the loader batches them into one query per type.
+        let loads = keys.into_iter().map(|(kind, key)| load_node(ctx, kind, key));
+        Ok(futures_util::future::try_join_all(loads).await?)
+    }
+}
+
+async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Option<Node>> {
+    Ok(match kind {
+        NodeType::Country => by_id::<country::Entity>(ctx, id).await?.map(|m| Node::Country(Country(m))),
+        NodeType::Document => by_id::<document::Entity>(ctx, id).await?.map(|m| Node::Document(Document(m))),
+        NodeType::GuideVersion => {
+            by_id::<guide_version::Entity>(ctx, id).await?.map(|m| Node::GuideVersion(GuideVersion(m)))
+        }
+        NodeType::Section => by_id::<guide_section::Entity>(ctx, id).await?.map(|m| Node::Section(Section(m))),
+        NodeType::Stakeholder => {
+            by_id::<stakeholder::Entity>(ctx, id).await?.map(|m| Node::Stakeholder(Stakeholder(m)))
+        }
+        NodeType::User => by_id::<user_account::Entity>(ctx, id)
+            .await?
+            .filter(|user| User::visible_to(viewer(ctx), user))
+            .map(|m| Node::User(User(m))),
+    })
+}

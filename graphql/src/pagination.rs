@@ -1,0 +1,266 @@
+//! Relay connections over any sea-orm query, and the filter vocabulary every list shares.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Enum, InputObject, InputType, OutputType, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryOrder, QuerySelect, Select,
+};
+
+use crate::error::{AppError, AppResult};
+
+/// Largest page a client may ask for; larger requests are refused, not silently truncated.
+pub const MAX_PAGE_SIZE: usize = 100;
+pub const DEFAULT_PAGE_SIZE: usize = 20;
+
+#[derive(SimpleObject, Default)]
+pub struct ConnectionTotals {
+    /// Number of items matching the filter, across all pages.
+    pub total_count: u64,
+}
+
+pub type AppConnection<N> = Connection<String, N, ConnectionTotals>;
+
+/// The Relay arguments of a connection field.
+#[derive(Debug, Default, Clone)]
+pub struct PageArgs {
+    pub after: Option<String>,
+    pub before: Option<String>,
+    pub first: Option<i32>,
+    pub last: Option<i32>,
+}
+
+impl PageArgs {
+    pub fn new(after: Option<String>, before: Option<String>, first: Option<i32>, last: Option<i32>) -> Self {
+        Self { after, before, first, last }
+    }
+}
+
+fn encode_cursor(offset: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("offset:{offset}"))
+}
+
+fn decode_cursor(cursor: &str, field: &str) -> AppResult<u64> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix("offset:").and_then(|n| n.parse().ok()))
+        .ok_or_else(|| AppError::bad_input(field, "Invalid cursor"))
+}
+
+fn page_size(value: Option<i32>, field: &str) -> AppResult<Option<u64>> {
+    match value {
+        None => Ok(None),
+        Some(n) if n < 0 => Err(AppError::bad_input(field, format!("`{field}` must not be negative"))),
+        Some(n) if n as usize > MAX_PAGE_SIZE => {
+            Err(AppError::bad_input(field, format!("`{field}` must be at most {MAX_PAGE_SIZE}")))
+        }
+        Some(n) => Ok(Some(n as u64)),
+    }
+}
+
+/// Runs `select` as one page of a connection. Cursors are opaque offsets into the filtered,
+/// ordered result; the caller must give `select` a total order (end with the primary key).
+pub async fn paginate<E, N, C>(
+    ctx: &Context<'_>,
+    db: &C,
+    select: Select<E>,
+    args: PageArgs,
+    to_node: impl Fn(E::Model) -> N,
+) -> AppResult<AppConnection<N>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    N: OutputType,
+    C: ConnectionTrait,
+{
+    let first = page_size(args.first, "first")?;
+    let last = page_size(args.last, "last")?;
+    let after = args.after.as_deref().map(|c| decode_cursor(c, "after")).transpose()?;
+    let before = args.before.as_deref().map(|c| decode_cursor(c, "before")).transpose()?;
+
+    let wants_total = ctx.look_ahead().field("totalCount").exists();
+    let total =
+        if wants_total || (last.is_some() && before.is_none()) { Some(select.clone().count(db).await?) } else { None };
+
+    let mut start = after.map_or(0, |a| a + 1);
+    let mut end = before.or(total);
+    if let Some(first) = first {
+        end = Some(end.map_or(start + first, |e| Ord::min(e, start + first)));
+    }
+    if let Some(last) = last {
+        if let Some(e) = end {
+            start = Ord::max(start, e.saturating_sub(last));
+        }
+    }
+    if first.is_none() && last.is_none() {
+        end = Some(end.map_or(start + DEFAULT_PAGE_SIZE as u64, |e| Ord::min(e, start + DEFAULT_PAGE_SIZE as u64)));
+    }
+    let limit = end.map_or(0, |e| e.saturating_sub(start));
+
+    // One extra row tells whether another page follows without a COUNT.
+    let mut rows = select.offset(start).limit(limit + 1).all(db).await?;
+    let has_next = match total {
+        Some(total) => start + limit < total,
+        None => rows.len() as u64 > limit,
+    };
+    rows.truncate(limit as usize);
+
+    let mut connection =
+        Connection::with_additional_fields(start > 0, has_next, ConnectionTotals { total_count: total.unwrap_or(0) });
+    connection
+        .edges
+        .extend(rows.into_iter().enumerate().map(|(i, row)| Edge::new(encode_cursor(start + i as u64), to_node(row))));
+    Ok(connection)
+}
+
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
+pub enum OrderDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
+impl From<OrderDirection> for Order {
+    fn from(direction: OrderDirection) -> Self {
+        match direction {
+            OrderDirection::Asc => Order::Asc,
+            OrderDirection::Desc => Order::Desc,
+        }
+    }
+}
+
+/// Applies client orderings, then the primary key so pages never overlap or skip rows.
+pub fn apply_order<E: EntityTrait>(
+    mut select: Select<E>,
+    orderings: impl IntoIterator<Item = (E::Column, OrderDirection)>,
+    id_column: E::Column,
+) -> Select<E> {
+    for (column, direction) in orderings {
+        select = select.order_by(column, direction.into());
+    }
+    select.order_by_asc(id_column)
+}
+
+/// Comparison on a text column. `contains` and `startsWith` ignore case.
+#[derive(InputObject, Default, Clone, Debug)]
+pub struct StringFilter {
+    pub eq: Option<String>,
+    pub ne: Option<String>,
+    #[graphql(name = "in")]
+    pub is_in: Option<Vec<String>>,
+    pub not_in: Option<Vec<String>>,
+    pub contains: Option<String>,
+    pub starts_with: Option<String>,
+    pub is_null: Option<bool>,
+}
+
+fn escape_like(text: &str) -> String {
+    text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn lower(column: impl ColumnTrait) -> SimpleExpr {
+    Func::lower(column.into_expr()).into()
+}
+
+impl StringFilter {
+    pub fn condition(&self, column: impl ColumnTrait) -> Condition {
+        let mut condition = Condition::all();
+        if let Some(v) = &self.eq {
+            condition = condition.add(column.eq(v.clone()));
+        }
+        if let Some(v) = &self.ne {
+            condition = condition.add(column.ne(v.clone()));
+        }
+        if let Some(v) = &self.is_in {
+            condition = condition.add(column.is_in(v.clone()));
+        }
+        if let Some(v) = &self.not_in {
+            condition = condition.add(column.is_not_in(v.clone()));
+        }
+        if let Some(v) = &self.contains {
+            let pattern = LikeExpr::new(format!("%{}%", escape_like(v))).escape('\\');
+            condition = condition.add(Expr::expr(lower(column)).like(pattern));
+        }
+        if let Some(v) = &self.starts_with {
+            let pattern = LikeExpr::new(format!("{}%", escape_like(v))).escape('\\');
+            condition = condition.add(Expr::expr(lower(column)).like(pattern));
+        }
+        if let Some(is_null) = self.is_null {
+            condition = condition.add(if is_null { column.is_null() } else { column.is_not_null() });
+        }
+        condition
+    }
+}
+
+/// Comparison on a date column. Bounds are inclusive.
+#[derive(InputObject, Default, Clone, Debug)]
+pub struct DateFilter {
+    pub eq: Option<NaiveDate>,
+    pub gt: Option<NaiveDate>,
+    pub gte: Option<NaiveDate>,
+    pub lt: Option<NaiveDate>,
+    pub lte: Option<NaiveDate>,
+    pub is_null: Option<bool>,
+}
+
+impl DateFilter {
+    pub fn condition(&self, column: impl ColumnTrait) -> Condition {
+        let mut condition = Condition::all();
+        for (value, make) in [
+            (self.eq, ColumnTrait::eq as fn(&_, NaiveDate) -> SimpleExpr),
+            (self.gt, ColumnTrait::gt),
+            (self.gte, ColumnTrait::gte),
+            (self.lt, ColumnTrait::lt),
+            (self.lte, ColumnTrait::lte),
+        ] {
+            if let Some(value) = value {
+                condition = condition.add(make(&column, value));
+            }
+        }
+        if let Some(is_null) = self.is_null {
+            condition = condition.add(if is_null { column.is_null() } else { column.is_not_null() });
+        }
+        condition
+    }
+}
+
+/// Comparison on an enum column; one concrete input type per enum (e.g. `SectionKindFilter`).
+#[derive(InputObject, Clone, Debug)]
+#[graphql(concrete(name = "SectionKindFilter", params(entity::guide_section::SectionKind)))]
+#[graphql(concrete(name = "VersionStageFilter", params(entity::guide_version::VersionStage)))]
+#[graphql(concrete(name = "StakeholderKindFilter", params(entity::stakeholder::StakeholderKind)))]
+#[graphql(concrete(name = "UserRoleFilter", params(entity::user_account::UserRole)))]
+pub struct EnumFilter<T: InputType> {
+    pub eq: Option<T>,
+    pub ne: Option<T>,
+    #[graphql(name = "in")]
+    pub is_in: Option<Vec<T>>,
+    pub not_in: Option<Vec<T>>,
+}
+
+impl<T> EnumFilter<T>
+where
+    T: InputType + sea_orm::ActiveEnum + Clone,
+{
+    pub fn condition(&self, column: impl ColumnTrait) -> Condition {
+        let mut condition = Condition::all();
+        if let Some(v) = &self.eq {
+            condition = condition.add(column.eq(v.clone().into_value()));
+        }
+        if let Some(v) = &self.ne {
+            condition = condition.add(column.ne(v.clone().into_value()));
+        }
+        if let Some(v) = &self.is_in {
+            condition = condition.add(column.is_in(v.iter().map(|x| x.clone().into_value())));
+        }
+        if let Some(v) = &self.not_in {
+            condition = condition.add(column.is_not_in(v.iter().map(|x| x.clone().into_value())));
+        }
+        condition
+    }
+}

@@ -1,0 +1,135 @@
+//! Stakeholders: UN entities, civil society, academia and others who engage with the guidance.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+use entity::common::Provenance;
+use entity::country;
+use entity::stakeholder::{self, StakeholderKind};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+
+use crate::auth::guard::Require;
+use crate::context::{Access, db};
+use crate::country::{Country, find_by_iso3};
+use crate::loader::maybe_by_id;
+use crate::node::{NodeType, global_id};
+use crate::pagination::{AppConnection, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
+
+pub struct Stakeholder(pub stakeholder::Model);
+
+#[Object]
+impl Stakeholder {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Stakeholder, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn acronym(&self) -> Option<&str> {
+        self.0.acronym.as_deref()
+    }
+    async fn kind(&self) -> StakeholderKind {
+        self.0.kind
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// The country the stakeholder is based in, if any.
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+        Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
+    }
+    /// Whether this record comes from a source or is illustrative demo data.
+    async fn provenance(&self) -> Provenance {
+        self.0.provenance
+    }
+    async fn source_note(&self) -> Option<&str> {
+        self.0.source_note.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct StakeholderFilter {
+    pub name: Option<StringFilter>,
+    pub kind: Option<EnumFilter<StakeholderKind>>,
+    /// ISO3 of the country the stakeholder is based in.
+    pub country: Option<String>,
+    pub search: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum StakeholderOrderField {
+    Name,
+    Kind,
+    CreatedAt,
+}
+
+#[derive(InputObject)]
+pub struct StakeholderOrder {
+    pub field: StakeholderOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+#[derive(Default)]
+pub struct StakeholderQuery;
+
+#[Object]
+impl StakeholderQuery {
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn stakeholders(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<StakeholderFilter>,
+        order_by: Option<Vec<StakeholderOrder>>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<Stakeholder>> {
+        let db = db(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let mut condition = Condition::all();
+        if let Some(f) = &filter.name {
+            condition = condition.add(f.condition(stakeholder::Column::Name));
+        }
+        if let Some(f) = &filter.kind {
+            condition = condition.add(f.condition(stakeholder::Column::Kind));
+        }
+        if let Some(iso3) = &filter.country {
+            let country = find_by_iso3(db, iso3, "filter.country").await?;
+            condition = condition.add(stakeholder::Column::CountryId.eq(country.id));
+        }
+        if let Some(text) = &filter.search {
+            let contains = StringFilter { contains: Some(text.clone()), ..Default::default() };
+            condition = condition.add(
+                Condition::any()
+                    .add(contains.condition(stakeholder::Column::Name))
+                    .add(contains.condition(stakeholder::Column::Acronym)),
+            );
+        }
+        let orderings = order_by
+            .unwrap_or_else(|| {
+                vec![StakeholderOrder { field: StakeholderOrderField::Name, direction: OrderDirection::Asc }]
+            })
+            .into_iter()
+            .map(|o| {
+                let column = match o.field {
+                    StakeholderOrderField::Name => stakeholder::Column::Name,
+                    StakeholderOrderField::Kind => stakeholder::Column::Kind,
+                    StakeholderOrderField::CreatedAt => stakeholder::Column::CreatedAt,
+                };
+                (column, o.direction)
+            });
+        let select = apply_order(stakeholder::Entity::find().filter(condition), orderings, stakeholder::Column::Id);
+        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Stakeholder).await?)
+    }
+}

@@ -1,0 +1,134 @@
+//! Account rules, shared by the GraphQL API, the CLI and the demo loader.
+
+use chrono::{DateTime, Utc};
+use entity::country;
+use entity::user_account::{self, UserRole};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+use crate::auth::jwt::TokenService;
+use crate::auth::password::{hash_password, validate_password, verify_password};
+use crate::country::find_by_iso3;
+use crate::error::{AppError, AppResult};
+
+pub struct NewUser {
+    pub email: String,
+    pub display_name: Option<String>,
+    pub password: String,
+    pub role: UserRole,
+    /// ISO3 of the Champion country; required for CHAMPION, refused for the other roles.
+    pub country_iso3: Option<String>,
+}
+
+pub fn normalize_email(email: &str) -> AppResult<String> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'));
+    if valid { Ok(email) } else { Err(AppError::bad_input("email", "Not a valid email address")) }
+}
+
+pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> AppResult<user_account::Model> {
+    let email = normalize_email(&new.email)?;
+    validate_password(&new.password)?;
+    let display_name = new.display_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    if display_name.as_ref().is_some_and(|n| n.chars().count() > 200) {
+        return Err(AppError::bad_input("displayName", "At most 200 characters"));
+    }
+    let password_hash = hash_password(new.password).await?;
+
+    let txn = db.begin().await?;
+    let country_id = match (new.role, new.country_iso3.as_deref()) {
+        (UserRole::Champion, Some(iso3)) => {
+            let country = find_by_iso3(&txn, iso3, "country").await?;
+            if !country.is_champion {
+                return Err(AppError::bad_input("country", format!("{} is not a Champion country", country.name)));
+            }
+            Some(country.id)
+        }
+        (UserRole::Champion, None) => {
+            return Err(AppError::bad_input("country", "A CHAMPION account needs its Champion country"));
+        }
+        (_, Some(_)) => {
+            return Err(AppError::bad_input("country", "Only CHAMPION accounts are bound to a country"));
+        }
+        (_, None) => None,
+    };
+    let taken =
+        user_account::Entity::find().filter(user_account::Column::Email.eq(email.clone())).one(&txn).await?.is_some();
+    if taken {
+        return Err(AppError::Conflict {
+            field: Some("email".into()),
+            message: "An account with this email exists".into(),
+        });
+    }
+    let now = Utc::now();
+    let user = user_account::ActiveModel {
+        display_name: Set(display_name.unwrap_or_else(|| email.clone())),
+        email: Set(email),
+        password_hash: Set(password_hash),
+        role: Set(new.role),
+        country_id: Set(country_id),
+        active: Set(true),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Checks the credentials and issues a token. Unknown email, wrong password and deactivated
+/// account all fail the same way, in the same time.
+pub async fn login(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    email: &str,
+    password: String,
+) -> AppResult<(String, DateTime<Utc>, user_account::Model)> {
+    let email = email.trim().to_lowercase();
+    let user = user_account::Entity::find().filter(user_account::Column::Email.eq(email)).one(db).await?;
+    let matches = verify_password(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let user = match user {
+        Some(user) if matches && user.active => user,
+        _ => return Err(AppError::InvalidCredentials),
+    };
+    let (token, expires_at) = issue_for(db, tokens, &user).await?;
+    let mut active: user_account::ActiveModel = user.into();
+    active.last_login_at = Set(Some(Utc::now()));
+    let user = active.update(db).await?;
+    Ok((token, expires_at, user))
+}
+
+/// Mints a token for an active account without a password (the CLI's `token` command).
+pub async fn mint_token(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    email: &str,
+) -> AppResult<(String, DateTime<Utc>)> {
+    let email = normalize_email(email)?;
+    let user = user_account::Entity::find()
+        .filter(user_account::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(|| AppError::not_found("Active account", "email"))?;
+    issue_for(db, tokens, &user).await
+}
+
+async fn issue_for(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    user: &user_account::Model,
+) -> AppResult<(String, DateTime<Utc>)> {
+    let iso3 = match user.country_id {
+        Some(id) => country::Entity::find_by_id(id).one(db).await?.map(|c| c.iso3),
+        None => None,
+    };
+    tokens.issue(user.id, user.role, iso3)
+}

@@ -1,0 +1,27 @@
+//! Schema migrations, shared by SQLite and PostgreSQL. Append new files; never edit a shipped one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_reference_tables;
+mod m20261123_000002_create_user_account;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_reference_tables::Migration),
+            Box::new(m20261123_000002_create_user_account::Migration),
+        ]
+    }
+}
+
+/// Columns every table carries: timestamps and the optimistic-concurrency version.
+pub(crate) fn audit_columns(table: &mut TableCreateStatement) -> &mut TableCreateStatement {
+    use sea_orm_migration::schema::*;
+    table
+        .col(timestamp_with_time_zone(Alias::new("created_at")))
+        .col(timestamp_with_time_zone(Alias::new("updated_at")))
+        .col(integer(Alias::new("version")).default(1))
+}

@@ -1,0 +1,194 @@
+//! Command line and environment configuration. Every option has a flag and an environment
+//! variable; `--help` lists them all.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use entity::user_account::UserRole;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "champion-tracker",
+    version,
+    about = "System of record for GCM Champion countries' engagement with the implementation guidance, served as GraphQL"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalOptions {
+    /// Database URL: `sqlite://PATH` (created if missing) or `postgres://USER:PASS@HOST/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/champion-tracker.db", global = true)]
+    pub database_url: String,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10, global = true)]
+    pub database_max_connections: u32,
+    /// Log line format.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    /// Log filter in `tracing` syntax, e.g. `info` or `champion_tracker=debug,sqlx=warn`.
+    #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
+    pub log_level: String,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP server (GraphQL, WebSocket, health endpoints).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load reference data, and with `--demo` the demo data, then exit.
+    Seed(SeedArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Print an access token for an active account, for scripts.
+    Token(TokenArgs),
+    /// Print the GraphQL schema (SDL) and exit.
+    Schema,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    /// Missing JWT secret allowed (a random one is made per process).
+    Development,
+    /// A JWT secret of at least 32 bytes is required.
+    Production,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AuthArgs {
+    /// HMAC secret for signing tokens (HS256), at least 32 bytes. Required outside development.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// `iss` claim put in and required of tokens.
+    #[arg(long, env = "JWT_ISSUER", default_value = "champion-tracker")]
+    pub jwt_issuer: String,
+    /// `aud` claim put in and required of tokens.
+    #[arg(long, env = "JWT_AUDIENCE", default_value = "champion-tracker-api")]
+    pub jwt_audience: String,
+    /// Token lifetime in minutes.
+    #[arg(long, env = "TOKEN_TTL_MINUTES", default_value_t = 480, value_parser = clap::value_parser!(u32).range(1..=43_200))]
+    pub token_ttl_minutes: u32,
+    /// Deployment environment; `--demo` implies development.
+    #[arg(long = "env", env = "APP_ENV", value_enum, default_value_t = Environment::Production)]
+    pub environment: Environment,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Do not apply pending migrations at start (run `champion-tracker migrate` instead).
+    #[arg(long, env = "SKIP_MIGRATIONS")]
+    pub no_migrate: bool,
+    /// Load the demo data (idempotent) and create demo accounts; implies `--env development`.
+    #[arg(long, env = "DEMO")]
+    pub demo: bool,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Seconds to let in-flight requests finish after SIGTERM or Ctrl-C.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
+    pub shutdown_grace_seconds: u64,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct LimitArgs {
+    /// Deepest selection nesting a query may have.
+    #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 12)]
+    pub max_query_depth: usize,
+    /// Highest complexity score a query may have (one per field, times page size for lists).
+    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 5_000)]
+    pub max_query_complexity: usize,
+    /// Largest request body in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    pub max_body_bytes: usize,
+    /// Most operations in one batched request.
+    #[arg(long, env = "MAX_BATCH_SIZE", default_value_t = 10)]
+    pub max_batch_size: usize,
+    /// Turn off schema introspection (and `/schema.graphql`).
+    #[arg(long, env = "DISABLE_INTROSPECTION")]
+    pub disable_introspection: bool,
+    /// Turn off the GraphiQL page served to browsers at `GET /graphql`.
+    #[arg(long, env = "DISABLE_GRAPHIQL")]
+    pub disable_graphiql: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SeedArgs {
+    /// Also load the demo data (guide structure, versions, Champions, stakeholders, accounts).
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account. The password is read from a prompt, or from standard input when it is not a terminal.
+    Add(UserAddArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UserAddArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+    /// ISO3 code of the Champion country (CHAMPION accounts only).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Name shown in the API; defaults to the email.
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RoleArg {
+    Admin,
+    WgLead,
+    Champion,
+}
+
+impl From<RoleArg> for UserRole {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => UserRole::Admin,
+            RoleArg::WgLead => UserRole::WgLead,
+            RoleArg::Champion => UserRole::Champion,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct TokenArgs {
+    #[arg(long)]
+    pub email: String,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+/// Directory that holds the SQLite file of a `sqlite://` URL, if it is a file path.
+pub fn sqlite_parent_dir(url: &str) -> Option<PathBuf> {
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next()?;
+    if path.is_empty() || path.starts_with(":memory:") {
+        return None;
+    }
+    PathBuf::from(path).parent().map(PathBuf::from).filter(|p| !p.as_os_str().is_empty())
+}

@@ -1,0 +1,41 @@
+use champion_tracker::config::{Cli, Command};
+use champion_tracker::startup::{ServeConfig, prepare_database, print_demo_accounts, start};
+use champion_tracker::{accounts, db, server, telemetry};
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    telemetry::init(cli.global.log_format, &cli.global.log_level);
+    let global = cli.global;
+    match cli.command {
+        Command::Serve(args) => {
+            let config = ServeConfig::from_args(&args, &global.database_url, global.database_max_connections)?;
+            let started = start(config).await?;
+            print_demo_accounts(&started.demo_accounts);
+            tracing::info!(port = started.app.port(), bind = %args.bind, "serving GraphQL at /graphql");
+            started.app.run_until(server::shutdown_signal()).await?;
+            started.db.close().await?;
+            tracing::info!("stopped");
+        }
+        Command::Migrate => {
+            let database = db::connect(&global.database_url, 1).await?;
+            db::migrate(&database.conn).await?;
+            tracing::info!("migrations applied");
+        }
+        Command::Seed(args) => {
+            let (_, accounts) = prepare_database(&global.database_url, 1, true, args.demo).await?;
+            print_demo_accounts(&accounts);
+        }
+        Command::User(champion_tracker::config::UserCommand::Add(args)) => {
+            let (database, _) = prepare_database(&global.database_url, 1, true, false).await?;
+            accounts::add_user(&database.conn, args).await?;
+        }
+        Command::Token(args) => {
+            let database = db::connect(&global.database_url, 1).await?;
+            accounts::print_token(&database.conn, args).await?;
+        }
+        Command::Schema => print!("{}", graphql::sdl()),
+    }
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! Data loaders: reference countries (always) and the demo data (on request). Both are
+//! idempotent: they insert what is missing and leave existing rows untouched.
+
+pub mod countries;
+pub mod demo;
+
+pub use countries::load_countries;
+pub use demo::{DemoAccount, load_demo};

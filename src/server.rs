@@ -1,0 +1,408 @@
+//! HTTP: routes, the GraphQL endpoint (with body, content-type and batch checks), WebSocket
+//! subscriptions, health, readiness, schema and metrics; graceful shutdown.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
+use graphql::auth::jwt::TokenService;
+use graphql::auth::{authenticate, bearer_token};
+use graphql::context::Viewer;
+use graphql::error::AppError;
+use graphql::{AppSchema, Limits, build_schema};
+use poem::http::{HeaderMap, StatusCode, header};
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::web::websocket::WebSocket;
+use poem::web::{Data, Query};
+use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, Server, get, handler};
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::telemetry;
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+
+/// What the server needs besides its listener.
+pub struct ServerSettings {
+    pub limits: Limits,
+    pub max_body_bytes: usize,
+    pub max_batch_size: usize,
+    pub graphiql: bool,
+    pub shutdown_grace: Duration,
+}
+
+pub struct AppState {
+    schema: AppSchema,
+    db: DatabaseConnection,
+    tokens: Arc<TokenService>,
+    settings: ServerSettings,
+    statements: Arc<AtomicU64>,
+    requests: AtomicU64,
+}
+
+/// A bound, ready-to-run server. Binding first lets callers (tests) learn the port before serving.
+pub struct Application {
+    acceptor: poem::listener::TcpAcceptor,
+    port: u16,
+    state: Arc<AppState>,
+}
+
+impl Application {
+    pub async fn bind(
+        addr: std::net::SocketAddr,
+        db: DatabaseConnection,
+        statements: Arc<AtomicU64>,
+        tokens: Arc<TokenService>,
+        settings: ServerSettings,
+    ) -> anyhow::Result<Self> {
+        let acceptor = TcpListener::bind(addr).into_acceptor().await?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|addr| addr.as_socket_addr().map(|a| a.port()))
+            .ok_or_else(|| anyhow::anyhow!("listener has no TCP address"))?;
+        let schema = build_schema(db.clone(), tokens.clone(), &settings.limits);
+        let state = Arc::new(AppState { schema, db, tokens, settings, statements, requests: AtomicU64::new(0) });
+        Ok(Self { acceptor, port, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish within the grace period.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let grace = self.state.settings.shutdown_grace;
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(routes(self.state), shutdown, Some(grace))
+            .await
+    }
+}
+
+pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
+    Route::new()
+        .at("/graphql", get(graphql_get).post(graphql_post))
+        .at("/graphql/ws", get(graphql_ws))
+        .at("/health", get(health))
+        .at("/ready", get(ready))
+        .at("/schema.graphql", get(schema_sdl))
+        .at("/metrics", get(metrics))
+        .data(state)
+        .around(telemetry::with_request_id)
+}
+
+/// Resolves when SIGTERM or Ctrl-C arrives.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}
+
+/// A request-level error: HTTP status plus a GraphQL-shaped body with a code.
+fn request_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    Response::builder().status(status).content_type("application/json").body(body.to_string())
+}
+
+fn unauthenticated() -> Response {
+    let mut response =
+        request_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "Invalid, expired or revoked token; sign in again");
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    response
+}
+
+async fn viewer_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+    let header = match headers.get(header::AUTHORIZATION) {
+        None => return Ok(Viewer::Anonymous),
+        Some(value) => value.to_str().map_err(|_| unauthenticated())?,
+    };
+    let token = bearer_token(header).map_err(|_| unauthenticated())?;
+    match authenticate(&state.db, &state.tokens, Some(token)).await {
+        Ok(viewer) => Ok(viewer),
+        Err(AppError::Unauthenticated) => Err(unauthenticated()),
+        Err(_) => {
+            Err(request_error(StatusCode::SERVICE_UNAVAILABLE, "INTERNAL", "Could not verify the token now; retry"))
+        }
+    }
+}
+
+fn wants_graphql_response_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE_JSON))
+}
+
+/// Every error leaving the server carries a code. Errors async-graphql raised itself before
+/// execution (parse, validation, limits) get `GRAPHQL_VALIDATION_FAILED`; an uncoded error from
+/// inside a resolver is an internal one, so its text is logged and replaced.
+fn ensure_error_codes(errors: &mut [ServerError]) {
+    for error in errors {
+        let has_code = error.extensions.as_ref().is_some_and(|ext| ext.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = if error.path.is_empty() {
+            "GRAPHQL_VALIDATION_FAILED"
+        } else {
+            tracing::error!(message = %error.message, path = ?error.path, "uncoded resolver error");
+            error.message = "Internal error; it has been logged".into();
+            "INTERNAL"
+        };
+        error.extensions.get_or_insert_with(Default::default).set("code", code);
+    }
+}
+
+async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, headers: &HeaderMap) -> Response {
+    let graphql_response_json = wants_graphql_response_json(headers);
+    let content_type = if graphql_response_json { GRAPHQL_RESPONSE_JSON } else { "application/json" };
+
+    let (requests, is_batch) = match batch {
+        BatchRequest::Single(request) => (vec![request], false),
+        BatchRequest::Batch(requests) => (requests, true),
+    };
+    if requests.is_empty() {
+        return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "The batch holds no operation");
+    }
+    if requests.len() > state.settings.max_batch_size {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            "BATCH_TOO_LARGE",
+            &format!("At most {} operations per batch", state.settings.max_batch_size),
+        );
+    }
+    let mut responses = Vec::with_capacity(requests.len());
+    for request in requests {
+        if let Err(error) = async_graphql::parser::parse_query(&request.query) {
+            let mut response = async_graphql::Response::from_errors(vec![ServerError::new(error.to_string(), None)]);
+            response.errors[0].extensions.get_or_insert_with(Default::default).set("code", "GRAPHQL_PARSE_FAILED");
+            responses.push(response);
+            continue;
+        }
+        let mut response = state.schema.execute(request.data(viewer.clone())).await;
+        ensure_error_codes(&mut response.errors);
+        responses.push(response);
+    }
+    let request_failed = responses.iter().all(|r| r.data == async_graphql::Value::Null && !r.errors.is_empty());
+    let status = if graphql_response_json && request_failed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let batch_response = match (is_batch, responses.pop()) {
+        (false, Some(response)) => BatchResponse::Single(response),
+        (_, last) => BatchResponse::Batch(responses.into_iter().chain(last).collect()),
+    };
+    match serde_json::to_string(&batch_response) {
+        Ok(body) => Response::builder().status(status).content_type(content_type).body(body),
+        Err(error) => {
+            tracing::error!(%error, "serializing response");
+            request_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "Internal error; it has been logged")
+        }
+    }
+}
+
+#[handler]
+async fn graphql_post(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -> Response {
+    state.requests.fetch_add(1, Ordering::Relaxed);
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if media_type != "application/json" && media_type != GRAPHQL_RESPONSE_JSON {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Send the GraphQL request as JSON with `Content-Type: application/json`",
+        );
+    }
+    let bytes = match body.into_bytes_limit(state.settings.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => {
+            return request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                &format!("Request bodies are limited to {} bytes", state.settings.max_body_bytes),
+            );
+        }
+        Err(_) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Could not read the request body"),
+    };
+    let batch: BatchRequest = match serde_json::from_slice(&bytes) {
+        Ok(batch) => batch,
+        Err(error) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("Malformed GraphQL request body: {error}"),
+            );
+        }
+    };
+    let viewer = match viewer_from_headers(state, req.headers()).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    execute(state, batch, viewer, req.headers()).await
+}
+
+#[derive(Deserialize)]
+struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+}
+
+#[handler]
+async fn graphql_get(req: &Request, Query(params): Query<GetParams>, Data(state): Data<&Arc<AppState>>) -> Response {
+    let Some(query) = params.query else {
+        let accepts_html = req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+        if accepts_html && state.settings.graphiql {
+            let page = GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish();
+            return Response::builder().content_type("text/html; charset=utf-8").body(page);
+        }
+        return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Missing `query` parameter");
+    };
+    state.requests.fetch_add(1, Ordering::Relaxed);
+    let document = match async_graphql::parser::parse_query(&query) {
+        Ok(document) => document,
+        Err(_) => {
+            return execute(
+                state,
+                BatchRequest::Single(async_graphql::Request::new(query)),
+                Viewer::Anonymous,
+                req.headers(),
+            )
+            .await;
+        }
+    };
+    let has_mutation = document.operations.iter().any(|(name, op)| {
+        let selected = match (&params.operation_name, name) {
+            (Some(wanted), Some(name)) => wanted.as_str() == name.as_str(),
+            _ => true,
+        };
+        selected && op.node.ty != async_graphql::parser::types::OperationType::Query
+    });
+    if has_mutation {
+        let mut response = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "Only queries may be sent with GET; use POST for mutations",
+        );
+        response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return response;
+    }
+    let mut request = async_graphql::Request::new(query);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(variables) = params.variables {
+        match serde_json::from_str(&variables) {
+            Ok(variables) => request = request.variables(async_graphql::Variables::from_json(variables)),
+            Err(_) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "`variables` is not valid JSON"),
+        }
+    }
+    let viewer = match viewer_from_headers(state, req.headers()).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    execute(state, BatchRequest::Single(request), viewer, req.headers()).await
+}
+
+#[handler]
+async fn graphql_ws(
+    Data(state): Data<&Arc<AppState>>,
+    protocol: GraphQLProtocol,
+    websocket: WebSocket,
+) -> impl IntoResponse {
+    let schema = state.schema.clone();
+    let state = state.clone();
+    websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
+        GraphQLWebSocket::new(stream, schema, protocol)
+            .on_connection_init(move |payload| async move {
+                // Accept `{"authorization": "Bearer …"}` (any case) or `{"token": "…"}`.
+                let header = payload
+                    .as_object()
+                    .and_then(|fields| {
+                        fields.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")).map(|(_, v)| v.clone())
+                    })
+                    .and_then(|v| v.as_str().map(str::to_owned));
+                let token = match header {
+                    Some(header) => Some(bearer_token(&header).map(str::to_owned).map_err(|_| ws_unauthenticated())?),
+                    None => payload.get("token").and_then(|v| v.as_str()).map(str::to_owned),
+                };
+                let viewer =
+                    authenticate(&state.db, &state.tokens, token.as_deref()).await.map_err(|_| ws_unauthenticated())?;
+                let mut data = async_graphql::Data::default();
+                data.insert(viewer);
+                Ok(data)
+            })
+            .serve()
+    })
+}
+
+fn ws_unauthenticated() -> async_graphql::Error {
+    async_graphql::Error::from(AppError::Unauthenticated)
+}
+
+#[handler]
+fn health() -> Response {
+    Response::builder().content_type("application/json").body(json!({ "status": "ok" }).to_string())
+}
+
+#[handler]
+async fn ready(Data(state): Data<&Arc<AppState>>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => Response::builder().content_type("application/json").body(json!({ "status": "ready" }).to_string()),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            Response::builder()
+                .status(StatusCode::SERVICE_UNAVAILABLE)
+                .content_type("application/json")
+                .body(json!({ "status": "unavailable", "reason": "database unreachable" }).to_string())
+        }
+    }
+}
+
+#[handler]
+fn schema_sdl(Data(state): Data<&Arc<AppState>>) -> Response {
+    if !state.settings.limits.introspection {
+        return request_error(StatusCode::NOT_FOUND, "NOT_FOUND", "Schema publication is switched off");
+    }
+    Response::builder().content_type("text/plain; charset=utf-8").body(state.schema.sdl())
+}
+
+#[handler]
+fn metrics(Data(state): Data<&Arc<AppState>>) -> Response {
+    let body = format!(
+        "# HELP champion_tracker_graphql_requests_total GraphQL HTTP requests received.\n\
+         # TYPE champion_tracker_graphql_requests_total counter\n\
+         champion_tracker_graphql_requests_total {}\n\
+         # HELP champion_tracker_db_statements_total SQL statements executed.\n\
+         # TYPE champion_tracker_db_statements_total counter\n\
+         champion_tracker_db_statements_total {}\n",
+        state.requests.load(Ordering::Relaxed),
+        state.statements.load(Ordering::Relaxed),
+    );
+    Response::builder().content_type("text/plain; version=0.0.4").body(body)
+}
