@@ -92,10 +92,8 @@ where
     if let Some(first) = first {
         end = Some(end.map_or(start + first, |e| Ord::min(e, start + first)));
     }
-    if let Some(last) = last {
-        if let Some(e) = end {
-            start = Ord::max(start, e.saturating_sub(last));
-        }
+    if let (Some(last), Some(e)) = (last, end) {
+        start = Ord::max(start, e.saturating_sub(last));
     }
     if first.is_none() && last.is_none() {
         end = Some(end.map_or(start + DEFAULT_PAGE_SIZE as u64, |e| Ord::min(e, start + DEFAULT_PAGE_SIZE as u64)));

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use chrono::Utc;
 use entity::country;
 use keshvar::CountryIterator;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect, Set};
 
 /// Inserts the UN Member States that are not in the table yet; returns how many were added.
@@ -38,11 +39,15 @@ pub async fn load_countries(db: &impl ConnectionTrait) -> anyhow::Result<usize> 
             ..Default::default()
         })
         .collect();
-    let added = missing.len();
-    if added > 0 {
-        country::Entity::insert_many(missing).exec(db).await?;
+    if missing.is_empty() {
+        return Ok(0);
     }
-    Ok(added)
+    // Several instances may start together on one empty database: let the first insert win.
+    let inserted = country::Entity::insert_many(missing)
+        .on_conflict(OnConflict::column(country::Column::Iso3).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted as usize)
 }
 
 /// keshvar's slugs as UN M49 names: `"south-eastern-asia"` → `"South-eastern Asia"`.

@@ -23,6 +23,7 @@ pub struct CountryFilter {
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum CountryOrderField {
     Name,
+    #[graphql(name = "ISO3")]
     Iso3,
     Region,
     ChampionSince,

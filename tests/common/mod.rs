@@ -1,0 +1,196 @@
+//! Test harness: starts the real server in-process on a random port with a fresh database
+//! (a temp SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is set) and talks
+//! to it over HTTP.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use champion_tracker::server::ServerSettings;
+use champion_tracker::startup::{ServeConfig, start};
+use graphql::Limits;
+use graphql::auth::jwt::TokenSettings;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+pub const TEST_SECRET: &str = "test-secret-that-is-long-enough-for-hs256-0123456789";
+pub const ISSUER: &str = "champion-tracker";
+pub const AUDIENCE: &str = "champion-tracker-api";
+
+pub const ADMIN: &str = "secretariat@demo.champion-tracker.test";
+pub const WG_LEAD: &str = "wg-lead@demo.champion-tracker.test";
+pub const CHAMPION_MAR: &str = "focal-point.mar@demo.champion-tracker.test";
+pub const CHAMPION_SLV: &str = "focal-point.slv@demo.champion-tracker.test";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub database_url: String,
+    /// Demo account email → its one-time password.
+    pub passwords: HashMap<String, String>,
+    shutdown: Option<oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+#[derive(Clone)]
+pub struct Options {
+    pub demo: bool,
+    pub limits: Limits,
+    pub max_body_bytes: usize,
+    pub max_batch_size: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { demo: true, limits: Limits::default(), max_body_bytes: 256 * 1024, max_batch_size: 10 }
+    }
+}
+
+/// A fresh, empty database URL for one test.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("ct_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            admin.close().await.ok();
+            let (server, _) = admin_url.rsplit_once('/').expect("TEST_DATABASE_URL has a database name");
+            format!("{server}/{name}")
+        }
+        _ => format!("sqlite://{}/test.db", dir.display()),
+    }
+}
+
+pub fn token_settings() -> TokenSettings {
+    TokenSettings {
+        secret: TEST_SECRET.as_bytes().to_vec(),
+        issuer: ISSUER.into(),
+        audience: AUDIENCE.into(),
+        ttl: chrono::Duration::minutes(30),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Options::default()).await
+    }
+
+    pub async fn spawn_with(options: Options) -> Self {
+        champion_tracker::telemetry::init(champion_tracker::config::LogFormat::Text, "warn");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = fresh_database_url(dir.path()).await;
+        let config = ServeConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: database_url.clone(),
+            database_max_connections: 5,
+            run_migrations: true,
+            demo: options.demo,
+            tokens: token_settings(),
+            server: ServerSettings {
+                limits: options.limits,
+                max_body_bytes: options.max_body_bytes,
+                max_batch_size: options.max_batch_size,
+                graphiql: true,
+                shutdown_grace: Duration::from_secs(1),
+            },
+        };
+        let started = start(config).await.expect("server starts");
+        let base = format!("http://127.0.0.1:{}", started.app.port());
+        let passwords = started.demo_accounts.iter().map(|a| (a.email.clone(), a.password.clone())).collect();
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(started.app.run_until(async {
+            let _ = rx.await;
+        }));
+        Self {
+            base,
+            client: reqwest::Client::new(),
+            db: started.db,
+            database_url,
+            passwords,
+            shutdown: Some(tx),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// POSTs a GraphQL request and returns the HTTP status and the JSON body.
+    pub async fn post(&self, query: &str, variables: Value, token: Option<&str>) -> (u16, Value) {
+        let mut request =
+            self.client.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    /// Runs a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value, token: &str) -> Value {
+        let (status, body) = self.post(query, variables, Some(token)).await;
+        assert_eq!(status, 200, "status for {query}: {body}");
+        assert!(body.get("errors").is_none(), "unexpected errors for {query}: {body}");
+        body["data"].clone()
+    }
+
+    pub async fn login(&self, email: &str) -> String {
+        let password = self.passwords.get(email).unwrap_or_else(|| panic!("no demo password for {email}"));
+        self.login_with(email, password).await.expect("login succeeds")
+    }
+
+    pub async fn login_with(&self, email: &str, password: &str) -> Result<String, Value> {
+        let (_, body) = self
+            .post(
+                "mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }",
+                json!({ "email": email, "password": password }),
+                None,
+            )
+            .await;
+        body["data"]["login"]["token"].as_str().map(str::to_owned).ok_or(body)
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login(ADMIN).await
+    }
+
+    /// SQL statements executed so far, read from `/metrics`.
+    pub async fn statements(&self) -> u64 {
+        let text = self.client.get(self.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        text.lines()
+            .find_map(|line| line.strip_prefix("champion_tracker_db_statements_total "))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("statement counter in /metrics")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The first error's `extensions.code`.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {body}"))
+}
+
+pub fn error_field(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["field"].as_str().unwrap_or_else(|| panic!("no error field in {body}"))
+}
+
+/// The `node` objects of a connection.
+pub fn nodes(connection: &Value) -> Vec<Value> {
+    connection["edges"].as_array().expect("edges").iter().map(|edge| edge["node"].clone()).collect()
+}
+
+pub fn strings(values: &[Value], key: &str) -> Vec<String> {
+    values.iter().map(|v| v[key].as_str().expect("string field").to_owned()).collect()
+}

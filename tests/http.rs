@@ -1,0 +1,214 @@
+//! The HTTP surface: endpoints, content negotiation, bad requests, batching, WebSocket.
+
+mod common;
+
+use common::*;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+#[tokio::test]
+async fn health_ready_schema_and_metrics() {
+    let app = TestApp::spawn().await;
+    let health = app.client.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.json::<Value>().await.unwrap()["status"], "ok");
+    let ready = app.client.get(app.url("/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.json::<Value>().await.unwrap()["status"], "ready");
+    let sdl = app.client.get(app.url("/schema.graphql")).send().await.unwrap().text().await.unwrap();
+    assert!(sdl.contains("interface Node"));
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("champion_tracker_db_statements_total"));
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.url("/health")).send().await.unwrap();
+    let generated = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(generated.len(), 36, "a UUID");
+    let response = app.client.get(app.url("/health")).header("x-request-id", "trace-abc-123").send().await.unwrap();
+    assert_eq!(response.headers()["x-request-id"], "trace-abc-123");
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_coded_400() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .body(r#"{"query": "{ me { email } }""#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), "BAD_REQUEST");
+}
+
+#[tokio::test]
+async fn wrong_content_type_is_a_coded_415() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "text/plain")
+        .body(r#"{"query": "{ me { email } }"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), "UNSUPPORTED_MEDIA_TYPE");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let app = TestApp::spawn_with(Options { max_body_bytes: 4096, ..Options::default() }).await;
+    let padding = "x".repeat(10_000);
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": format!("{{ me {{ email }} }} # {padding}") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), "PAYLOAD_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn unknown_fields_and_parse_errors_are_coded() {
+    let app = TestApp::spawn().await;
+    let token = app.admin_token().await;
+    let (status, body) = app.post("{ countries { bogus } }", json!({}), Some(&token)).await;
+    assert_eq!(status, 200);
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("bogus"));
+
+    let (_, body) = app.post("{ countries { ", json!({}), Some(&token)).await;
+    assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED");
+
+    // With the GraphQL-over-HTTP media type, a request that cannot run is a 400.
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": "{ countries { bogus } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.headers()["content-type"], "application/graphql-response+json");
+}
+
+#[tokio::test]
+async fn get_runs_queries_but_not_mutations_and_serves_graphiql() {
+    let app = TestApp::spawn().await;
+    let token = app.admin_token().await;
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "query($c: String!) { country(iso3: $c) { name } }"), ("variables", r#"{"c": "GHA"}"#)])
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<Value>().await.unwrap()["data"]["country"]["name"], "Ghana");
+
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", r#"mutation { login(email: "a@b.c", password: "x") { token } }"#)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(error_code(&response.json::<Value>().await.unwrap()), "METHOD_NOT_ALLOWED");
+
+    let page = app.client.get(app.url("/graphql")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
+}
+
+#[tokio::test]
+async fn batches_run_each_operation_and_are_capped() {
+    let app = TestApp::spawn_with(Options { max_batch_size: 3, ..Options::default() }).await;
+    let token = app.admin_token().await;
+    let batch = json!([
+        { "query": r#"{ country(iso3: "MAR") { name } }"# },
+        { "query": r#"{ section(code: "OBJ-01") { kind } }"# },
+    ]);
+    let response = app.client.post(app.url("/graphql")).bearer_auth(&token).json(&batch).send().await.unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body[0]["data"]["country"]["name"], "Morocco");
+    assert_eq!(body[1]["data"]["section"]["kind"], "OBJECTIVE");
+
+    let too_many: Vec<Value> = (0..4).map(|_| json!({ "query": "{ me { email } }" })).collect();
+    let response = app.client.post(app.url("/graphql")).bearer_auth(&token).json(&too_many).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(error_code(&response.json::<Value>().await.unwrap()), "BATCH_TOO_LARGE");
+}
+
+async fn ws_connect(
+    app: &TestApp,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut request = format!("{}/graphql/ws", app.base.replace("http", "ws")).into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (stream, response) = tokio_tungstenite::connect_async(request).await.expect("websocket upgrade");
+    assert_eq!(response.headers()["sec-websocket-protocol"], "graphql-transport-ws");
+    stream
+}
+
+async fn next_json(
+    stream: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+) -> Option<Value> {
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
+            .await
+            .expect("ws reply in time")?
+        {
+            Ok(Message::Text(text)) => return Some(serde_json::from_str(&text).unwrap()),
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn websocket_authenticates_in_connection_init() {
+    let app = TestApp::spawn().await;
+    let token = app.login(CHAMPION_MAR).await;
+    let mut ws = ws_connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+    ws.send(Message::Text(init.to_string().into())).await.unwrap();
+    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
+    let subscribe =
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ me { email country { iso3 } } }" } });
+    ws.send(Message::Text(subscribe.to_string().into())).await.unwrap();
+    let next = next_json(&mut ws).await.unwrap();
+    assert_eq!(next["type"], "next");
+    assert_eq!(next["payload"]["data"]["me"]["email"], CHAMPION_MAR);
+    assert_eq!(next["payload"]["data"]["me"]["country"]["iso3"], "MAR");
+    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "complete");
+
+    // Without a token the connection is anonymous and gets the same coded refusal as HTTP.
+    let mut ws = ws_connect(&app).await;
+    ws.send(Message::Text(json!({ "type": "connection_init" }).to_string().into())).await.unwrap();
+    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
+    ws.send(Message::Text(subscribe.to_string().into())).await.unwrap();
+    let next = next_json(&mut ws).await.unwrap();
+    assert_eq!(next["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+
+    // A bad token closes the connection at init.
+    let mut ws = ws_connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": "Bearer forged" } });
+    ws.send(Message::Text(init.to_string().into())).await.unwrap();
+    assert!(next_json(&mut ws).await.is_none(), "connection closed");
+}
