@@ -212,3 +212,29 @@ async fn websocket_authenticates_in_connection_init() {
     ws.send(Message::Text(init.to_string().into())).await.unwrap();
     assert!(next_json(&mut ws).await.is_none(), "connection closed");
 }
+
+#[tokio::test]
+async fn query_depth_and_complexity_are_capped_before_execution() {
+    let limits = graphql::Limits { max_depth: 6, max_complexity: 200, introspection: true };
+    let app = TestApp::spawn_with(Options { limits, ..Options::default() }).await;
+    let token = app.admin_token().await;
+    let statements_before = app.statements().await;
+
+    let deep = r#"{ section(code: "I") { children { children { parent { parent { children { code } } } } } } }"#;
+    let (status, body) = app.post(deep, json!({}), Some(&token)).await;
+    assert_eq!(status, 200);
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    assert!(body["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("too deep"), "{body}");
+
+    // 100 rows × several fields each is far above 200, although the query itself is short.
+    let wide = "{ sections(first: 100) { edges { node { code title kind position summary } } } }";
+    let (_, body) = app.post(wide, json!({}), Some(&token)).await;
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    assert!(body["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("complex"), "{body}");
+    // Refused before any database work beyond authenticating the caller (one statement each).
+    assert_eq!(app.statements().await - statements_before, 2);
+
+    let small = "{ sections(first: 5) { edges { node { code title } } } }";
+    let data = app.data(small, json!({}), &token).await;
+    assert_eq!(nodes(&data["sections"]).len(), 5);
+}

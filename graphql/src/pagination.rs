@@ -39,6 +39,13 @@ impl PageArgs {
     }
 }
 
+/// Complexity of a connection field: its items' cost times the page size it may return, so one
+/// query cannot ask for many large pages of deeply nested objects.
+pub fn page_complexity(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let page = first.or(last).map_or(DEFAULT_PAGE_SIZE, |n| n.clamp(0, MAX_PAGE_SIZE as i32) as usize);
+    1 + page.max(1) * child_complexity
+}
+
 fn encode_cursor(offset: u64) -> String {
     URL_SAFE_NO_PAD.encode(format!("offset:{offset}"))
 }

@@ -77,7 +77,10 @@ pub struct CountryQuery;
 #[Object]
 impl CountryQuery {
     /// UN Member States, by default in name order.
-    #[graphql(guard = "Require(Access::SignedIn)")]
+    #[graphql(
+        guard = "Require(Access::SignedIn)",
+        complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn countries(
         &self,

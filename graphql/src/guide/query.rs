@@ -72,7 +72,10 @@ pub struct GuideQuery;
 #[Object]
 impl GuideQuery {
     /// The two documents of the guidance: the Guide and the Booklet.
-    #[graphql(guard = "Require(Access::SignedIn)")]
+    #[graphql(
+        guard = "Require(Access::SignedIn)",
+        complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
+    )]
     async fn documents(
         &self,
         ctx: &Context<'_>,
@@ -92,7 +95,10 @@ impl GuideQuery {
     }
 
     /// Versions of the guidance (drafts, translations, revised and final), oldest first by default.
-    #[graphql(guard = "Require(Access::SignedIn)")]
+    #[graphql(
+        guard = "Require(Access::SignedIn)",
+        complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn guide_versions(
         &self,
@@ -152,7 +158,10 @@ impl GuideQuery {
     }
 
     /// Sections of both documents, in document order unless `orderBy` says otherwise.
-    #[graphql(guard = "Require(Access::SignedIn)")]
+    #[graphql(
+        guard = "Require(Access::SignedIn)",
+        complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn sections(
         &self,

@@ -83,7 +83,10 @@ pub struct StakeholderQuery;
 
 #[Object]
 impl StakeholderQuery {
-    #[graphql(guard = "Require(Access::SignedIn)")]
+    #[graphql(
+        guard = "Require(Access::SignedIn)",
+        complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn stakeholders(
         &self,
