@@ -6,13 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
-use async_graphql::{BatchRequest, BatchResponse, ServerError};
+use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
 use graphql::auth::jwt::TokenService;
 use graphql::auth::{authenticate, bearer_token};
 use graphql::context::Viewer;
 use graphql::error::AppError;
-use graphql::{AppSchema, Limits, build_schema};
+use graphql::{AppSchema, Limits, build_schema, request_loader};
 use poem::http::{HeaderMap, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::websocket::WebSocket;
@@ -95,6 +95,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/schema.graphql", get(schema_sdl))
         .at("/metrics", get(metrics))
         .data(state)
+        .catch_all_error(coded_http_error)
         .around(telemetry::with_request_id)
 }
 
@@ -127,6 +128,25 @@ fn request_error(status: StatusCode, code: &str, message: &str) -> Response {
     Response::builder().status(status).content_type("application/json").body(body.to_string())
 }
 
+/// Errors poem raises itself (unknown route, wrong method, bad query string) get the same coded
+/// JSON shape as everything else.
+async fn coded_http_error(error: poem::Error) -> Response {
+    let status = error.status();
+    let code = match status {
+        StatusCode::NOT_FOUND => "NOT_FOUND",
+        StatusCode::METHOD_NOT_ALLOWED => "METHOD_NOT_ALLOWED",
+        s if s.is_client_error() => "BAD_REQUEST",
+        _ => "INTERNAL",
+    };
+    let message = if status.is_server_error() {
+        tracing::error!(%error, "unhandled HTTP error");
+        "Internal error; it has been logged".to_owned()
+    } else {
+        error.to_string()
+    };
+    request_error(status, code, &message)
+}
+
 fn unauthenticated() -> Response {
     let mut response =
         request_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "Invalid, expired or revoked token; sign in again");
@@ -156,26 +176,6 @@ fn wants_graphql_response_json(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE_JSON))
 }
 
-/// Every error leaving the server carries a code. Errors async-graphql raised itself before
-/// execution (parse, validation, limits) get `GRAPHQL_VALIDATION_FAILED`; an uncoded error from
-/// inside a resolver is an internal one, so its text is logged and replaced.
-fn ensure_error_codes(errors: &mut [ServerError]) {
-    for error in errors {
-        let has_code = error.extensions.as_ref().is_some_and(|ext| ext.get("code").is_some());
-        if has_code {
-            continue;
-        }
-        let code = if error.path.is_empty() {
-            "GRAPHQL_VALIDATION_FAILED"
-        } else {
-            tracing::error!(message = %error.message, path = ?error.path, "uncoded resolver error");
-            error.message = "Internal error; it has been logged".into();
-            "INTERNAL"
-        };
-        error.extensions.get_or_insert_with(Default::default).set("code", code);
-    }
-}
-
 async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, headers: &HeaderMap) -> Response {
     let graphql_response_json = wants_graphql_response_json(headers);
     let content_type = if graphql_response_json { GRAPHQL_RESPONSE_JSON } else { "application/json" };
@@ -195,18 +195,19 @@ async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, headers:
         );
     }
     let mut responses = Vec::with_capacity(requests.len());
-    for request in requests {
-        if let Err(error) = async_graphql::parser::parse_query(&request.query) {
-            let mut response = async_graphql::Response::from_errors(vec![ServerError::new(error.to_string(), None)]);
-            response.errors[0].extensions.get_or_insert_with(Default::default).set("code", "GRAPHQL_PARSE_FAILED");
-            responses.push(response);
-            continue;
+    for mut request in requests {
+        // Anonymous callers may sign in and nothing else, not even read the schema.
+        if viewer == Viewer::Anonymous {
+            request = request.disable_introspection();
         }
-        let mut response = state.schema.execute(request.data(viewer.clone())).await;
-        ensure_error_codes(&mut response.errors);
-        responses.push(response);
+        let request = request.data(viewer.clone()).data(request_loader(&state.db));
+        responses.push(state.schema.execute(request).await);
     }
-    let request_failed = responses.iter().all(|r| r.data == async_graphql::Value::Null && !r.errors.is_empty());
+    // A request that never started executing (parse or validation errors) has no `data` and
+    // only errors without a path.
+    let request_failed = responses.iter().all(|r| {
+        r.data == async_graphql::Value::Null && !r.errors.is_empty() && r.errors.iter().all(|e| e.path.is_empty())
+    });
     let status = if graphql_response_json && request_failed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     let batch_response = match (is_batch, responses.pop()) {
         (false, Some(response)) => BatchResponse::Single(response),
@@ -284,17 +285,14 @@ async fn graphql_get(req: &Request, Query(params): Query<GetParams>, Data(state)
         return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Missing `query` parameter");
     };
     state.requests.fetch_add(1, Ordering::Relaxed);
-    let document = match async_graphql::parser::parse_query(&query) {
-        Ok(document) => document,
-        Err(_) => {
-            return execute(
-                state,
-                BatchRequest::Single(async_graphql::Request::new(query)),
-                Viewer::Anonymous,
-                req.headers(),
-            )
-            .await;
-        }
+    let viewer = match viewer_from_headers(state, req.headers()).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
+    let Ok(document) = async_graphql::parser::parse_query(&query) else {
+        // The executor reports the parse error with its code.
+        let request = BatchRequest::Single(async_graphql::Request::new(query));
+        return execute(state, request, viewer, req.headers()).await;
     };
     let has_mutation = document.operations.iter().any(|(name, op)| {
         let selected = match (&params.operation_name, name) {
@@ -322,10 +320,6 @@ async fn graphql_get(req: &Request, Query(params): Query<GetParams>, Data(state)
             Err(_) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "`variables` is not valid JSON"),
         }
     }
-    let viewer = match viewer_from_headers(state, req.headers()).await {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     execute(state, BatchRequest::Single(request), viewer, req.headers()).await
 }
 
@@ -355,6 +349,7 @@ async fn graphql_ws(
                     authenticate(&state.db, &state.tokens, token.as_deref()).await.map_err(|_| ws_unauthenticated())?;
                 let mut data = async_graphql::Data::default();
                 data.insert(viewer);
+                data.insert(request_loader(&state.db));
                 Ok(data)
             })
             .serve()

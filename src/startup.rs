@@ -52,6 +52,14 @@ impl ServeConfig {
 /// [`MIN_SECRET_BYTES`] is mandatory; in development a missing one is replaced by a random
 /// per-process secret (tokens then die with the process).
 pub fn token_settings(auth: &AuthArgs, development: bool) -> anyhow::Result<TokenSettings> {
+    if let Some(secret) = auth.jwt_secret.as_deref() {
+        let lowered = secret.to_ascii_lowercase();
+        if !development && (lowered.contains("change-me") || lowered.contains("changeme")) {
+            anyhow::bail!(
+                "JWT_SECRET still holds the example placeholder; generate one, e.g. `openssl rand -base64 48`"
+            );
+        }
+    }
     let secret = match auth.jwt_secret.as_deref() {
         Some(secret) if secret.len() >= MIN_SECRET_BYTES => secret.as_bytes().to_vec(),
         Some(_) if !development => {

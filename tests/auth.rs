@@ -58,6 +58,13 @@ async fn anonymous_requests_get_unauthenticated_except_login() {
         assert_eq!(error_code(&body), "UNAUTHENTICATED", "{query}: {body}");
         assert!(body["data"].is_null() || body["data"].as_object().unwrap().values().all(Value::is_null));
     }
+    // Not even the schema is open to anonymous callers.
+    let (_, body) = app.post("{ __schema { queryType { name } } }", json!({}), None).await;
+    assert!(body["data"]["__schema"].is_null(), "{body}");
+    let signed_in = app.admin_token().await;
+    let schema = app.data("{ __schema { queryType { name } } }", json!({}), &signed_in).await;
+    assert_eq!(schema["__schema"]["queryType"]["name"], "Query");
+
     // login is the one operation open to anonymous callers.
     assert!(app.login_with(ADMIN, &app.passwords[ADMIN]).await.is_ok());
 }
@@ -127,6 +134,15 @@ async fn bad_tokens_are_rejected() {
     assert_rejected(&app, &sign(&claims(id, json!({ "iss": "someone-else" })), TEST_SECRET), "wrong issuer").await;
     assert_rejected(&app, &sign(&claims(id, json!({ "aud": "other-api" })), TEST_SECRET), "wrong audience").await;
     assert_rejected(&app, &sign(&claims(id + 10_000, json!({})), TEST_SECRET), "unknown user").await;
+
+    // Same secret, another HMAC algorithm: the algorithm is pinned, not taken from the header.
+    let hs384 = encode(
+        &Header::new(Algorithm::HS384),
+        &claims(id, json!({})),
+        &EncodingKey::from_secret(TEST_SECRET.as_bytes()),
+    )
+    .unwrap();
+    assert_rejected(&app, &hs384, "algorithm switched to HS384").await;
 
     // alg=none: a token with no signature at all.
     use base64::Engine;

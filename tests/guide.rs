@@ -194,6 +194,23 @@ async fn pages_follow_cursors_and_respect_the_cap() {
     assert_eq!(strings(&nodes(&tail["sections"]), "code"), ["OBJ-22", "OBJ-23"]);
     assert_eq!(tail["sections"]["pageInfo"]["hasNextPage"], false);
 
+    // Without totalCount the server learns whether a next page exists from one extra row.
+    let no_total = app
+        .data(r#"{ sections(first: 45) { pageInfo { hasNextPage } } all: sections(first: 46) { pageInfo { hasNextPage } } }"#, json!({}), &token)
+        .await;
+    assert_eq!(no_total["sections"]["pageInfo"]["hasNextPage"], true);
+    assert_eq!(no_total["all"]["pageInfo"]["hasNextPage"], false);
+
+    // Backwards from a cursor: `before` alone, and `last` with `before`.
+    let before_page = r#"query($before: String, $last: Int) { sections(before: $before, last: $last) {
+                           pageInfo { hasPreviousPage hasNextPage } edges { node { code } } } }"#;
+    let second_start = second["sections"]["pageInfo"]["startCursor"].clone();
+    let back = app.data(before_page, json!({ "before": second_start, "last": 2 }), &token).await;
+    assert_eq!(strings(&nodes(&back["sections"]), "code"), ["I.B", "GP-01"]);
+    assert_eq!(back["sections"]["pageInfo"]["hasPreviousPage"], true);
+    let all_before = app.data(before_page, json!({ "before": second_start }), &token).await;
+    assert_eq!(strings(&nodes(&all_before["sections"]), "code"), first_codes);
+
     let (_, body) = app.post(r#"{ sections(first: 101) { totalCount } }"#, json!({}), Some(&token)).await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
     assert_eq!(error_field(&body), "first");
@@ -270,4 +287,31 @@ async fn user_nodes_are_visible_only_to_themselves_and_the_secretariat() {
     assert!(seen_by_champion["node"].is_null());
     let seen_by_admin = app.data(query, json!({ "id": admin_id }), &admin).await;
     assert_eq!(seen_by_admin["node"]["email"], ADMIN);
+}
+
+#[tokio::test]
+async fn malformed_dates_and_enum_values_are_bad_user_input() {
+    let app = TestApp::spawn().await;
+    let token = app.login(WG_LEAD).await;
+    for (query, field) in [
+        (r#"{ guideVersions(filter: {releasedOn: {gte: "2021-13-45"}}) { totalCount } }"#, "filter.releasedOn.gte"),
+        (r#"{ guideVersions(filter: {releasedOn: {gte: "20211-01-01"}}) { totalCount } }"#, "filter.releasedOn.gte"),
+        (r#"{ countries(filter: {championSince: {lt: "1800-01-01"}}) { totalCount } }"#, "filter.championSince.lt"),
+        (r#"{ sections(filter: {kind: {eq: CHAPTER}}) { totalCount } }"#, "filter.kind.eq"),
+    ] {
+        let (status, body) = app.post(query, json!({}), Some(&token)).await;
+        assert_eq!(status, 200, "{query}");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
+        assert_eq!(error_field(&body), field, "{query}: {body}");
+    }
+    // The same through variables.
+    let (_, body) = app
+        .post(
+            "query($d: Date!) { guideVersions(filter: {releasedOn: {gte: $d}}) { totalCount } }",
+            json!({ "d": "2021-02-30" }),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(error_field(&body), "filter.releasedOn.gte");
 }

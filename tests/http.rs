@@ -105,6 +105,29 @@ async fn unknown_fields_and_parse_errors_are_coded() {
         .unwrap();
     assert_eq!(response.status(), 400);
     assert_eq!(response.headers()["content-type"], "application/graphql-response+json");
+
+    // …but a request that ran and was refused by a guard is a 200 with a coded error.
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": "{ me { email } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(error_code(&response.json::<Value>().await.unwrap()), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_get_coded_json() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.url("/nowhere")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(error_code(&response.json::<Value>().await.unwrap()), "NOT_FOUND");
+    let response = app.client.put(app.url("/graphql")).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(error_code(&response.json::<Value>().await.unwrap()), "METHOD_NOT_ALLOWED");
 }
 
 #[tokio::test]
@@ -166,6 +189,22 @@ async fn ws_connect(
     stream
 }
 
+/// The close frame's code and reason, once the server closes the connection.
+async fn close_frame(
+    stream: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+) -> Option<(u16, String)> {
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
+            .await
+            .expect("ws reply in time")?
+        {
+            Ok(Message::Close(frame)) => return frame.map(|f| (u16::from(f.code), f.reason.to_string())),
+            Ok(_) => continue,
+            Err(_) => return None,
+        }
+    }
+}
+
 async fn next_json(
     stream: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
 ) -> Option<Value> {
@@ -210,7 +249,10 @@ async fn websocket_authenticates_in_connection_init() {
     let mut ws = ws_connect(&app).await;
     let init = json!({ "type": "connection_init", "payload": { "authorization": "Bearer forged" } });
     ws.send(Message::Text(init.to_string().into())).await.unwrap();
-    assert!(next_json(&mut ws).await.is_none(), "connection closed");
+    // async-graphql closes a refused `connection_init` with 1002 and the error's message.
+    let (code, reason) = close_frame(&mut ws).await.expect("close frame");
+    assert_eq!(code, 1002);
+    assert!(reason.contains("Authentication required"), "{reason}");
 }
 
 #[tokio::test]

@@ -4,10 +4,12 @@ pub mod auth;
 pub mod context;
 pub mod country;
 pub mod error;
+pub mod extension;
 pub mod guide;
 pub mod loader;
 pub mod node;
 pub mod pagination;
+pub mod scalars;
 pub mod stakeholder;
 pub mod user;
 
@@ -50,7 +52,7 @@ impl Default for Limits {
 
 pub fn build_schema(db: DatabaseConnection, tokens: Arc<TokenService>, limits: &Limits) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .data(DataLoader::new(DbLoader::new(db.clone()), tokio::spawn))
+        .extension(extension::ErrorCodes)
         .data(db)
         .data(tokens)
         .limit_depth(limits.max_depth)
@@ -59,6 +61,12 @@ pub fn build_schema(db: DatabaseConnection, tokens: Arc<TokenService>, limits: &
         builder = builder.disable_introspection();
     }
     builder.finish()
+}
+
+/// A fresh loader for one request (or one WebSocket connection): batches its loads
+/// without mixing them, or their failures, with other requests'.
+pub fn request_loader(db: &DatabaseConnection) -> loader::AppLoader {
+    DataLoader::new(DbLoader::new(db.clone()), tokio::spawn)
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

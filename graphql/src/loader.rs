@@ -113,8 +113,9 @@ where
     }
 }
 
+/// The loader the transport put into the request data (see [`crate::request_loader`]).
 fn loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a AppLoader> {
-    ctx.data::<AppLoader>().map_err(|_| crate::error::AppError::internal("data loader missing from schema data"))
+    ctx.data::<AppLoader>().map_err(|_| crate::error::AppError::internal("data loader missing from request data"))
 }
 
 /// Loads one row by id through the request's loader.

@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use crate::error::{AppError, AppResult};
+use crate::scalars::Date;
 
 /// Largest page a client may ask for; larger requests are refused, not silently truncated.
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -55,7 +56,9 @@ fn decode_cursor(cursor: &str, field: &str) -> AppResult<u64> {
         .decode(cursor)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("offset:").and_then(|n| n.parse().ok()))
+        .and_then(|text| text.strip_prefix("offset:").and_then(|n| n.parse::<u64>().ok()))
+        // Offsets this server hands out stay far below this; larger ones are forged.
+        .filter(|offset| *offset <= i32::MAX as u64)
         .ok_or_else(|| AppError::bad_input(field, "Invalid cursor"))
 }
 
@@ -205,11 +208,11 @@ impl StringFilter {
 /// Comparison on a date column. Bounds are inclusive.
 #[derive(InputObject, Default, Clone, Debug)]
 pub struct DateFilter {
-    pub eq: Option<NaiveDate>,
-    pub gt: Option<NaiveDate>,
-    pub gte: Option<NaiveDate>,
-    pub lt: Option<NaiveDate>,
-    pub lte: Option<NaiveDate>,
+    pub eq: Option<Date>,
+    pub gt: Option<Date>,
+    pub gte: Option<Date>,
+    pub lt: Option<Date>,
+    pub lte: Option<Date>,
     pub is_null: Option<bool>,
 }
 
@@ -223,7 +226,7 @@ impl DateFilter {
             (self.lt, ColumnTrait::lt),
             (self.lte, ColumnTrait::lte),
         ] {
-            if let Some(value) = value {
+            if let Some(Date(value)) = value {
                 condition = condition.add(make(&column, value));
             }
         }

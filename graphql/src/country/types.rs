@@ -1,10 +1,11 @@
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::common::Provenance;
 use entity::{country, stakeholder};
 
 use crate::loader::{ForeignKey, children};
 use crate::node::{NodeType, global_id};
+use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
 
 /// A UN Member State.
@@ -41,8 +42,8 @@ impl Country {
     async fn is_champion(&self) -> bool {
         self.0.is_champion
     }
-    async fn champion_since(&self) -> Option<NaiveDate> {
-        self.0.champion_since
+    async fn champion_since(&self) -> Option<Date> {
+        self.0.champion_since.map(Date)
     }
     /// Whether the Champion status is sourced or illustrative demo data.
     async fn champion_provenance(&self) -> Option<Provenance> {

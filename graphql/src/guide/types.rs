@@ -1,5 +1,5 @@
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::common::{DatePrecision, Provenance};
 use entity::document::{self, DocumentKind};
 use entity::guide_section::{self, SectionKind};
@@ -7,6 +7,7 @@ use entity::guide_version::{self, VersionStage};
 
 use crate::loader::{ForeignKey, by_id, children, maybe_by_id};
 use crate::node::{NodeType, global_id};
+use crate::scalars::Date;
 
 /// The Guide or the Booklet.
 pub struct Document(pub document::Model);
@@ -68,8 +69,8 @@ impl GuideVersion {
         self.0.stage
     }
     /// Release date; see `releasedOnPrecision` for how exact it is.
-    async fn released_on(&self) -> NaiveDate {
-        self.0.released_on
+    async fn released_on(&self) -> Date {
+        Date(self.0.released_on)
     }
     async fn released_on_precision(&self) -> DatePrecision {
         self.0.released_on_precision

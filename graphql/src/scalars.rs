@@ -1,0 +1,44 @@
+//! Custom scalars. `Date` is an ISO 8601 calendar date (`2021-11-03`) within a sane range, so a
+//! typo such as `2021-13-45` or year `20211` is refused during validation, before any resolver runs.
+
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use chrono::{Datelike, NaiveDate};
+
+/// Earliest and latest years accepted; the GCM was adopted in 2018, and nothing this system
+/// records lies outside these bounds.
+pub const MIN_YEAR: i32 = 1945;
+pub const MAX_YEAR: i32 = 2100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub NaiveDate);
+
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().filter(|d| (MIN_YEAR..=MAX_YEAR).contains(&d.year()))
+}
+
+/// A calendar date, `YYYY-MM-DD` (ISO 8601), between 1945 and 2100.
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => parse_date(text).map(Date).ok_or_else(|| {
+                InputValueError::custom(format!("expected a date as YYYY-MM-DD between {MIN_YEAR} and {MAX_YEAR}"))
+            }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if parse_date(text).is_some())
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+impl From<NaiveDate> for Date {
+    fn from(date: NaiveDate) -> Self {
+        Self(date)
+    }
+}
