@@ -69,3 +69,35 @@ pub fn db<'a>(ctx: &'a async_graphql::Context<'_>) -> AppResult<&'a sea_orm::Dat
     ctx.data::<sea_orm::DatabaseConnection>()
         .map_err(|_| AppError::internal("database connection missing from schema data"))
 }
+
+impl Viewer {
+    /// The one country whose private records (feedback, planned uses, pilots, contacts) this
+    /// viewer may see: `Some` for a Champion focal point, `None` for roles that see all.
+    pub fn country_scope(&self) -> AppResult<Option<i32>> {
+        let principal = self.principal()?;
+        match principal.role {
+            UserRole::Champion => principal.country_id.map(Some).ok_or(AppError::Forbidden),
+            UserRole::Admin | UserRole::WgLead => Ok(None),
+        }
+    }
+
+    /// Whether this viewer may read private records of `country_id` (`None`: not a country's record).
+    pub fn can_read_country(&self, country_id: Option<i32>) -> bool {
+        match self.country_scope() {
+            Ok(None) => true,
+            Ok(Some(own)) => country_id == Some(own),
+            Err(_) => false,
+        }
+    }
+
+    /// May this viewer write private records of `country_id`? The Secretariat may for every
+    /// country, a Champion focal point for its own; working-group leads triage but do not author.
+    pub fn require_country_writer(&self, country_id: i32) -> AppResult<&Principal> {
+        let principal = self.principal()?;
+        match principal.role {
+            UserRole::Admin => Ok(principal),
+            UserRole::Champion if principal.country_id == Some(country_id) => Ok(principal),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+}

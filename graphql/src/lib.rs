@@ -9,9 +9,12 @@ pub mod guide;
 pub mod loader;
 pub mod node;
 pub mod pagination;
+pub mod role;
 pub mod scalars;
 pub mod stakeholder;
 pub mod user;
+pub mod validate;
+pub mod write;
 
 use std::sync::Arc;
 
@@ -29,10 +32,11 @@ pub struct Query(
     country::CountryQuery,
     guide::GuideQuery,
     stakeholder::StakeholderQuery,
+    role::RoleQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(user::UserMutation);
+pub struct Mutation(user::UserMutation, role::RoleMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

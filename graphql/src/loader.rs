@@ -29,6 +29,16 @@ pub type AppLoader = DataLoader<DbLoader>;
 pub trait Keyed: EntityTrait {
     fn id_column() -> Self::Column;
     fn id_of(model: &Self::Model) -> i32;
+
+    fn find_by_key(id: i32) -> sea_orm::Select<Self> {
+        Self::find().filter(Self::id_column().eq(id))
+    }
+}
+
+/// A [`Keyed`] entity with an optimistic-concurrency `version` and an `updated_at` column.
+pub trait Versioned: Keyed {
+    fn version_column() -> Self::Column;
+    fn updated_at_column() -> Self::Column;
 }
 
 /// A foreign key `Entity.column → parent id`, used to load the children of many parents at once.
@@ -158,7 +168,7 @@ where
     Ok(loader(ctx)?.load_one(HasMany::<F>::new(parent_id)).await?.unwrap_or_default())
 }
 
-/// Implements [`Keyed`] for entities whose primary key column is `Id`.
+/// Implements [`Keyed`] and [`Versioned`] for entities with `id`, `version` and `updated_at` columns.
 #[macro_export]
 macro_rules! keyed {
     ($($module:ident),+ $(,)?) => {
@@ -171,8 +181,31 @@ macro_rules! keyed {
                     model.id
                 }
             }
+            impl $crate::loader::Versioned for entity::$module::Entity {
+                fn version_column() -> Self::Column {
+                    entity::$module::Column::Version
+                }
+                fn updated_at_column() -> Self::Column {
+                    entity::$module::Column::UpdatedAt
+                }
+            }
         )+
     };
 }
 
-keyed!(country, document, guide_section, guide_version, stakeholder, user_account);
+keyed!(
+    contact,
+    country,
+    document,
+    event,
+    event_participant,
+    feedback,
+    guide_section,
+    guide_version,
+    milestone,
+    pilot,
+    planned_use,
+    role_assignment,
+    stakeholder,
+    user_account
+);

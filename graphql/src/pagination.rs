@@ -243,6 +243,17 @@ impl DateFilter {
 #[graphql(concrete(name = "VersionStageFilter", params(entity::guide_version::VersionStage)))]
 #[graphql(concrete(name = "StakeholderKindFilter", params(entity::stakeholder::StakeholderKind)))]
 #[graphql(concrete(name = "UserRoleFilter", params(entity::user_account::UserRole)))]
+#[graphql(concrete(name = "ChampionRoleFilter", params(entity::role_assignment::ChampionRole)))]
+#[graphql(concrete(name = "RoleStatusFilter", params(entity::role_assignment::RoleStatus)))]
+#[graphql(concrete(name = "PilotStatusFilter", params(entity::pilot::PilotStatus)))]
+#[graphql(concrete(name = "EventKindFilter", params(entity::event::EventKind)))]
+#[graphql(concrete(name = "ParticipationRoleFilter", params(entity::event_participant::ParticipationRole)))]
+#[graphql(concrete(name = "MilestoneStatusFilter", params(entity::milestone::MilestoneStatus)))]
+#[graphql(concrete(name = "FeedbackChannelFilter", params(entity::feedback::FeedbackChannel)))]
+#[graphql(concrete(name = "FeedbackKindFilter", params(entity::feedback::FeedbackKind)))]
+#[graphql(concrete(name = "FeedbackStatusFilter", params(entity::feedback::FeedbackStatus)))]
+#[graphql(concrete(name = "PlannedUseKindFilter", params(entity::planned_use::PlannedUseKind)))]
+#[graphql(concrete(name = "PlannedUseStatusFilter", params(entity::planned_use::PlannedUseStatus)))]
 pub struct EnumFilter<T: InputType> {
     pub eq: Option<T>,
     pub ne: Option<T>,

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_reference_tables;
 mod m20261123_000002_create_user_account;
+mod m20261123_000003_create_engagement_tables;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_reference_tables::Migration),
             Box::new(m20261123_000002_create_user_account::Migration),
+            Box::new(m20261123_000003_create_engagement_tables::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ use entity::{country, stakeholder};
 
 use crate::loader::{ForeignKey, children};
 use crate::node::{NodeType, global_id};
+use crate::role::{RoleAssignment, RolesOfCountry};
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
 
@@ -51,6 +52,10 @@ impl Country {
     }
     async fn champion_note(&self) -> Option<&str> {
         self.0.champion_note.as_deref()
+    }
+    /// The Champion roles this country has held or holds, by role.
+    async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoleAssignment>> {
+        Ok(children::<RolesOfCountry>(ctx, self.0.id).await?.into_iter().map(RoleAssignment).collect())
     }
     /// Stakeholders based in this country.
     async fn stakeholders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Stakeholder>> {

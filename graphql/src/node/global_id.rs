@@ -8,9 +8,17 @@ use crate::error::{AppError, AppResult};
 /// across types even though table keys do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeType {
+    Contact,
     Country,
     Document,
+    Event,
+    EventParticipant,
+    Feedback,
     GuideVersion,
+    Milestone,
+    Pilot,
+    PlannedUse,
+    RoleAssignment,
     Section,
     Stakeholder,
     User,
@@ -22,7 +30,15 @@ impl NodeType {
 
     pub fn name(self) -> &'static str {
         match self {
+            Self::Contact => "Contact",
             Self::Country => "Country",
+            Self::Event => "Event",
+            Self::EventParticipant => "EventParticipant",
+            Self::Feedback => "Feedback",
+            Self::Milestone => "Milestone",
+            Self::Pilot => "Pilot",
+            Self::PlannedUse => "PlannedUse",
+            Self::RoleAssignment => "RoleAssignment",
             Self::Document => "Document",
             Self::GuideVersion => "GuideVersion",
             Self::Section => "Section",

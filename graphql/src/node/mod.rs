@@ -5,7 +5,7 @@ mod global_id;
 pub use global_id::{NodeType, decode_global_id, expect_global_id, global_id};
 
 use async_graphql::{Context, ID, Interface, Object};
-use entity::{country, document, guide_section, guide_version, stakeholder, user_account};
+use entity::{country, document, guide_section, guide_version, role_assignment, stakeholder, user_account};
 
 use crate::auth::guard::{Require, viewer};
 use crate::context::Access;
@@ -13,6 +13,7 @@ use crate::country::Country;
 use crate::error::{AppError, AppResult};
 use crate::guide::{Document, GuideVersion, Section};
 use crate::loader::by_id;
+use crate::role::RoleAssignment;
 use crate::stakeholder::Stakeholder;
 use crate::user::User;
 
@@ -26,6 +27,7 @@ pub enum Node {
     Country(Country),
     Document(Document),
     GuideVersion(GuideVersion),
+    RoleAssignment(RoleAssignment),
     Section(Section),
     Stakeholder(Stakeholder),
     User(User),
@@ -71,6 +73,17 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Opti
         NodeType::Stakeholder => {
             by_id::<stakeholder::Entity>(ctx, id).await?.map(|m| Node::Stakeholder(Stakeholder(m)))
         }
+        NodeType::RoleAssignment => {
+            by_id::<role_assignment::Entity>(ctx, id).await?.map(|m| Node::RoleAssignment(RoleAssignment(m)))
+        }
+        // Types whose domains do not expose refetching yet resolve to null, like unknown ids.
+        NodeType::Contact
+        | NodeType::Event
+        | NodeType::EventParticipant
+        | NodeType::Feedback
+        | NodeType::Milestone
+        | NodeType::Pilot
+        | NodeType::PlannedUse => None,
         NodeType::User => by_id::<user_account::Entity>(ctx, id)
             .await?
             .filter(|user| User::visible_to(viewer(ctx), user))

@@ -1,0 +1,57 @@
+//! Briefings, technical and online discussions, launches, IMRF side events and the like.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::common::{DatePrecision, Provenance};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EventKind {
+    #[sea_orm(string_value = "BRIEFING")]
+    Briefing,
+    #[sea_orm(string_value = "TECHNICAL_DISCUSSION")]
+    TechnicalDiscussion,
+    #[sea_orm(string_value = "ONLINE_DISCUSSION")]
+    OnlineDiscussion,
+    #[sea_orm(string_value = "LAUNCH")]
+    Launch,
+    #[sea_orm(string_value = "IMRF")]
+    Imrf,
+    #[sea_orm(string_value = "REGIONAL_REVIEW")]
+    RegionalReview,
+    #[sea_orm(string_value = "BILATERAL")]
+    Bilateral,
+    #[sea_orm(string_value = "WORKSHOP")]
+    Workshop,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "event")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub title: String,
+    pub kind: EventKind,
+    pub starts_on: Date,
+    pub ends_on: Option<Date>,
+    pub date_precision: DatePrecision,
+    pub location: Option<String>,
+    pub online: bool,
+    pub organizer: Option<String>,
+    pub description: Option<String>,
+    pub provenance: Provenance,
+    pub source_note: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,37 @@
+//! A country or stakeholder taking part in an event, and how.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ParticipationRole {
+    #[sea_orm(string_value = "HOST")]
+    Host,
+    #[sea_orm(string_value = "SPEAKER")]
+    Speaker,
+    #[sea_orm(string_value = "ATTENDEE")]
+    Attendee,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "event_participant")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub event_id: i32,
+    /// Exactly one of country and stakeholder is set.
+    pub country_id: Option<i32>,
+    pub stakeholder_id: Option<i32>,
+    pub role: ParticipationRole,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,135 @@
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use entity::role_assignment::Entity as Roles;
+use entity::role_assignment::{self, ChampionRole, RoleStatus};
+use sea_orm::ModelTrait;
+
+use super::RoleAssignment;
+use super::service::{self, RoleChanges};
+use crate::auth::guard::Require;
+use crate::context::{Access, db};
+use crate::country::find_by_iso3;
+use crate::error::AppError;
+use crate::node::{NodeType, expect_global_id};
+use crate::scalars::Date;
+use crate::validate::existing;
+use crate::write::{begin_write, claim_version};
+
+#[derive(InputObject)]
+pub struct AssignRoleInput {
+    /// ISO3 code of the country.
+    pub country: String,
+    pub role: ChampionRole,
+    /// PROPOSED, COMMITTED or ACTIVE.
+    #[graphql(default_with = "RoleStatus::Proposed")]
+    pub status: RoleStatus,
+    pub started_on: Option<Date>,
+    pub notes: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateRoleAssignmentInput {
+    pub status: Option<RoleStatus>,
+    /// Set, or null to clear.
+    pub started_on: MaybeUndefined<Date>,
+    pub ended_on: MaybeUndefined<Date>,
+    pub notes: MaybeUndefined<String>,
+}
+
+fn maybe_date(value: MaybeUndefined<Date>) -> Option<Option<chrono::NaiveDate>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(Date(d)) => Some(Some(d)),
+    }
+}
+
+#[derive(Default)]
+pub struct RoleMutation;
+
+#[Object]
+impl RoleMutation {
+    /// Gives a country a Champion role. At most one open assignment per country and role.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn assign_role(&self, ctx: &Context<'_>, input: AssignRoleInput) -> async_graphql::Result<RoleAssignment> {
+        let txn = begin_write(db(ctx)?).await?;
+        let country = find_by_iso3(&txn, &input.country, "country").await?;
+        let assignment = service::assign(
+            &txn,
+            country.id,
+            input.role,
+            input.status,
+            input.started_on.map(|Date(d)| d),
+            input.notes.as_deref(),
+        )
+        .await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(RoleAssignment(assignment))
+    }
+
+    /// Changes an assignment's status, dates or notes.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn update_role_assignment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateRoleAssignmentInput,
+        expected_version: i32,
+    ) -> async_graphql::Result<RoleAssignment> {
+        let key = expect_global_id(&id, NodeType::RoleAssignment, "id")?;
+        let txn = begin_write(db(ctx)?).await?;
+        let current = claim_version::<Roles>(&txn, key, expected_version, "Role assignment").await?;
+        let changes = RoleChanges {
+            status: input.status,
+            started_on: maybe_date(input.started_on),
+            ended_on: maybe_date(input.ended_on),
+            notes: match input.notes {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(v) => Some(Some(v)),
+            },
+        };
+        let updated = service::change(&txn, current, changes).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(RoleAssignment(updated))
+    }
+
+    /// Ends an open assignment on `endedOn`, as COMPLETED (default) or WITHDRAWN.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn end_role(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        ended_on: Date,
+        #[graphql(default_with = "RoleStatus::Completed")] status: RoleStatus,
+        expected_version: i32,
+    ) -> async_graphql::Result<RoleAssignment> {
+        if status.is_open() {
+            return Err(AppError::bad_input("status", "An ended assignment is COMPLETED or WITHDRAWN").into());
+        }
+        let key = expect_global_id(&id, NodeType::RoleAssignment, "id")?;
+        let txn = begin_write(db(ctx)?).await?;
+        let current = claim_version::<Roles>(&txn, key, expected_version, "Role assignment").await?;
+        if !current.status.is_open() {
+            return Err(AppError::Conflict {
+                field: Some("id".into()),
+                message: "The assignment has already ended".into(),
+            }
+            .into());
+        }
+        let changes =
+            RoleChanges { status: Some(status), started_on: None, ended_on: Some(Some(ended_on.0)), notes: None };
+        let updated = service::change(&txn, current, changes).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(RoleAssignment(updated))
+    }
+
+    /// Removes an assignment recorded by mistake. Returns the removed assignment's id.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn delete_role_assignment(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        let txn = begin_write(db(ctx)?).await?;
+        let assignment = existing::<role_assignment::Entity>(&txn, &id, NodeType::RoleAssignment, "id").await?;
+        assignment.delete(&txn).await.map_err(AppError::from)?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(id)
+    }
+}

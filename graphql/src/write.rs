@@ -1,0 +1,49 @@
+//! How every mutation writes: one transaction, taken as a write transaction from its first
+//! statement (SQLite `BEGIN IMMEDIATE`; PostgreSQL ignores the hint), and optimistic concurrency
+//! checked atomically by the database rather than by a read-then-compare.
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, QueryFilter, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
+
+use crate::error::{AppError, AppResult};
+use crate::loader::Versioned;
+
+/// Starts the transaction a mutation runs in. Dropping it without `commit` rolls everything back.
+pub async fn begin_write(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
+    let options =
+        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    Ok(db.begin_with_options(options).await?)
+}
+
+/// Claims row `id` at `expected` version: bumps its version and `updated_at` only if the
+/// version still matches, then returns the row as it now is. Of two writers holding the same
+/// version, exactly one gets through; the other gets `CONFLICT` and writes nothing.
+pub async fn claim_version<E>(
+    txn: &DatabaseTransaction,
+    id: i32,
+    expected: i32,
+    entity: &'static str,
+) -> AppResult<E::Model>
+where
+    E: Versioned,
+{
+    let claimed = E::update_many()
+        .col_expr(E::version_column(), ExprTrait::add(Expr::col(E::version_column()), 1))
+        .col_expr(E::updated_at_column(), Expr::value(Utc::now()))
+        .filter(E::id_column().eq(id))
+        .filter(E::version_column().eq(expected))
+        .exec(txn)
+        .await?;
+    let current = E::find_by_key(id).one(txn).await?.ok_or(AppError::NotFound { entity, field: Some("id".into()) })?;
+    if claimed.rows_affected == 0 {
+        return Err(AppError::Conflict {
+            field: Some("expectedVersion".into()),
+            message: format!("{entity} was changed by someone else; reload it and apply your change again"),
+        });
+    }
+    Ok(current)
+}
