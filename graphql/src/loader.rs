@@ -209,3 +209,77 @@ keyed!(
     stakeholder,
     user_account
 );
+
+/// A many-to-many link table `owner ↔ target` (e.g. feedback ↔ section).
+pub trait LinkTable: 'static {
+    type Link: EntityTrait;
+    type Target: Keyed;
+    fn owner_column() -> <Self::Link as EntityTrait>::Column;
+    fn target_column() -> <Self::Link as EntityTrait>::Column;
+    fn owner_of(link: &<Self::Link as EntityTrait>::Model) -> i32;
+    fn target_of(link: &<Self::Link as EntityTrait>::Model) -> i32;
+}
+
+phantom_key!(Linked, LinkTable);
+
+impl<L> Loader<Linked<L>> for DbLoader
+where
+    L: LinkTable,
+    <L::Link as EntityTrait>::Model: Send + Sync,
+    <L::Target as EntityTrait>::Model: Clone + Send + Sync + 'static,
+{
+    type Value = Vec<<L::Target as EntityTrait>::Model>;
+    type Error = Arc<DbErr>;
+
+    /// Two queries for any number of owners: the links, then their targets.
+    async fn load(&self, keys: &[Linked<L>]) -> Result<HashMap<Linked<L>, Self::Value>, Self::Error> {
+        let links = L::Link::find().filter(L::owner_column().is_in(keys.iter().map(|key| key.0))).all(&self.db).await?;
+        let target_ids: std::collections::HashSet<i32> = links.iter().map(L::target_of).collect();
+        let targets: HashMap<i32, <L::Target as EntityTrait>::Model> = L::Target::find()
+            .filter(L::Target::id_column().is_in(target_ids))
+            .order_by_asc(L::Target::id_column())
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|model| (L::Target::id_of(&model), model))
+            .collect();
+        let mut grouped: HashMap<Linked<L>, Self::Value> = HashMap::with_capacity(keys.len());
+        let mut links = links;
+        links.sort_by_key(|link| (L::owner_of(link), L::target_of(link)));
+        for link in links {
+            if let Some(target) = targets.get(&L::target_of(&link)) {
+                grouped.entry(Linked::new(L::owner_of(&link))).or_default().push(target.clone());
+            }
+        }
+        Ok(grouped)
+    }
+}
+
+/// Loads the targets linked to `owner_id` through `L`, ordered by target id.
+pub async fn linked<L>(ctx: &Context<'_>, owner_id: i32) -> AppResult<Vec<<L::Target as EntityTrait>::Model>>
+where
+    L: LinkTable,
+    <L::Link as EntityTrait>::Model: Send + Sync,
+    <L::Target as EntityTrait>::Model: Clone + Send + Sync + 'static,
+{
+    Ok(loader(ctx)?.load_one(Linked::<L>::new(owner_id)).await?.unwrap_or_default())
+}
+
+/// Makes `owner_id`'s links through `L` exactly `target_ids` (inside the caller's transaction).
+pub async fn replace_links<L: LinkTable>(
+    db: &impl sea_orm::ConnectionTrait,
+    owner_id: i32,
+    target_ids: &[i32],
+) -> AppResult<()> {
+    L::Link::delete_many().filter(L::owner_column().eq(owner_id)).exec(db).await?;
+    if target_ids.is_empty() {
+        return Ok(());
+    }
+    let mut insert = sea_orm::sea_query::Query::insert();
+    insert.into_table(L::Link::default()).columns([L::owner_column(), L::target_column()]);
+    for target in target_ids {
+        insert.values([owner_id.into(), (*target).into()]).map_err(crate::error::AppError::internal)?;
+    }
+    db.execute(&insert).await?;
+    Ok(())
+}
