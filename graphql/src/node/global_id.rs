@@ -25,8 +25,22 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    const ALL: [NodeType; 6] =
-        [Self::Country, Self::Document, Self::GuideVersion, Self::Section, Self::Stakeholder, Self::User];
+    pub const ALL: [NodeType; 14] = [
+        Self::Contact,
+        Self::Country,
+        Self::Document,
+        Self::Event,
+        Self::EventParticipant,
+        Self::Feedback,
+        Self::GuideVersion,
+        Self::Milestone,
+        Self::Pilot,
+        Self::PlannedUse,
+        Self::RoleAssignment,
+        Self::Section,
+        Self::Stakeholder,
+        Self::User,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -67,5 +81,37 @@ pub fn expect_global_id(id: &ID, expected: NodeType, field: &str) -> AppResult<i
     match decode_global_id(id, field)? {
         (kind, key) if kind == expected => Ok(key),
         _ => Err(AppError::bad_input(field, format!("Expected the id of a {}", expected.name()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_round_trips_and_names_are_unique() {
+        let names: std::collections::HashSet<_> = NodeType::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), NodeType::ALL.len());
+        for kind in NodeType::ALL {
+            // Exhaustive: a new variant must be added to ALL, or this match stops compiling.
+            match kind {
+                NodeType::Contact
+                | NodeType::Country
+                | NodeType::Document
+                | NodeType::Event
+                | NodeType::EventParticipant
+                | NodeType::Feedback
+                | NodeType::GuideVersion
+                | NodeType::Milestone
+                | NodeType::Pilot
+                | NodeType::PlannedUse
+                | NodeType::RoleAssignment
+                | NodeType::Section
+                | NodeType::Stakeholder
+                | NodeType::User => {}
+            }
+            assert_eq!(decode_global_id(&global_id(kind, 42), "id"), Ok((kind, 42)));
+        }
+        assert!(decode_global_id(&ID("bm9wZTox".into()), "id").is_err());
     }
 }
