@@ -5,6 +5,7 @@ pub mod context;
 pub mod country;
 pub mod error;
 pub mod extension;
+pub mod feedback;
 pub mod guide;
 pub mod loader;
 pub mod node;
@@ -33,10 +34,11 @@ pub struct Query(
     guide::GuideQuery,
     stakeholder::StakeholderQuery,
     role::RoleQuery,
+    feedback::FeedbackQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(user::UserMutation, role::RoleMutation);
+pub struct Mutation(user::UserMutation, role::RoleMutation, feedback::FeedbackMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

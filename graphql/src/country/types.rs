@@ -3,6 +3,8 @@ use chrono::{DateTime, Utc};
 use entity::common::Provenance;
 use entity::{country, stakeholder};
 
+use crate::auth::guard::viewer;
+use crate::feedback::{Feedback, FeedbackOfCountry, can_read};
 use crate::loader::{ForeignKey, children};
 use crate::node::{NodeType, global_id};
 use crate::role::{RoleAssignment, RolesOfCountry};
@@ -56,6 +58,17 @@ impl Country {
     /// The Champion roles this country has held or holds, by role.
     async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoleAssignment>> {
         Ok(children::<RolesOfCountry>(ctx, self.0.id).await?.into_iter().map(RoleAssignment).collect())
+    }
+    /// Feedback this country gave, newest first; empty for viewers who may not read it.
+    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Feedback>> {
+        let viewer = viewer(ctx);
+        let mut rows: Vec<_> = children::<FeedbackOfCountry>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .filter(|row| can_read(viewer, row))
+            .collect();
+        rows.reverse();
+        Ok(rows.into_iter().map(Feedback).collect())
     }
     /// Stakeholders based in this country.
     async fn stakeholders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Stakeholder>> {

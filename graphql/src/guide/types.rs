@@ -5,7 +5,9 @@ use entity::document::{self, DocumentKind};
 use entity::guide_section::{self, SectionKind};
 use entity::guide_version::{self, VersionStage};
 
-use crate::loader::{ForeignKey, by_id, children, maybe_by_id};
+use crate::auth::guard::viewer;
+use crate::feedback::{Feedback, SectionFeedback, can_read};
+use crate::loader::{ForeignKey, by_id, children, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
 use crate::scalars::Date;
 
@@ -169,6 +171,12 @@ impl Section {
     /// Direct sub-sections, in document order.
     async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
         Ok(children::<SectionChildren>(ctx, self.0.id).await?.into_iter().map(Section).collect())
+    }
+    /// Feedback about this section that the viewer may read.
+    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Feedback>> {
+        let viewer = viewer(ctx);
+        let rows = linked::<SectionFeedback>(ctx, self.0.id).await?;
+        Ok(rows.into_iter().filter(|row| can_read(viewer, row)).map(Feedback).collect())
     }
     /// The version in which this section first appeared (null: present from the first draft).
     async fn introduced_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {

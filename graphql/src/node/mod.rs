@@ -5,12 +5,13 @@ mod global_id;
 pub use global_id::{NodeType, decode_global_id, expect_global_id, global_id};
 
 use async_graphql::{Context, ID, Interface, Object};
-use entity::{country, document, guide_section, guide_version, role_assignment, stakeholder, user_account};
+use entity::{country, document, feedback, guide_section, guide_version, role_assignment, stakeholder, user_account};
 
 use crate::auth::guard::{Require, viewer};
 use crate::context::Access;
 use crate::country::Country;
 use crate::error::{AppError, AppResult};
+use crate::feedback::Feedback;
 use crate::guide::{Document, GuideVersion, Section};
 use crate::loader::by_id;
 use crate::role::RoleAssignment;
@@ -26,6 +27,7 @@ pub const MAX_NODE_IDS: usize = 100;
 pub enum Node {
     Country(Country),
     Document(Document),
+    Feedback(Feedback),
     GuideVersion(GuideVersion),
     RoleAssignment(RoleAssignment),
     Section(Section),
@@ -73,6 +75,10 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Opti
         NodeType::Stakeholder => {
             by_id::<stakeholder::Entity>(ctx, id).await?.map(|m| Node::Stakeholder(Stakeholder(m)))
         }
+        NodeType::Feedback => by_id::<feedback::Entity>(ctx, id)
+            .await?
+            .filter(|row| crate::feedback::can_read(viewer(ctx), row))
+            .map(|m| Node::Feedback(Feedback(m))),
         NodeType::RoleAssignment => {
             by_id::<role_assignment::Entity>(ctx, id).await?.map(|m| Node::RoleAssignment(RoleAssignment(m)))
         }
@@ -80,7 +86,6 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Opti
         NodeType::Contact
         | NodeType::Event
         | NodeType::EventParticipant
-        | NodeType::Feedback
         | NodeType::Milestone
         | NodeType::Pilot
         | NodeType::PlannedUse => None,

@@ -1,0 +1,15 @@
+//! Feedback on the guidance: who gave it (a country, a stakeholder or a named collective), on
+//! which draft, about which sections, through which channel — and how it was triaged.
+//!
+//! Visibility: the Secretariat and working-group leads read all feedback; a Champion focal point
+//! reads its own country's feedback and collective feedback (e.g. "Champions"), never another
+//! country's or a stakeholder's.
+
+mod mutation;
+mod query;
+mod service;
+mod types;
+
+pub use mutation::FeedbackMutation;
+pub use query::{FeedbackQuery, can_read, visible_feedback};
+pub use types::{Feedback, FeedbackOfCountry, FeedbackSections, SectionFeedback};

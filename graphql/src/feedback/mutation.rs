@@ -1,0 +1,142 @@
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::Utc;
+use entity::feedback::{self, FeedbackChannel, FeedbackKind, FeedbackStatus};
+use sea_orm::ModelTrait;
+
+use super::Feedback;
+use super::service::{self, Content, SourceInput};
+use crate::auth::guard::{Require, viewer};
+use crate::context::{Access, db};
+use crate::error::AppError;
+use crate::node::{NodeType, expect_global_id};
+use crate::scalars::Date;
+use crate::write::{begin_write, claim_version};
+
+#[derive(InputObject)]
+pub struct SubmitFeedbackInput {
+    /// ISO3 code of the country giving the feedback. Give exactly one of country, stakeholder, collective.
+    pub country: Option<String>,
+    pub stakeholder: Option<ID>,
+    /// A named group giving the feedback together, e.g. "Champions".
+    pub collective: Option<String>,
+    pub channel: FeedbackChannel,
+    pub kind: FeedbackKind,
+    pub body: String,
+    /// ISO 639-1 code of the body's language.
+    #[graphql(default = "en")]
+    pub language: String,
+    /// The guide version the feedback was given on.
+    pub guide_version: ID,
+    /// Codes of the sections it is about (at least one), e.g. `["III.A"]`.
+    pub sections: Vec<String>,
+    pub pilot: Option<ID>,
+    pub event: Option<ID>,
+    /// Day it was received; today when omitted.
+    pub received_on: Option<Date>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateFeedbackInput {
+    pub channel: FeedbackChannel,
+    pub kind: FeedbackKind,
+    pub body: String,
+    #[graphql(default = "en")]
+    pub language: String,
+    pub guide_version: ID,
+    pub sections: Vec<String>,
+    pub pilot: Option<ID>,
+    pub event: Option<ID>,
+    pub received_on: Date,
+}
+
+#[derive(Default)]
+pub struct FeedbackMutation;
+
+#[Object]
+impl FeedbackMutation {
+    /// Records feedback. A Champion focal point submits for its own country only.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn submit_feedback(&self, ctx: &Context<'_>, input: SubmitFeedbackInput) -> async_graphql::Result<Feedback> {
+        let txn = begin_write(db(ctx)?).await?;
+        let source =
+            SourceInput { country: input.country, stakeholder: input.stakeholder, collective: input.collective };
+        let content = Content {
+            channel: input.channel,
+            kind: input.kind,
+            body: input.body,
+            language: input.language,
+            guide_version: input.guide_version,
+            sections: input.sections,
+            pilot: input.pilot,
+            event: input.event,
+            received_on: input.received_on.map_or_else(|| Utc::now().date_naive(), |Date(d)| d),
+        };
+        let row = service::submit(&txn, viewer(ctx), source, content).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Feedback(row))
+    }
+
+    /// Corrects a feedback's content. Its Champion may do so until triage starts.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn update_feedback(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateFeedbackInput,
+        expected_version: i32,
+    ) -> async_graphql::Result<Feedback> {
+        let key = expect_global_id(&id, NodeType::Feedback, "id")?;
+        let txn = begin_write(db(ctx)?).await?;
+        let current = claim_version::<feedback::Entity>(&txn, key, expected_version, "Feedback").await?;
+        if !super::query::can_read(viewer(ctx), &current) {
+            return Err(AppError::not_found("Feedback", "id").into());
+        }
+        service::require_editor(viewer(ctx), &current)?;
+        let content = Content {
+            channel: input.channel,
+            kind: input.kind,
+            body: input.body,
+            language: input.language,
+            guide_version: input.guide_version,
+            sections: input.sections,
+            pilot: input.pilot,
+            event: input.event,
+            received_on: input.received_on.0,
+        };
+        let row = service::update(&txn, current, content).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Feedback(row))
+    }
+
+    /// Triage: moves a feedback to a new status, with the Network's response.
+    #[graphql(guard = "Require(Access::Triage)")]
+    async fn set_feedback_status(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        status: FeedbackStatus,
+        response: Option<String>,
+        expected_version: i32,
+    ) -> async_graphql::Result<Feedback> {
+        let key = expect_global_id(&id, NodeType::Feedback, "id")?;
+        let txn = begin_write(db(ctx)?).await?;
+        let current = claim_version::<feedback::Entity>(&txn, key, expected_version, "Feedback").await?;
+        let row = service::set_status(&txn, current, status, response.as_deref()).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Feedback(row))
+    }
+
+    /// Withdraws a feedback recorded by mistake. Returns its id.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn delete_feedback(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        let txn = begin_write(db(ctx)?).await?;
+        let current = crate::validate::existing::<feedback::Entity>(&txn, &id, NodeType::Feedback, "id").await?;
+        if !super::query::can_read(viewer(ctx), &current) {
+            return Err(AppError::not_found("Feedback", "id").into());
+        }
+        service::require_editor(viewer(ctx), &current)?;
+        current.delete(&txn).await.map_err(AppError::from)?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,149 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::common::Provenance;
+use entity::feedback::{self, FeedbackChannel, FeedbackKind, FeedbackStatus};
+use entity::{country, feedback_section, guide_section, guide_version, stakeholder, user_account};
+
+use crate::auth::guard::viewer;
+use crate::country::Country;
+use crate::error::AppError;
+use crate::guide::{GuideVersion, Section};
+use crate::loader::{ForeignKey, LinkTable, by_id, linked, maybe_by_id};
+use crate::node::{NodeType, global_id};
+use crate::scalars::Date;
+use crate::stakeholder::Stakeholder;
+use crate::user::User;
+
+/// One piece of feedback on a version of the guidance.
+pub struct Feedback(pub feedback::Model);
+
+#[Object]
+impl Feedback {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Feedback, self.0.id)
+    }
+    /// The country that gave it, when a country did.
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+        Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
+    }
+    /// The stakeholder that gave it, when a stakeholder did.
+    async fn stakeholder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Stakeholder>> {
+        Ok(maybe_by_id::<stakeholder::Entity>(ctx, self.0.stakeholder_id).await?.map(Stakeholder))
+    }
+    /// A named group that gave it together, e.g. "Champions".
+    async fn collective(&self) -> Option<&str> {
+        self.0.collective.as_deref()
+    }
+    async fn channel(&self) -> FeedbackChannel {
+        self.0.channel
+    }
+    async fn kind(&self) -> FeedbackKind {
+        self.0.kind
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    /// ISO 639-1 code of the body's language.
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+    /// The draft the feedback was given on.
+    async fn guide_version(&self, ctx: &Context<'_>) -> async_graphql::Result<GuideVersion> {
+        let version = by_id::<guide_version::Entity>(ctx, self.0.guide_version_id)
+            .await?
+            .ok_or_else(|| AppError::internal("feedback without guide version"))?;
+        Ok(GuideVersion(version))
+    }
+    /// The sections the feedback is about.
+    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+        Ok(linked::<FeedbackSections>(ctx, self.0.id).await?.into_iter().map(Section).collect())
+    }
+    async fn status(&self) -> FeedbackStatus {
+        self.0.status
+    }
+    /// The Network's answer, set when the feedback is triaged.
+    async fn response(&self) -> Option<&str> {
+        self.0.response.as_deref()
+    }
+    async fn responded_at(&self) -> Option<DateTime<Utc>> {
+        self.0.responded_at
+    }
+    async fn received_on(&self) -> Date {
+        Date(self.0.received_on)
+    }
+    /// The account that recorded it; visible to that user and to the Secretariat.
+    async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let user = maybe_by_id::<user_account::Entity>(ctx, self.0.submitted_by_id).await?;
+        Ok(user.filter(|u| User::visible_to(viewer(ctx), u)).map(User))
+    }
+    async fn provenance(&self) -> Provenance {
+        self.0.provenance
+    }
+    async fn source_note(&self) -> Option<&str> {
+        self.0.source_note.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+pub struct FeedbackOfCountry;
+
+impl ForeignKey for FeedbackOfCountry {
+    type Entity = feedback::Entity;
+    fn column() -> feedback::Column {
+        feedback::Column::CountryId
+    }
+    fn key_of(model: &feedback::Model) -> Option<i32> {
+        model.country_id
+    }
+    fn order_column() -> feedback::Column {
+        feedback::Column::ReceivedOn
+    }
+}
+
+/// feedback → the sections it is about.
+pub struct FeedbackSections;
+
+impl LinkTable for FeedbackSections {
+    type Link = feedback_section::Entity;
+    type Target = guide_section::Entity;
+    fn owner_column() -> feedback_section::Column {
+        feedback_section::Column::FeedbackId
+    }
+    fn target_column() -> feedback_section::Column {
+        feedback_section::Column::SectionId
+    }
+    fn owner_of(link: &feedback_section::Model) -> i32 {
+        link.feedback_id
+    }
+    fn target_of(link: &feedback_section::Model) -> i32 {
+        link.section_id
+    }
+}
+
+/// section → the feedback about it.
+pub struct SectionFeedback;
+
+impl LinkTable for SectionFeedback {
+    type Link = feedback_section::Entity;
+    type Target = feedback::Entity;
+    fn owner_column() -> feedback_section::Column {
+        feedback_section::Column::SectionId
+    }
+    fn target_column() -> feedback_section::Column {
+        feedback_section::Column::FeedbackId
+    }
+    fn owner_of(link: &feedback_section::Model) -> i32 {
+        link.section_id
+    }
+    fn target_of(link: &feedback_section::Model) -> i32 {
+        link.feedback_id
+    }
+}
