@@ -127,10 +127,11 @@ async fn check_content(
         Some(id) => Some(existing::<pilot::Entity>(db, id, NodeType::Pilot, "pilot").await?),
         None => None,
     };
-    if let Some(pilot) = &pilot {
-        if source_country.is_some() && Some(pilot.country_id) != source_country {
-            return Err(AppError::bad_input("pilot", "The pilot was run in another country than the feedback's"));
-        }
+    if let Some(pilot) = &pilot
+        && source_country.is_some()
+        && Some(pilot.country_id) != source_country
+    {
+        return Err(AppError::bad_input("pilot", "The pilot was run in another country than the feedback's"));
     }
     if content.channel == FeedbackChannel::Pilot && pilot.is_none() {
         return Err(AppError::bad_input("pilot", "Feedback through the PILOT channel names its pilot"));
@@ -168,18 +169,15 @@ async fn check_section_in_version(
             None => Ok(None),
         }
     };
-    if let Some(introduced) = released(section.introduced_in_id).await? {
-        if introduced > version.released_on {
-            return Err(AppError::bad_input(
-                field,
-                format!("Section {} did not exist yet in that version", section.code),
-            ));
-        }
+    if let Some(introduced) = released(section.introduced_in_id).await?
+        && introduced > version.released_on
+    {
+        return Err(AppError::bad_input(field, format!("Section {} did not exist yet in that version", section.code)));
     }
-    if let Some(retired) = released(section.retired_in_id).await? {
-        if retired <= version.released_on {
-            return Err(AppError::bad_input(field, format!("Section {} was no longer in that version", section.code)));
-        }
+    if let Some(retired) = released(section.retired_in_id).await?
+        && retired <= version.released_on
+    {
+        return Err(AppError::bad_input(field, format!("Section {} was no longer in that version", section.code)));
     }
     Ok(())
 }
