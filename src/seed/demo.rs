@@ -8,11 +8,20 @@ use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use entity::common::{DatePrecision, Provenance};
 use entity::document::DocumentKind;
+use entity::event::EventKind;
+use entity::feedback::{FeedbackChannel, FeedbackKind, FeedbackStatus};
 use entity::guide_section::SectionKind;
 use entity::guide_version::VersionStage;
+use entity::milestone::MilestoneStatus;
+use entity::planned_use::{PlannedUseKind, PlannedUseStatus};
+use entity::role_assignment::{ChampionRole, RoleStatus};
 use entity::stakeholder::StakeholderKind;
 use entity::user_account::UserRole;
-use entity::{country, document, guide_section, guide_version, stakeholder, user_account};
+use entity::{
+    country, document, event, event_participant, event_section, feedback, feedback_section, guide_section,
+    guide_version, milestone, planned_use, planned_use_event, planned_use_section, role_assignment, stakeholder,
+    user_account,
+};
 use graphql::user::service::{NewUser, create_user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
@@ -28,6 +37,78 @@ struct DemoData {
     champions: Vec<ChampionData>,
     stakeholders: Vec<StakeholderData>,
     accounts: Vec<AccountData>,
+    events: Vec<EventData>,
+    milestones: Vec<MilestoneData>,
+    feedback: Vec<FeedbackData>,
+    roles: Vec<RoleData>,
+    planned_uses: Vec<PlannedUseData>,
+}
+
+#[derive(Deserialize)]
+struct EventData {
+    title: String,
+    kind: EventKind,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    precision: DatePrecision,
+    location: Option<String>,
+    online: bool,
+    organizer: Option<String>,
+    description: String,
+    provenance: Provenance,
+    source_note: String,
+    /// Stakeholder names that hosted the event.
+    hosts: Vec<String>,
+    /// Codes of the sections discussed.
+    sections: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct MilestoneData {
+    title: String,
+    due_on: NaiveDate,
+    precision: DatePrecision,
+    done_on: Option<NaiveDate>,
+    status: MilestoneStatus,
+    /// Code of the Guide version it belongs to.
+    version: Option<String>,
+    description: String,
+    source_note: String,
+}
+
+/// Requests the Champions made on the February 2021 draft, with what was done about each.
+#[derive(Deserialize)]
+struct FeedbackData {
+    body: String,
+    kind: FeedbackKind,
+    document: DocumentKind,
+    sections: Vec<String>,
+    status: FeedbackStatus,
+    response: String,
+    source_note: String,
+}
+
+#[derive(Deserialize)]
+struct RoleData {
+    iso3: String,
+    role: ChampionRole,
+    status: RoleStatus,
+    started_on: Option<NaiveDate>,
+    #[serde(default)]
+    ended_on: Option<NaiveDate>,
+    notes: String,
+}
+
+#[derive(Deserialize)]
+struct PlannedUseData {
+    iso3: String,
+    kind: PlannedUseKind,
+    description: String,
+    status: PlannedUseStatus,
+    target_date: Option<NaiveDate>,
+    sections: Vec<String>,
+    /// Titles of the events it is tied to.
+    events: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -114,6 +195,24 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoAccoun
     }
     for s in &data.stakeholders {
         ensure_stakeholder(&txn, s, &countries).await?;
+    }
+    let sections: HashMap<String, i32> =
+        guide_section::Entity::find().all(&txn).await?.into_iter().map(|s| (s.code, s.id)).collect();
+    let versions = versions_by_document(&txn).await?;
+    for e in &data.events {
+        ensure_event(&txn, e, &sections).await?;
+    }
+    for m in &data.milestones {
+        ensure_milestone(&txn, m, &versions).await?;
+    }
+    for f in &data.feedback {
+        ensure_feedback(&txn, f, &sections, &versions).await?;
+    }
+    for r in &data.roles {
+        ensure_role(&txn, r, &countries).await?;
+    }
+    for p in &data.planned_uses {
+        ensure_planned_use(&txn, p, &countries, &sections).await?;
     }
     txn.commit().await?;
 
@@ -307,5 +406,259 @@ async fn ensure_stakeholder(
     }
     .insert(db)
     .await?;
+    Ok(())
+}
+
+/// (document kind, version code) → version id.
+async fn versions_by_document(db: &impl ConnectionTrait) -> anyhow::Result<HashMap<(DocumentKind, String), i32>> {
+    let documents: HashMap<i32, DocumentKind> =
+        document::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.kind)).collect();
+    let mut out = HashMap::new();
+    for v in guide_version::Entity::find().all(db).await? {
+        if let Some(kind) = documents.get(&v.document_id) {
+            out.insert((*kind, v.code), v.id);
+        }
+    }
+    Ok(out)
+}
+
+fn section_ids(codes: &[String], sections: &HashMap<String, i32>) -> anyhow::Result<Vec<i32>> {
+    codes.iter().map(|code| sections.get(code).copied().with_context(|| format!("unknown section {code}"))).collect()
+}
+
+fn timestamp(day: NaiveDate) -> chrono::DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+async fn ensure_event(db: &impl ConnectionTrait, e: &EventData, sections: &HashMap<String, i32>) -> anyhow::Result<()> {
+    let exists = event::Entity::find().filter(event::Column::Title.eq(e.title.clone())).one(db).await?.is_some();
+    if exists {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let row = event::ActiveModel {
+        title: Set(e.title.clone()),
+        kind: Set(e.kind),
+        starts_on: Set(e.starts_on),
+        ends_on: Set(e.ends_on),
+        date_precision: Set(e.precision),
+        location: Set(e.location.clone()),
+        online: Set(e.online),
+        organizer: Set(e.organizer.clone()),
+        description: Set(Some(e.description.clone())),
+        provenance: Set(e.provenance),
+        source_note: Set(Some(e.source_note.clone())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for host in &e.hosts {
+        let stakeholder = stakeholder::Entity::find()
+            .filter(stakeholder::Column::Name.eq(host.clone()))
+            .one(db)
+            .await?
+            .with_context(|| format!("unknown host {host}"))?;
+        event_participant::ActiveModel {
+            event_id: Set(row.id),
+            country_id: Set(None),
+            stakeholder_id: Set(Some(stakeholder.id)),
+            role: Set(entity::event_participant::ParticipationRole::Host),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    let links: Vec<event_section::ActiveModel> = section_ids(&e.sections, sections)?
+        .into_iter()
+        .map(|section_id| event_section::ActiveModel { event_id: Set(row.id), section_id: Set(section_id) })
+        .collect();
+    if !links.is_empty() {
+        event_section::Entity::insert_many(links).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+async fn ensure_milestone(
+    db: &impl ConnectionTrait,
+    m: &MilestoneData,
+    versions: &HashMap<(DocumentKind, String), i32>,
+) -> anyhow::Result<()> {
+    let exists =
+        milestone::Entity::find().filter(milestone::Column::Title.eq(m.title.clone())).one(db).await?.is_some();
+    if exists {
+        return Ok(());
+    }
+    let guide_version_id = match &m.version {
+        Some(code) => Some(
+            *versions.get(&(DocumentKind::Guide, code.clone())).with_context(|| format!("unknown version {code}"))?,
+        ),
+        None => None,
+    };
+    let now = Utc::now();
+    milestone::ActiveModel {
+        title: Set(m.title.clone()),
+        description: Set(Some(m.description.clone())),
+        due_on: Set(m.due_on),
+        due_precision: Set(m.precision),
+        done_on: Set(m.done_on),
+        status: Set(m.status),
+        guide_version_id: Set(guide_version_id),
+        provenance: Set(Provenance::Sourced),
+        source_note: Set(Some(m.source_note.clone())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+const CHAMPIONS: &str = "Champions";
+/// The Champions' requests were made on the draft presented to them in February 2021.
+const CHAMPIONS_DRAFT: &str = "2021-02-CHAMPIONS-DRAFT";
+
+async fn ensure_feedback(
+    db: &impl ConnectionTrait,
+    f: &FeedbackData,
+    sections: &HashMap<String, i32>,
+    versions: &HashMap<(DocumentKind, String), i32>,
+) -> anyhow::Result<()> {
+    let exists = feedback::Entity::find()
+        .filter(feedback::Column::Collective.eq(CHAMPIONS))
+        .filter(feedback::Column::Body.eq(f.body.clone()))
+        .one(db)
+        .await?
+        .is_some();
+    if exists {
+        return Ok(());
+    }
+    let version_id = *versions
+        .get(&(f.document, CHAMPIONS_DRAFT.to_owned()))
+        .with_context(|| format!("no {CHAMPIONS_DRAFT} version"))?;
+    let discussion = event::Entity::find()
+        .filter(event::Column::Kind.eq(EventKind::TechnicalDiscussion))
+        .one(db)
+        .await?
+        .map(|e| e.id);
+    let now = Utc::now();
+    let feb_2021 = NaiveDate::from_ymd_opt(2021, 2, 1).context("valid date")?;
+    let update_day = NaiveDate::from_ymd_opt(2021, 11, 3).context("valid date")?;
+    let row = feedback::ActiveModel {
+        country_id: Set(None),
+        stakeholder_id: Set(None),
+        collective: Set(Some(CHAMPIONS.to_owned())),
+        channel: Set(FeedbackChannel::TechnicalDiscussion),
+        kind: Set(f.kind),
+        body: Set(f.body.clone()),
+        language: Set("en".into()),
+        guide_version_id: Set(version_id),
+        pilot_id: Set(None),
+        event_id: Set(discussion),
+        status: Set(f.status),
+        response: Set(Some(f.response.clone())),
+        responded_at: Set(Some(timestamp(update_day))),
+        received_on: Set(feb_2021),
+        submitted_by_id: Set(None),
+        provenance: Set(Provenance::Sourced),
+        source_note: Set(Some(f.source_note.clone())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let links: Vec<feedback_section::ActiveModel> = section_ids(&f.sections, sections)?
+        .into_iter()
+        .map(|section_id| feedback_section::ActiveModel { feedback_id: Set(row.id), section_id: Set(section_id) })
+        .collect();
+    feedback_section::Entity::insert_many(links).exec_without_returning(db).await?;
+    Ok(())
+}
+
+async fn ensure_role(db: &impl ConnectionTrait, r: &RoleData, countries: &HashMap<String, i32>) -> anyhow::Result<()> {
+    let country_id = *countries.get(&r.iso3).with_context(|| format!("unknown country {}", r.iso3))?;
+    let exists = role_assignment::Entity::find()
+        .filter(role_assignment::Column::CountryId.eq(country_id))
+        .filter(role_assignment::Column::Role.eq(r.role))
+        .one(db)
+        .await?
+        .is_some();
+    if exists {
+        return Ok(());
+    }
+    let now = Utc::now();
+    role_assignment::ActiveModel {
+        country_id: Set(country_id),
+        role: Set(r.role),
+        status: Set(r.status),
+        started_on: Set(r.started_on),
+        ended_on: Set(r.ended_on),
+        notes: Set(Some(r.notes.clone())),
+        provenance: Set(Provenance::Illustrative),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+async fn ensure_planned_use(
+    db: &impl ConnectionTrait,
+    p: &PlannedUseData,
+    countries: &HashMap<String, i32>,
+    sections: &HashMap<String, i32>,
+) -> anyhow::Result<()> {
+    let country_id = *countries.get(&p.iso3).with_context(|| format!("unknown country {}", p.iso3))?;
+    let exists = planned_use::Entity::find()
+        .filter(planned_use::Column::CountryId.eq(country_id))
+        .filter(planned_use::Column::Description.eq(p.description.clone()))
+        .one(db)
+        .await?
+        .is_some();
+    if exists {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let row = planned_use::ActiveModel {
+        country_id: Set(country_id),
+        kind: Set(p.kind),
+        description: Set(p.description.clone()),
+        status: Set(p.status),
+        target_date: Set(p.target_date),
+        provenance: Set(Provenance::Illustrative),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let links: Vec<planned_use_section::ActiveModel> = section_ids(&p.sections, sections)?
+        .into_iter()
+        .map(|section_id| planned_use_section::ActiveModel { planned_use_id: Set(row.id), section_id: Set(section_id) })
+        .collect();
+    if !links.is_empty() {
+        planned_use_section::Entity::insert_many(links).exec_without_returning(db).await?;
+    }
+    for title in &p.events {
+        let event = event::Entity::find()
+            .filter(event::Column::Title.eq(title.clone()))
+            .one(db)
+            .await?
+            .with_context(|| format!("unknown event {title}"))?;
+        planned_use_event::ActiveModel { planned_use_id: Set(row.id), event_id: Set(event.id) }.insert(db).await?;
+    }
     Ok(())
 }

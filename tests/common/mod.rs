@@ -38,6 +38,9 @@ pub struct TestApp {
 #[derive(Clone)]
 pub struct Options {
     pub demo: bool,
+    /// Keep the demo's engagement records (feedback, events, milestones, roles, planned uses).
+    /// Off by default so that tests start from known, empty record tables.
+    pub demo_records: bool,
     pub limits: Limits,
     pub max_body_bytes: usize,
     pub max_batch_size: usize,
@@ -45,7 +48,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { demo: true, limits: Limits::default(), max_body_bytes: 256 * 1024, max_batch_size: 10 }
+        Self {
+            demo: true,
+            demo_records: false,
+            limits: Limits::default(),
+            max_body_bytes: 256 * 1024,
+            max_batch_size: 10,
+        }
     }
 }
 
@@ -98,6 +107,9 @@ impl TestApp {
             },
         };
         let started = start(config).await.expect("server starts");
+        if !options.demo_records {
+            clear_engagement_records(&started.db).await;
+        }
         let base = format!("http://127.0.0.1:{}", started.app.port());
         let passwords = started.demo_accounts.iter().map(|a| (a.email.clone(), a.password.clone())).collect();
         let (tx, rx) = oneshot::channel::<()>();
@@ -175,6 +187,24 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+/// Empties the record tables the demo fills, children first.
+pub async fn clear_engagement_records(db: &DatabaseConnection) {
+    use entity::prelude::*;
+    use sea_orm::EntityTrait;
+    FeedbackSection::delete_many().exec(db).await.unwrap();
+    Feedback::delete_many().exec(db).await.unwrap();
+    PlannedUseEvent::delete_many().exec(db).await.unwrap();
+    PlannedUseSection::delete_many().exec(db).await.unwrap();
+    PlannedUse::delete_many().exec(db).await.unwrap();
+    EventSection::delete_many().exec(db).await.unwrap();
+    EventParticipant::delete_many().exec(db).await.unwrap();
+    Event::delete_many().exec(db).await.unwrap();
+    Milestone::delete_many().exec(db).await.unwrap();
+    RoleAssignment::delete_many().exec(db).await.unwrap();
+    Pilot::delete_many().exec(db).await.unwrap();
+    Contact::delete_many().exec(db).await.unwrap();
 }
 
 /// The first error's `extensions.code`.
