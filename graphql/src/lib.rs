@@ -13,6 +13,7 @@ pub mod pagination;
 pub mod role;
 pub mod scalars;
 pub mod stakeholder;
+pub mod timeline;
 pub mod user;
 pub mod validate;
 pub mod write;
@@ -35,6 +36,7 @@ pub struct Query(
     stakeholder::StakeholderQuery,
     role::RoleQuery,
     feedback::FeedbackQuery,
+    timeline::TimelineQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -88,14 +88,36 @@ where
     N: OutputType,
     C: ConnectionTrait,
 {
+    let counted = select.clone();
+    paginate_with(
+        ctx,
+        args,
+        async || Ok(counted.count(db).await?),
+        async |offset, limit| Ok(select.offset(offset).limit(limit).all(db).await?),
+        to_node,
+    )
+    .await
+}
+
+/// The same paging over any row source: `count` gives the total, `fetch(offset, limit)` a slice
+/// in a stable order. `count` runs only when `totalCount` or `last` without `before` needs it.
+pub async fn paginate_with<T, N>(
+    ctx: &Context<'_>,
+    args: PageArgs,
+    count: impl AsyncFnOnce() -> AppResult<u64>,
+    fetch: impl AsyncFnOnce(u64, u64) -> AppResult<Vec<T>>,
+    to_node: impl Fn(T) -> N,
+) -> AppResult<AppConnection<N>>
+where
+    N: OutputType,
+{
     let first = page_size(args.first, "first")?;
     let last = page_size(args.last, "last")?;
     let after = args.after.as_deref().map(|c| decode_cursor(c, "after")).transpose()?;
     let before = args.before.as_deref().map(|c| decode_cursor(c, "before")).transpose()?;
 
     let wants_total = ctx.look_ahead().field("totalCount").exists();
-    let total =
-        if wants_total || (last.is_some() && before.is_none()) { Some(select.clone().count(db).await?) } else { None };
+    let total = if wants_total || (last.is_some() && before.is_none()) { Some(count().await?) } else { None };
 
     let mut start = after.map_or(0, |a| a + 1);
     let mut end = before.or(total);
@@ -111,7 +133,7 @@ where
     let limit = end.map_or(0, |e| e.saturating_sub(start));
 
     // One extra row tells whether another page follows without a COUNT.
-    let mut rows = select.offset(start).limit(limit + 1).all(db).await?;
+    let mut rows = fetch(start, limit + 1).await?;
     let has_next = match total {
         Some(total) => start + limit < total,
         None => rows.len() as u64 > limit,

@@ -70,6 +70,24 @@ impl Country {
         rows.reverse();
         Ok(rows.into_iter().map(Feedback).collect())
     }
+    /// This country's roles, pilots, feedback, planned uses and events, oldest first.
+    #[graphql(complexity = "crate::pagination::page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<crate::scalars::Date>,
+        to: Option<crate::scalars::Date>,
+        kinds: Option<Vec<crate::timeline::TimelineKind>>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<crate::pagination::AppConnection<crate::timeline::TimelineEntry>> {
+        let filter = crate::timeline::TimelineFilter { country: None, from, to, kinds };
+        let args = crate::pagination::PageArgs::new(after, before, first, last);
+        Ok(crate::timeline::timeline_connection(ctx, filter, Some(self.0.id), args).await?)
+    }
     /// Stakeholders based in this country.
     async fn stakeholders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Stakeholder>> {
         let rows = children::<StakeholdersOfCountry>(ctx, self.0.id).await?;

@@ -1,0 +1,275 @@
+use async_graphql::{Context, InputObject, Object};
+use chrono::NaiveDate;
+use entity::{event, event_participant, feedback, pilot, planned_use, role_assignment};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, IntoIden, Order, Query, SelectStatement, SimpleExpr, UnionType,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QueryTrait};
+
+use super::{TimelineEntry, TimelineKind};
+use crate::auth::guard::{Require, viewer};
+use crate::context::{Access, Viewer, db};
+use crate::country::find_by_iso3;
+use crate::error::{AppError, AppResult};
+use crate::feedback::visible_feedback;
+use crate::pagination::{AppConnection, PageArgs, paginate_with};
+use crate::scalars::Date;
+
+#[derive(InputObject, Default, Clone)]
+pub struct TimelineFilter {
+    /// ISO3 code of a country: only what concerns it (its roles, pilots, feedback, planned uses,
+    /// and the events it took part in).
+    pub country: Option<String>,
+    /// First day, inclusive.
+    pub from: Option<Date>,
+    /// Last day, inclusive.
+    pub to: Option<Date>,
+    /// Only these kinds of entries.
+    pub kinds: Option<Vec<TimelineKind>>,
+}
+
+/// What one timeline query covers, after resolving the filter and the viewer's scope.
+struct Scope {
+    country_id: Option<i32>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    kinds: Vec<TimelineKind>,
+    /// Set for a Champion focal point: private records of other countries stay out.
+    private_country: Option<i32>,
+    visible_feedback: sea_orm::Condition,
+}
+
+/// One `SELECT kind, subject_id, day, country_id` branch of the union.
+fn branch(
+    kind: TimelineKind,
+    table: impl IntoIden,
+    id: impl IntoIden,
+    day: impl IntoIden + Clone,
+    country: SimpleExpr,
+    scope: &Scope,
+) -> SelectStatement {
+    let day_col = Expr::col(day.clone());
+    let mut select = Query::select();
+    // The tag is a fixed identifier from our own enum, not input: inlined so PostgreSQL can type it.
+    select
+        .expr_as(Expr::cust(format!("'{}'", kind.tag())), Alias::new("kind"))
+        .expr_as(Expr::col(id), Alias::new("subject_id"))
+        .expr_as(day_col.clone(), Alias::new("day"))
+        .expr_as(country, Alias::new("country_id"))
+        .from(table)
+        .and_where(day_col.clone().is_not_null());
+    if let Some(from) = scope.from {
+        select.and_where(Expr::col(day.clone()).gte(from));
+    }
+    if let Some(to) = scope.to {
+        select.and_where(Expr::col(day).lte(to));
+    }
+    select
+}
+
+fn branches(scope: &Scope) -> Vec<SelectStatement> {
+    let mut out = Vec::new();
+    for kind in &scope.kinds {
+        let statement = match kind {
+            TimelineKind::RoleStarted | TimelineKind::RoleEnded => {
+                use role_assignment::Column;
+                let day = if *kind == TimelineKind::RoleStarted { Column::StartedOn } else { Column::EndedOn };
+                let mut s =
+                    branch(*kind, role_assignment::Entity, Column::Id, day, Expr::col(Column::CountryId).into(), scope);
+                if let Some(country) = scope.country_id {
+                    s.and_where(Expr::col(Column::CountryId).eq(country));
+                }
+                s
+            }
+            TimelineKind::PilotStarted | TimelineKind::PilotEnded => {
+                use pilot::Column;
+                let day = if *kind == TimelineKind::PilotStarted { Column::StartedOn } else { Column::EndedOn };
+                let mut s = branch(*kind, pilot::Entity, Column::Id, day, Expr::col(Column::CountryId).into(), scope);
+                for country in [scope.country_id, scope.private_country].into_iter().flatten() {
+                    s.and_where(Expr::col(Column::CountryId).eq(country));
+                }
+                s
+            }
+            TimelineKind::FeedbackReceived => {
+                use feedback::Column;
+                let mut s = branch(
+                    *kind,
+                    feedback::Entity,
+                    Column::Id,
+                    Column::ReceivedOn,
+                    Expr::col(Column::CountryId).into(),
+                    scope,
+                );
+                s.cond_where(scope.visible_feedback.clone());
+                if let Some(country) = scope.country_id {
+                    s.and_where(Expr::col(Column::CountryId).eq(country));
+                }
+                s
+            }
+            TimelineKind::PlannedUseTarget => {
+                use planned_use::Column;
+                let mut s = branch(
+                    *kind,
+                    planned_use::Entity,
+                    Column::Id,
+                    Column::TargetDate,
+                    Expr::col(Column::CountryId).into(),
+                    scope,
+                );
+                for country in [scope.country_id, scope.private_country].into_iter().flatten() {
+                    s.and_where(Expr::col(Column::CountryId).eq(country));
+                }
+                s
+            }
+            TimelineKind::Event => {
+                use event::Column;
+                let no_country = Expr::cust("CAST(NULL AS INTEGER)");
+                let mut s = branch(*kind, event::Entity, Column::Id, Column::StartsOn, no_country, scope);
+                if let Some(country) = scope.country_id {
+                    let took_part = event_participant::Entity::find_participations(country);
+                    s.and_where(Expr::col(Column::Id).in_subquery(took_part));
+                }
+                s
+            }
+        };
+        out.push(statement);
+    }
+    out
+}
+
+/// `event_id`s of the events a country took part in.
+trait Participations {
+    fn find_participations(country_id: i32) -> SelectStatement;
+}
+
+impl Participations for event_participant::Entity {
+    fn find_participations(country_id: i32) -> SelectStatement {
+        use sea_orm::{EntityTrait, QuerySelect};
+        event_participant::Entity::find()
+            .select_only()
+            .column(event_participant::Column::EventId)
+            .filter(event_participant::Column::CountryId.eq(country_id))
+            .into_query()
+    }
+}
+
+fn union(scope: &Scope) -> Option<SelectStatement> {
+    let mut parts = branches(scope).into_iter();
+    let mut first = parts.next()?;
+    for part in parts {
+        first.union(UnionType::All, part);
+    }
+    Some(first)
+}
+
+async fn count(db: &DatabaseConnection, scope: &Scope) -> AppResult<u64> {
+    let Some(all) = union(scope) else { return Ok(0) };
+    let statement = Query::select()
+        .expr_as(Func::count(Expr::cust("*")), Alias::new("n"))
+        .from_subquery(all, Alias::new("timeline"))
+        .to_owned();
+    let row = db.query_one(&statement).await?.ok_or_else(|| AppError::internal("COUNT returned no row"))?;
+    let n: i64 = row.try_get("", "n").map_err(AppError::from)?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+async fn fetch(db: &DatabaseConnection, scope: &Scope, offset: u64, limit: u64) -> AppResult<Vec<TimelineEntry>> {
+    let Some(all) = union(scope) else { return Ok(Vec::new()) };
+    let statement = Query::select()
+        .columns([Alias::new("kind"), Alias::new("subject_id"), Alias::new("day"), Alias::new("country_id")])
+        .from_subquery(all, Alias::new("timeline"))
+        .order_by(Alias::new("day"), Order::Asc)
+        .order_by(Alias::new("kind"), Order::Asc)
+        .order_by(Alias::new("subject_id"), Order::Asc)
+        .offset(offset)
+        .limit(limit)
+        .to_owned();
+    let rows = db.query_all(&statement).await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in rows {
+        let tag: String = row.try_get("", "kind").map_err(AppError::from)?;
+        let kind =
+            TimelineKind::from_tag(&tag).ok_or_else(|| AppError::internal(format!("unknown timeline kind {tag}")))?;
+        entries.push(TimelineEntry {
+            kind,
+            subject_id: row.try_get("", "subject_id").map_err(AppError::from)?,
+            date: row.try_get("", "day").map_err(AppError::from)?,
+            country_id: row.try_get("", "country_id").map_err(AppError::from)?,
+        });
+    }
+    Ok(entries)
+}
+
+async fn scope(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: TimelineFilter,
+    country_id: Option<i32>,
+) -> AppResult<Scope> {
+    let country_id = match (country_id, &filter.country) {
+        (Some(id), _) => Some(id),
+        (None, Some(iso3)) => Some(find_by_iso3(db, iso3, "filter.country").await?.id),
+        (None, None) => None,
+    };
+    let from = filter.from.map(|Date(d)| d);
+    let to = filter.to.map(|Date(d)| d);
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        return Err(AppError::bad_input("filter.to", "`to` is before `from`"));
+    }
+    let mut kinds = filter.kinds.unwrap_or_else(|| TimelineKind::ALL.to_vec());
+    kinds.dedup();
+    Ok(Scope {
+        country_id,
+        from,
+        to,
+        kinds,
+        private_country: viewer.country_scope()?,
+        visible_feedback: visible_feedback(viewer)?,
+    })
+}
+
+/// A page of the timeline; `country_id` pins it to one country (for `Country.timeline`).
+pub async fn timeline_connection(
+    ctx: &Context<'_>,
+    filter: TimelineFilter,
+    country_id: Option<i32>,
+    args: PageArgs,
+) -> AppResult<AppConnection<TimelineEntry>> {
+    let db = db(ctx)?;
+    let scope = scope(db, viewer(ctx), filter, country_id).await?;
+    paginate_with(
+        ctx,
+        args,
+        async || count(db, &scope).await,
+        async |offset, limit| fetch(db, &scope, offset, limit).await,
+        |e| e,
+    )
+    .await
+}
+
+#[derive(Default)]
+pub struct TimelineQuery;
+
+#[Object]
+impl TimelineQuery {
+    /// Everything dated that the viewer may see, oldest first: role changes, pilots, feedback,
+    /// planned-use target dates and events.
+    #[graphql(
+        guard = "Require(Access::SignedIn)",
+        complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
+    )]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TimelineFilter>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<TimelineEntry>> {
+        Ok(timeline_connection(ctx, filter.unwrap_or_default(), None, PageArgs::new(after, before, first, last))
+            .await?)
+    }
+}

@@ -1,0 +1,124 @@
+use async_graphql::{Context, Enum, ID, Object};
+use chrono::NaiveDate;
+use entity::{country, event, feedback, pilot, planned_use, role_assignment};
+
+use crate::country::Country;
+use crate::loader::{by_id, maybe_by_id};
+use crate::node::{NodeType, global_id};
+use crate::scalars::Date;
+
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Hash)]
+pub enum TimelineKind {
+    RoleStarted,
+    RoleEnded,
+    PilotStarted,
+    PilotEnded,
+    FeedbackReceived,
+    PlannedUseTarget,
+    Event,
+}
+
+impl TimelineKind {
+    pub const ALL: [TimelineKind; 7] = [
+        Self::RoleStarted,
+        Self::RoleEnded,
+        Self::PilotStarted,
+        Self::PilotEnded,
+        Self::FeedbackReceived,
+        Self::PlannedUseTarget,
+        Self::Event,
+    ];
+
+    /// The value stored in the query's `kind` column.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::RoleStarted => "ROLE_STARTED",
+            Self::RoleEnded => "ROLE_ENDED",
+            Self::PilotStarted => "PILOT_STARTED",
+            Self::PilotEnded => "PILOT_ENDED",
+            Self::FeedbackReceived => "FEEDBACK_RECEIVED",
+            Self::PlannedUseTarget => "PLANNED_USE_TARGET",
+            Self::Event => "EVENT",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.tag() == tag)
+    }
+
+    fn subject_type(self) -> NodeType {
+        match self {
+            Self::RoleStarted | Self::RoleEnded => NodeType::RoleAssignment,
+            Self::PilotStarted | Self::PilotEnded => NodeType::Pilot,
+            Self::FeedbackReceived => NodeType::Feedback,
+            Self::PlannedUseTarget => NodeType::PlannedUse,
+            Self::Event => NodeType::Event,
+        }
+    }
+}
+
+/// One dated happening on the timeline.
+#[derive(Clone, Debug)]
+pub struct TimelineEntry {
+    pub kind: TimelineKind,
+    pub subject_id: i32,
+    pub date: NaiveDate,
+    pub country_id: Option<i32>,
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(max.saturating_sub(1)).collect();
+    short.push('…');
+    short
+}
+
+#[Object]
+impl TimelineEntry {
+    async fn date(&self) -> Date {
+        Date(self.date)
+    }
+    async fn kind(&self) -> TimelineKind {
+        self.kind
+    }
+    /// The country concerned; null for events, which involve many.
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+        Ok(maybe_by_id::<country::Entity>(ctx, self.country_id).await?.map(Country))
+    }
+    /// Global id of the record behind the entry (refetch it with `node(id:)`).
+    async fn subject_id(&self) -> ID {
+        global_id(self.kind.subject_type(), self.subject_id)
+    }
+    /// A one-line description of what happened.
+    async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let id = self.subject_id;
+        let missing = || "(removed)".to_owned();
+        Ok(match self.kind {
+            TimelineKind::RoleStarted | TimelineKind::RoleEnded => {
+                by_id::<role_assignment::Entity>(ctx, id).await?.map_or_else(missing, |role| {
+                    let role_name = serde_json::to_value(role.role)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    let verb = if self.kind == TimelineKind::RoleStarted { "started" } else { "ended" };
+                    format!("{role_name} role {verb}")
+                })
+            }
+            TimelineKind::PilotStarted | TimelineKind::PilotEnded => {
+                by_id::<pilot::Entity>(ctx, id).await?.map_or_else(missing, |pilot| {
+                    let verb = if self.kind == TimelineKind::PilotStarted { "started" } else { "ended" };
+                    format!("Pilot {verb}: {}", pilot.title)
+                })
+            }
+            TimelineKind::FeedbackReceived => by_id::<feedback::Entity>(ctx, id)
+                .await?
+                .map_or_else(missing, |f| format!("Feedback: {}", shorten(&f.body, 120))),
+            TimelineKind::PlannedUseTarget => by_id::<planned_use::Entity>(ctx, id)
+                .await?
+                .map_or_else(missing, |p| format!("Planned use: {}", shorten(&p.description, 120))),
+            TimelineKind::Event => by_id::<event::Entity>(ctx, id).await?.map_or_else(missing, |e| e.title),
+        })
+    }
+}
