@@ -75,7 +75,7 @@ fn branches(scope: &Scope) -> Vec<SelectStatement> {
                 use role_assignment::Column;
                 let day = if *kind == TimelineKind::RoleStarted { Column::StartedOn } else { Column::EndedOn };
                 let mut s =
-                    branch(*kind, role_assignment::Entity, Column::Id, day, Expr::col(Column::CountryId).into(), scope);
+                    branch(*kind, role_assignment::Entity, Column::Id, day, Expr::col(Column::CountryId), scope);
                 if let Some(country) = scope.country_id {
                     s.and_where(Expr::col(Column::CountryId).eq(country));
                 }
@@ -84,7 +84,7 @@ fn branches(scope: &Scope) -> Vec<SelectStatement> {
             TimelineKind::PilotStarted | TimelineKind::PilotEnded => {
                 use pilot::Column;
                 let day = if *kind == TimelineKind::PilotStarted { Column::StartedOn } else { Column::EndedOn };
-                let mut s = branch(*kind, pilot::Entity, Column::Id, day, Expr::col(Column::CountryId).into(), scope);
+                let mut s = branch(*kind, pilot::Entity, Column::Id, day, Expr::col(Column::CountryId), scope);
                 for country in [scope.country_id, scope.private_country].into_iter().flatten() {
                     s.and_where(Expr::col(Column::CountryId).eq(country));
                 }
@@ -97,7 +97,7 @@ fn branches(scope: &Scope) -> Vec<SelectStatement> {
                     feedback::Entity,
                     Column::Id,
                     Column::ReceivedOn,
-                    Expr::col(Column::CountryId).into(),
+                    Expr::col(Column::CountryId),
                     scope,
                 );
                 s.cond_where(scope.visible_feedback.clone());
@@ -113,7 +113,7 @@ fn branches(scope: &Scope) -> Vec<SelectStatement> {
                     planned_use::Entity,
                     Column::Id,
                     Column::TargetDate,
-                    Expr::col(Column::CountryId).into(),
+                    Expr::col(Column::CountryId),
                     scope,
                 );
                 for country in [scope.country_id, scope.private_country].into_iter().flatten() {
