@@ -4,6 +4,7 @@ pub mod auth;
 pub mod context;
 pub mod country;
 pub mod error;
+pub mod event;
 pub mod extension;
 pub mod guide;
 pub mod loader;
@@ -33,10 +34,11 @@ pub struct Query(
     guide::GuideQuery,
     stakeholder::StakeholderQuery,
     role::RoleQuery,
+    event::EventQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(user::UserMutation, role::RoleMutation);
+pub struct Mutation(user::UserMutation, role::RoleMutation, event::EventMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -25,8 +25,16 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    const ALL: [NodeType; 6] =
-        [Self::Country, Self::Document, Self::GuideVersion, Self::Section, Self::Stakeholder, Self::User];
+    const ALL: [NodeType; 8] = [
+        Self::Country,
+        Self::Document,
+        Self::Event,
+        Self::EventParticipant,
+        Self::GuideVersion,
+        Self::Section,
+        Self::Stakeholder,
+        Self::User,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {

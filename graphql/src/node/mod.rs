@@ -5,12 +5,16 @@ mod global_id;
 pub use global_id::{NodeType, decode_global_id, expect_global_id, global_id};
 
 use async_graphql::{Context, ID, Interface, Object};
-use entity::{country, document, guide_section, guide_version, role_assignment, stakeholder, user_account};
+use entity::{
+    country, document, event, event_participant, guide_section, guide_version, role_assignment, stakeholder,
+    user_account,
+};
 
 use crate::auth::guard::{Require, viewer};
 use crate::context::Access;
 use crate::country::Country;
 use crate::error::{AppError, AppResult};
+use crate::event::{Event, EventParticipant};
 use crate::guide::{Document, GuideVersion, Section};
 use crate::loader::by_id;
 use crate::role::RoleAssignment;
@@ -26,6 +30,8 @@ pub const MAX_NODE_IDS: usize = 100;
 pub enum Node {
     Country(Country),
     Document(Document),
+    Event(Event),
+    EventParticipant(EventParticipant),
     GuideVersion(GuideVersion),
     RoleAssignment(RoleAssignment),
     Section(Section),
@@ -76,14 +82,12 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Opti
         NodeType::RoleAssignment => {
             by_id::<role_assignment::Entity>(ctx, id).await?.map(|m| Node::RoleAssignment(RoleAssignment(m)))
         }
+        NodeType::Event => by_id::<event::Entity>(ctx, id).await?.map(|m| Node::Event(Event(m))),
+        NodeType::EventParticipant => {
+            by_id::<event_participant::Entity>(ctx, id).await?.map(|m| Node::EventParticipant(EventParticipant(m)))
+        }
         // Types whose domains do not expose refetching yet resolve to null, like unknown ids.
-        NodeType::Contact
-        | NodeType::Event
-        | NodeType::EventParticipant
-        | NodeType::Feedback
-        | NodeType::Milestone
-        | NodeType::Pilot
-        | NodeType::PlannedUse => None,
+        NodeType::Contact | NodeType::Feedback | NodeType::Milestone | NodeType::Pilot | NodeType::PlannedUse => None,
         NodeType::User => by_id::<user_account::Entity>(ctx, id)
             .await?
             .filter(|user| User::visible_to(viewer(ctx), user))
