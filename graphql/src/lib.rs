@@ -8,6 +8,7 @@ pub mod event;
 pub mod extension;
 pub mod guide;
 pub mod loader;
+pub mod milestone;
 pub mod node;
 pub mod pagination;
 pub mod role;
@@ -35,10 +36,11 @@ pub struct Query(
     stakeholder::StakeholderQuery,
     role::RoleQuery,
     event::EventQuery,
+    milestone::MilestoneQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(user::UserMutation, role::RoleMutation, event::EventMutation);
+pub struct Mutation(user::UserMutation, role::RoleMutation, event::EventMutation, milestone::MilestoneMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -25,12 +25,13 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    const ALL: [NodeType; 8] = [
+    const ALL: [NodeType; 9] = [
         Self::Country,
         Self::Document,
         Self::Event,
         Self::EventParticipant,
         Self::GuideVersion,
+        Self::Milestone,
         Self::Section,
         Self::Stakeholder,
         Self::User,

@@ -6,7 +6,7 @@ pub use global_id::{NodeType, decode_global_id, expect_global_id, global_id};
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
-    country, document, event, event_participant, guide_section, guide_version, role_assignment, stakeholder,
+    country, document, event, event_participant, guide_section, guide_version, milestone, role_assignment, stakeholder,
     user_account,
 };
 
@@ -17,6 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::event::{Event, EventParticipant};
 use crate::guide::{Document, GuideVersion, Section};
 use crate::loader::by_id;
+use crate::milestone::Milestone;
 use crate::role::RoleAssignment;
 use crate::stakeholder::Stakeholder;
 use crate::user::User;
@@ -33,6 +34,7 @@ pub enum Node {
     Event(Event),
     EventParticipant(EventParticipant),
     GuideVersion(GuideVersion),
+    Milestone(Milestone),
     RoleAssignment(RoleAssignment),
     Section(Section),
     Stakeholder(Stakeholder),
@@ -86,8 +88,9 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Opti
         NodeType::EventParticipant => {
             by_id::<event_participant::Entity>(ctx, id).await?.map(|m| Node::EventParticipant(EventParticipant(m)))
         }
+        NodeType::Milestone => by_id::<milestone::Entity>(ctx, id).await?.map(|m| Node::Milestone(Milestone(m))),
         // Types whose domains do not expose refetching yet resolve to null, like unknown ids.
-        NodeType::Contact | NodeType::Feedback | NodeType::Milestone | NodeType::Pilot | NodeType::PlannedUse => None,
+        NodeType::Contact | NodeType::Feedback | NodeType::Pilot | NodeType::PlannedUse => None,
         NodeType::User => by_id::<user_account::Entity>(ctx, id)
             .await?
             .filter(|user| User::visible_to(viewer(ctx), user))
