@@ -25,13 +25,14 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    const ALL: [NodeType; 9] = [
+    const ALL: [NodeType; 10] = [
         Self::Country,
         Self::Document,
         Self::Event,
         Self::EventParticipant,
         Self::GuideVersion,
         Self::Milestone,
+        Self::RoleAssignment,
         Self::Section,
         Self::Stakeholder,
         Self::User,
@@ -76,5 +77,30 @@ pub fn expect_global_id(id: &ID, expected: NodeType, field: &str) -> AppResult<i
     match decode_global_id(id, field)? {
         (kind, key) if kind == expected => Ok(key),
         _ => Err(AppError::bad_input(field, format!("Expected the id of a {}", expected.name()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_of_exposed_types_decode_to_what_was_encoded() {
+        let exposed = [
+            NodeType::Country,
+            NodeType::Document,
+            NodeType::Event,
+            NodeType::EventParticipant,
+            NodeType::GuideVersion,
+            NodeType::Milestone,
+            NodeType::RoleAssignment,
+            NodeType::Section,
+            NodeType::Stakeholder,
+            NodeType::User,
+        ];
+        for kind in exposed {
+            assert_eq!(decode_global_id(&global_id(kind, 42), "id"), Ok((kind, 42)), "{}", kind.name());
+            assert_eq!(expect_global_id(&global_id(kind, 7), kind, "id"), Ok(7));
+        }
     }
 }
