@@ -4,10 +4,12 @@ pub mod auth;
 pub mod context;
 pub mod country;
 pub mod error;
+pub mod event;
 pub mod extension;
 pub mod feedback;
 pub mod guide;
 pub mod loader;
+pub mod milestone;
 pub mod node;
 pub mod pagination;
 pub mod role;
@@ -37,10 +39,18 @@ pub struct Query(
     role::RoleQuery,
     feedback::FeedbackQuery,
     timeline::TimelineQuery,
+    event::EventQuery,
+    milestone::MilestoneQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(user::UserMutation, role::RoleMutation, feedback::FeedbackMutation);
+pub struct Mutation(
+    user::UserMutation,
+    role::RoleMutation,
+    feedback::FeedbackMutation,
+    event::EventMutation,
+    milestone::MilestoneMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_reference_tables;
 mod m20261123_000002_create_user_account;
 mod m20261123_000003_create_engagement_tables;
+mod m20261124_000001_unique_event_participant;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_reference_tables::Migration),
             Box::new(m20261123_000002_create_user_account::Migration),
             Box::new(m20261123_000003_create_engagement_tables::Migration),
+            Box::new(m20261124_000001_unique_event_participant::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@ use entity::common::Provenance;
 use entity::{country, stakeholder};
 
 use crate::auth::guard::viewer;
+use crate::event::{Event, events_of_country};
 use crate::feedback::{Feedback, FeedbackOfCountry, can_read};
 use crate::loader::{ForeignKey, children};
 use crate::node::{NodeType, global_id};
@@ -92,6 +93,10 @@ impl Country {
     async fn stakeholders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Stakeholder>> {
         let rows = children::<StakeholdersOfCountry>(ctx, self.0.id).await?;
         Ok(rows.into_iter().map(Stakeholder).collect())
+    }
+    /// Events this country takes part in, earliest first.
+    async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Event>> {
+        Ok(events_of_country(ctx, self.0.id).await?)
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -6,6 +6,7 @@ use entity::guide_section::{self, SectionKind};
 use entity::guide_version::{self, VersionStage};
 
 use crate::auth::guard::viewer;
+use crate::event::{Event, events_of_section};
 use crate::feedback::{Feedback, SectionFeedback, can_read};
 use crate::loader::{ForeignKey, by_id, children, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
@@ -185,6 +186,10 @@ impl Section {
     /// The version from which this section no longer appears (null: still present).
     async fn retired_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {
         Ok(maybe_by_id::<guide_version::Entity>(ctx, self.0.retired_in_id).await?.map(GuideVersion))
+    }
+    /// Events that discussed this section, earliest first.
+    async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Event>> {
+        Ok(events_of_section(ctx, self.0.id).await?)
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -5,15 +5,20 @@ mod global_id;
 pub use global_id::{NodeType, decode_global_id, expect_global_id, global_id};
 
 use async_graphql::{Context, ID, Interface, Object};
-use entity::{country, document, feedback, guide_section, guide_version, role_assignment, stakeholder, user_account};
+use entity::{
+    country, document, event, event_participant, feedback, guide_section, guide_version, milestone, role_assignment,
+    stakeholder, user_account,
+};
 
 use crate::auth::guard::{Require, viewer};
 use crate::context::Access;
 use crate::country::Country;
 use crate::error::{AppError, AppResult};
+use crate::event::{Event, EventParticipant};
 use crate::feedback::Feedback;
 use crate::guide::{Document, GuideVersion, Section};
 use crate::loader::by_id;
+use crate::milestone::Milestone;
 use crate::role::RoleAssignment;
 use crate::stakeholder::Stakeholder;
 use crate::user::User;
@@ -28,7 +33,10 @@ pub enum Node {
     Country(Country),
     Document(Document),
     Feedback(Feedback),
+    Event(Event),
+    EventParticipant(EventParticipant),
     GuideVersion(GuideVersion),
+    Milestone(Milestone),
     RoleAssignment(RoleAssignment),
     Section(Section),
     Stakeholder(Stakeholder),
@@ -82,13 +90,13 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Opti
         NodeType::RoleAssignment => {
             by_id::<role_assignment::Entity>(ctx, id).await?.map(|m| Node::RoleAssignment(RoleAssignment(m)))
         }
+        NodeType::Event => by_id::<event::Entity>(ctx, id).await?.map(|m| Node::Event(Event(m))),
+        NodeType::EventParticipant => {
+            by_id::<event_participant::Entity>(ctx, id).await?.map(|m| Node::EventParticipant(EventParticipant(m)))
+        }
+        NodeType::Milestone => by_id::<milestone::Entity>(ctx, id).await?.map(|m| Node::Milestone(Milestone(m))),
         // Types whose domains do not expose refetching yet resolve to null, like unknown ids.
-        NodeType::Contact
-        | NodeType::Event
-        | NodeType::EventParticipant
-        | NodeType::Milestone
-        | NodeType::Pilot
-        | NodeType::PlannedUse => None,
+        NodeType::Contact | NodeType::Pilot | NodeType::PlannedUse => None,
         NodeType::User => by_id::<user_account::Entity>(ctx, id)
             .await?
             .filter(|user| User::visible_to(viewer(ctx), user))

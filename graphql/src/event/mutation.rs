@@ -1,0 +1,204 @@
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use entity::common::DatePrecision;
+use entity::event::{self, EventKind};
+use entity::event_participant::{self, ParticipationRole};
+use entity::stakeholder;
+use sea_orm::ModelTrait;
+
+use super::service::{self, EventDraft, Participant};
+use super::types::SectionsOfEvent;
+use super::{Event, EventParticipant};
+use crate::auth::guard::Require;
+use crate::context::{Access, db};
+use crate::country::find_by_iso3;
+use crate::error::AppError;
+use crate::loader::replace_links;
+use crate::node::NodeType;
+use crate::scalars::Date;
+use crate::validate::existing;
+use crate::write::{begin_write, claim_version};
+
+#[derive(InputObject)]
+pub struct CreateEventInput {
+    pub title: String,
+    pub kind: EventKind,
+    pub starts_on: Date,
+    /// Last day of an event over several days; not before `startsOn`.
+    pub ends_on: Option<Date>,
+    #[graphql(default_with = "DatePrecision::Day")]
+    pub date_precision: DatePrecision,
+    pub location: Option<String>,
+    #[graphql(default)]
+    pub online: bool,
+    pub organizer: Option<String>,
+    pub description: Option<String>,
+    /// Where the information comes from, e.g. an invitation or a meeting report.
+    pub source_note: Option<String>,
+}
+
+/// Fields left out stay as they are; nullable fields set to null are cleared.
+#[derive(InputObject)]
+pub struct UpdateEventInput {
+    pub title: Option<String>,
+    pub kind: Option<EventKind>,
+    pub starts_on: Option<Date>,
+    pub ends_on: MaybeUndefined<Date>,
+    pub date_precision: Option<DatePrecision>,
+    pub location: MaybeUndefined<String>,
+    pub online: Option<bool>,
+    pub organizer: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+    pub source_note: MaybeUndefined<String>,
+}
+
+impl CreateEventInput {
+    fn into_draft(self) -> EventDraft {
+        EventDraft {
+            title: self.title,
+            kind: self.kind,
+            starts_on: self.starts_on.0,
+            ends_on: self.ends_on.map(|Date(d)| d),
+            date_precision: self.date_precision,
+            location: self.location,
+            online: self.online,
+            organizer: self.organizer,
+            description: self.description,
+            source_note: self.source_note,
+        }
+    }
+}
+
+impl UpdateEventInput {
+    fn apply_to(self, mut draft: EventDraft) -> EventDraft {
+        if let Some(title) = self.title {
+            draft.title = title;
+        }
+        if let Some(kind) = self.kind {
+            draft.kind = kind;
+        }
+        if let Some(Date(day)) = self.starts_on {
+            draft.starts_on = day;
+        }
+        self.ends_on.map_value(|Date(d)| d).update_to(&mut draft.ends_on);
+        if let Some(precision) = self.date_precision {
+            draft.date_precision = precision;
+        }
+        self.location.update_to(&mut draft.location);
+        if let Some(online) = self.online {
+            draft.online = online;
+        }
+        self.organizer.update_to(&mut draft.organizer);
+        self.description.update_to(&mut draft.description);
+        self.source_note.update_to(&mut draft.source_note);
+        draft
+    }
+}
+
+#[derive(Default)]
+pub struct EventMutation;
+
+#[Object]
+impl EventMutation {
+    /// Records an event.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> async_graphql::Result<Event> {
+        let draft = input.into_draft().checked()?;
+        let txn = begin_write(db(ctx)?).await?;
+        let created = service::create(&txn, draft).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Event(created))
+    }
+
+    /// Changes an event's details.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn update_event(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateEventInput,
+        expected_version: i32,
+    ) -> async_graphql::Result<Event> {
+        let txn = begin_write(db(ctx)?).await?;
+        let current = existing::<event::Entity>(&txn, &id, NodeType::Event, "id").await?;
+        // Checked against the row as read; the claim below fails if it changed since.
+        let draft = input.apply_to(EventDraft::from(&current)).checked()?;
+        let claimed = claim_version::<event::Entity>(&txn, current.id, expected_version, "Event").await?;
+        let updated = service::update(&txn, claimed, draft).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Event(updated))
+    }
+
+    /// Removes an event recorded by mistake, with its participants and section links.
+    /// Returns the removed event's id.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn delete_event(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        let txn = begin_write(db(ctx)?).await?;
+        let event = existing::<event::Entity>(&txn, &id, NodeType::Event, "id").await?;
+        event.delete(&txn).await.map_err(AppError::from)?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(id)
+    }
+
+    /// Adds a participant to an event: give exactly one of `country` (ISO3) and `stakeholder`.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn add_event_participant(
+        &self,
+        ctx: &Context<'_>,
+        event: ID,
+        country: Option<String>,
+        stakeholder: Option<ID>,
+        role: ParticipationRole,
+    ) -> async_graphql::Result<EventParticipant> {
+        enum Who {
+            Country(String),
+            Stakeholder(ID),
+        }
+        let one_of = "Give exactly one of `country` and `stakeholder`";
+        let who = match (country, stakeholder) {
+            (Some(iso3), None) => Who::Country(iso3),
+            (None, Some(id)) => Who::Stakeholder(id),
+            (None, None) => return Err(AppError::bad_input("country", one_of).into()),
+            (Some(_), Some(_)) => return Err(AppError::bad_input("stakeholder", one_of).into()),
+        };
+        let txn = begin_write(db(ctx)?).await?;
+        let event = existing::<event::Entity>(&txn, &event, NodeType::Event, "event").await?;
+        let participant = match who {
+            Who::Country(iso3) => Participant::Country(find_by_iso3(&txn, &iso3, "country").await?.id),
+            Who::Stakeholder(id) => Participant::Stakeholder(
+                existing::<stakeholder::Entity>(&txn, &id, NodeType::Stakeholder, "stakeholder").await?.id,
+            ),
+        };
+        let added = service::add_participant(&txn, event.id, participant, role).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(EventParticipant(added))
+    }
+
+    /// Removes a participant from its event. Returns the removed participant's id.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn remove_event_participant(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        let txn = begin_write(db(ctx)?).await?;
+        let participant = existing::<event_participant::Entity>(&txn, &id, NodeType::EventParticipant, "id").await?;
+        participant.delete(&txn).await.map_err(AppError::from)?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(id)
+    }
+
+    /// Makes the sections an event discussed exactly `sections` (section codes, e.g. `III.A`;
+    /// duplicates ignored, an empty list clears them).
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn set_event_sections(
+        &self,
+        ctx: &Context<'_>,
+        event: ID,
+        sections: Vec<String>,
+        expected_version: i32,
+    ) -> async_graphql::Result<Event> {
+        let txn = begin_write(db(ctx)?).await?;
+        let current = existing::<event::Entity>(&txn, &event, NodeType::Event, "event").await?;
+        let section_ids = service::section_ids(&txn, &sections).await?;
+        let claimed = claim_version::<event::Entity>(&txn, current.id, expected_version, "Event").await?;
+        replace_links::<SectionsOfEvent>(&txn, claimed.id, &section_ids).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Event(claimed))
+    }
+}

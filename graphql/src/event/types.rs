@@ -1,0 +1,201 @@
+use std::collections::HashSet;
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::common::{DatePrecision, Provenance};
+use entity::event::{self, EventKind};
+use entity::event_participant::{self, ParticipationRole};
+use entity::{country, event_section, guide_section, stakeholder};
+
+use crate::country::Country;
+use crate::error::{AppError, AppResult};
+use crate::guide::Section;
+use crate::loader::{ForeignKey, LinkTable, by_id, children, linked, many_by_id, maybe_by_id};
+use crate::node::{NodeType, global_id};
+use crate::scalars::Date;
+use crate::stakeholder::Stakeholder;
+
+/// A meeting about the guidance: a briefing, a technical or online discussion, a launch, an IMRF
+/// side event, a regional review, a bilateral talk or a workshop.
+pub struct Event(pub event::Model);
+
+#[Object]
+impl Event {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Event, self.0.id)
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn kind(&self) -> EventKind {
+        self.0.kind
+    }
+    /// First day; see `datePrecision` for how exact it is.
+    async fn starts_on(&self) -> Date {
+        Date(self.0.starts_on)
+    }
+    /// Last day of an event over several days; null for a one-day event.
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.ends_on.map(Date)
+    }
+    async fn date_precision(&self) -> DatePrecision {
+        self.0.date_precision
+    }
+    /// Where it takes place, if in person.
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+    /// Whether it takes place (also) online.
+    async fn online(&self) -> bool {
+        self.0.online
+    }
+    async fn organizer(&self) -> Option<&str> {
+        self.0.organizer.as_deref()
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
+    async fn provenance(&self) -> Provenance {
+        self.0.provenance
+    }
+    async fn source_note(&self) -> Option<&str> {
+        self.0.source_note.as_deref()
+    }
+    /// Countries and stakeholders taking part, in the order they were added.
+    async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EventParticipant>> {
+        Ok(children::<ParticipantsOfEvent>(ctx, self.0.id).await?.into_iter().map(EventParticipant).collect())
+    }
+    /// Guide and Booklet sections the event discussed.
+    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+        Ok(linked::<SectionsOfEvent>(ctx, self.0.id).await?.into_iter().map(Section).collect())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// A country or a stakeholder taking part in an event, and how.
+pub struct EventParticipant(pub event_participant::Model);
+
+#[Object]
+impl EventParticipant {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::EventParticipant, self.0.id)
+    }
+    async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Event> {
+        let event = by_id::<event::Entity>(ctx, self.0.event_id)
+            .await?
+            .ok_or_else(|| AppError::internal("event participant without event"))?;
+        Ok(Event(event))
+    }
+    /// The participating country; null when the participant is a stakeholder.
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+        Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
+    }
+    /// The participating stakeholder; null when the participant is a country.
+    async fn stakeholder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Stakeholder>> {
+        Ok(maybe_by_id::<stakeholder::Entity>(ctx, self.0.stakeholder_id).await?.map(Stakeholder))
+    }
+    async fn role(&self) -> ParticipationRole {
+        self.0.role
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// `event_participant.event_id → event`.
+pub struct ParticipantsOfEvent;
+
+impl ForeignKey for ParticipantsOfEvent {
+    type Entity = event_participant::Entity;
+    fn column() -> event_participant::Column {
+        event_participant::Column::EventId
+    }
+    fn key_of(model: &event_participant::Model) -> Option<i32> {
+        Some(model.event_id)
+    }
+}
+
+/// `event_participant.country_id → country`: a country's participations.
+pub struct ParticipationsOfCountry;
+
+impl ForeignKey for ParticipationsOfCountry {
+    type Entity = event_participant::Entity;
+    fn column() -> event_participant::Column {
+        event_participant::Column::CountryId
+    }
+    fn key_of(model: &event_participant::Model) -> Option<i32> {
+        model.country_id
+    }
+}
+
+/// `event ↔ guide_section`, from the event's side.
+pub struct SectionsOfEvent;
+
+impl LinkTable for SectionsOfEvent {
+    type Link = event_section::Entity;
+    type Target = guide_section::Entity;
+    fn owner_column() -> event_section::Column {
+        event_section::Column::EventId
+    }
+    fn target_column() -> event_section::Column {
+        event_section::Column::SectionId
+    }
+    fn owner_of(link: &event_section::Model) -> i32 {
+        link.event_id
+    }
+    fn target_of(link: &event_section::Model) -> i32 {
+        link.section_id
+    }
+}
+
+/// `event ↔ guide_section`, from the section's side.
+pub struct EventsOfSection;
+
+impl LinkTable for EventsOfSection {
+    type Link = event_section::Entity;
+    type Target = event::Entity;
+    fn owner_column() -> event_section::Column {
+        event_section::Column::SectionId
+    }
+    fn target_column() -> event_section::Column {
+        event_section::Column::EventId
+    }
+    fn owner_of(link: &event_section::Model) -> i32 {
+        link.section_id
+    }
+    fn target_of(link: &event_section::Model) -> i32 {
+        link.event_id
+    }
+}
+
+fn chronological(mut events: Vec<event::Model>) -> Vec<Event> {
+    events.sort_by_key(|e| (e.starts_on, e.id));
+    events.into_iter().map(Event).collect()
+}
+
+/// The events `country_id` takes part in, earliest first: its participations, then their events,
+/// each batched across every country of the request.
+pub async fn events_of_country(ctx: &Context<'_>, country_id: i32) -> AppResult<Vec<Event>> {
+    let participations = children::<ParticipationsOfCountry>(ctx, country_id).await?;
+    let event_ids: HashSet<i32> = participations.iter().map(|p| p.event_id).collect();
+    if event_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let events = many_by_id::<event::Entity>(ctx, event_ids).await?;
+    Ok(chronological(events.into_values().collect()))
+}
+
+/// The events that discussed `section_id`, earliest first.
+pub async fn events_of_section(ctx: &Context<'_>, section_id: i32) -> AppResult<Vec<Event>> {
+    Ok(chronological(linked::<EventsOfSection>(ctx, section_id).await?))
+}

@@ -1,0 +1,154 @@
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use entity::common::DatePrecision;
+use entity::guide_version;
+use entity::milestone::{self, MilestoneStatus};
+use sea_orm::{ConnectionTrait, ModelTrait};
+
+use super::Milestone;
+use super::service::{self, MilestoneDraft};
+use crate::auth::guard::Require;
+use crate::context::{Access, db};
+use crate::error::{AppError, AppResult};
+use crate::node::NodeType;
+use crate::scalars::Date;
+use crate::validate::{existing, existing_opt};
+use crate::write::{begin_write, claim_version};
+
+#[derive(InputObject)]
+pub struct CreateMilestoneInput {
+    pub title: String,
+    pub description: Option<String>,
+    pub due_on: Date,
+    #[graphql(default_with = "DatePrecision::Day")]
+    pub due_precision: DatePrecision,
+    #[graphql(default_with = "MilestoneStatus::Planned")]
+    pub status: MilestoneStatus,
+    /// Required when `status` is DONE, and only then.
+    pub done_on: Option<Date>,
+    /// The guide version this milestone produces or concerns.
+    pub guide_version: Option<ID>,
+    /// Where the information comes from.
+    pub source_note: Option<String>,
+}
+
+/// Fields left out stay as they are; nullable fields set to null are cleared.
+#[derive(InputObject)]
+pub struct UpdateMilestoneInput {
+    pub title: Option<String>,
+    pub description: MaybeUndefined<String>,
+    pub due_on: Option<Date>,
+    pub due_precision: Option<DatePrecision>,
+    /// Moving away from DONE needs `doneOn: null` as well.
+    pub status: Option<MilestoneStatus>,
+    pub done_on: MaybeUndefined<Date>,
+    pub guide_version: MaybeUndefined<ID>,
+    pub source_note: MaybeUndefined<String>,
+}
+
+async fn guide_version_id(db: &impl ConnectionTrait, id: Option<&ID>) -> AppResult<Option<i32>> {
+    let version = existing_opt::<guide_version::Entity>(db, id, NodeType::GuideVersion, "guideVersion").await?;
+    Ok(version.map(|v| v.id))
+}
+
+#[derive(Default)]
+pub struct MilestoneMutation;
+
+#[Object]
+impl MilestoneMutation {
+    /// Records a milestone.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn create_milestone(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateMilestoneInput,
+    ) -> async_graphql::Result<Milestone> {
+        let txn = begin_write(db(ctx)?).await?;
+        let draft = MilestoneDraft {
+            title: input.title,
+            description: input.description,
+            due_on: input.due_on.0,
+            due_precision: input.due_precision,
+            done_on: input.done_on.map(|Date(d)| d),
+            status: input.status,
+            guide_version_id: guide_version_id(&txn, input.guide_version.as_ref()).await?,
+            source_note: input.source_note,
+        }
+        .checked()?;
+        let created = service::create(&txn, draft).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Milestone(created))
+    }
+
+    /// Changes a milestone's details or status.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn update_milestone(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateMilestoneInput,
+        expected_version: i32,
+    ) -> async_graphql::Result<Milestone> {
+        let txn = begin_write(db(ctx)?).await?;
+        let current = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
+        let mut draft = MilestoneDraft::from(&current);
+        if let Some(title) = input.title {
+            draft.title = title;
+        }
+        input.description.update_to(&mut draft.description);
+        if let Some(Date(day)) = input.due_on {
+            draft.due_on = day;
+        }
+        if let Some(precision) = input.due_precision {
+            draft.due_precision = precision;
+        }
+        if let Some(status) = input.status {
+            draft.status = status;
+        }
+        input.done_on.map_value(|Date(d)| d).update_to(&mut draft.done_on);
+        if let Some(version) = input.guide_version.as_opt_ref() {
+            draft.guide_version_id = guide_version_id(&txn, version).await?;
+        }
+        input.source_note.update_to(&mut draft.source_note);
+        // Checked against the row as read; the claim below fails if it changed since.
+        let draft = draft.checked()?;
+        let claimed = claim_version::<milestone::Entity>(&txn, current.id, expected_version, "Milestone").await?;
+        let updated = service::update(&txn, claimed, draft).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Milestone(updated))
+    }
+
+    /// Marks a milestone DONE on `doneOn`. Completing one that is already DONE is a conflict.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn complete_milestone(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        done_on: Date,
+        expected_version: i32,
+    ) -> async_graphql::Result<Milestone> {
+        let txn = begin_write(db(ctx)?).await?;
+        let current = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
+        if current.status == MilestoneStatus::Done {
+            return Err(AppError::Conflict {
+                field: Some("id".into()),
+                message: "The milestone is already DONE".into(),
+            }
+            .into());
+        }
+        let draft = MilestoneDraft { status: MilestoneStatus::Done, done_on: Some(done_on.0), ..(&current).into() };
+        let claimed = claim_version::<milestone::Entity>(&txn, current.id, expected_version, "Milestone").await?;
+        let updated = service::update(&txn, claimed, draft).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Milestone(updated))
+    }
+
+    /// Removes a milestone recorded by mistake. Returns the removed milestone's id.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn delete_milestone(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        let txn = begin_write(db(ctx)?).await?;
+        let milestone = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
+        milestone.delete(&txn).await.map_err(AppError::from)?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(id)
+    }
+}

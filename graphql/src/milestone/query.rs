@@ -1,0 +1,124 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use chrono::NaiveDate;
+use entity::guide_version;
+use entity::milestone::{self, MilestoneStatus};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::Milestone;
+use super::types::today;
+use crate::auth::guard::Require;
+use crate::context::{Access, db};
+use crate::error::AppResult;
+use crate::node::NodeType;
+use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
+use crate::validate::existing;
+
+#[derive(InputObject, Default)]
+pub struct MilestoneFilter {
+    pub status: Option<EnumFilter<MilestoneStatus>>,
+    pub due_on: Option<DateFilter>,
+    /// Only overdue (true: not DONE and due before today) or only not overdue (false) milestones.
+    pub overdue: Option<bool>,
+    /// Only milestones at risk (true: AT_RISK, SLIPPED or overdue) or only the others (false).
+    pub at_risk: Option<bool>,
+    /// Only milestones of this guide version.
+    pub guide_version: Option<ID>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum MilestoneOrderField {
+    DueOn,
+    DoneOn,
+    Title,
+    Status,
+    CreatedAt,
+}
+
+#[derive(InputObject)]
+pub struct MilestoneOrder {
+    pub field: MilestoneOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+fn overdue(today: NaiveDate) -> Condition {
+    use milestone::Column;
+    Condition::all().add(Column::Status.ne(MilestoneStatus::Done)).add(Column::DueOn.lt(today))
+}
+
+fn at_risk(today: NaiveDate) -> Condition {
+    Condition::any()
+        .add(milestone::Column::Status.is_in([MilestoneStatus::AtRisk, MilestoneStatus::Slipped]))
+        .add(overdue(today))
+}
+
+impl MilestoneFilter {
+    async fn condition(&self, db: &impl ConnectionTrait) -> AppResult<Condition> {
+        use milestone::Column;
+        let today = today();
+        let mut condition = Condition::all();
+        if let Some(f) = &self.status {
+            condition = condition.add(f.condition(Column::Status));
+        }
+        if let Some(f) = &self.due_on {
+            condition = condition.add(f.condition(Column::DueOn));
+        }
+        if let Some(wanted) = self.overdue {
+            condition = condition.add(if wanted { overdue(today) } else { overdue(today).not() });
+        }
+        if let Some(wanted) = self.at_risk {
+            condition = condition.add(if wanted { at_risk(today) } else { at_risk(today).not() });
+        }
+        if let Some(id) = &self.guide_version {
+            let version =
+                existing::<guide_version::Entity>(db, id, NodeType::GuideVersion, "filter.guideVersion").await?;
+            condition = condition.add(Column::GuideVersionId.eq(version.id));
+        }
+        Ok(condition)
+    }
+}
+
+#[derive(Default)]
+pub struct MilestoneQuery;
+
+#[Object]
+impl MilestoneQuery {
+    /// Milestones, by default the earliest due first; filter by status, due date, overdue,
+    /// at risk or guide version.
+    #[graphql(
+        guard = "Require(Access::SignedIn)",
+        complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn milestones(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MilestoneFilter>,
+        order_by: Option<Vec<MilestoneOrder>>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<Milestone>> {
+        use milestone::Column;
+        let db = db(ctx)?;
+        let condition = filter.unwrap_or_default().condition(db).await?;
+        let orderings = order_by
+            .unwrap_or_else(|| {
+                vec![MilestoneOrder { field: MilestoneOrderField::DueOn, direction: OrderDirection::Asc }]
+            })
+            .into_iter()
+            .map(|o| {
+                let column = match o.field {
+                    MilestoneOrderField::DueOn => Column::DueOn,
+                    MilestoneOrderField::DoneOn => Column::DoneOn,
+                    MilestoneOrderField::Title => Column::Title,
+                    MilestoneOrderField::Status => Column::Status,
+                    MilestoneOrderField::CreatedAt => Column::CreatedAt,
+                };
+                (column, o.direction)
+            });
+        let select = apply_order(milestone::Entity::find().filter(condition), orderings, Column::Id);
+        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Milestone).await?)
+    }
+}

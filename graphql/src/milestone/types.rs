@@ -1,0 +1,75 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::common::{DatePrecision, Provenance};
+use entity::guide_version;
+use entity::milestone::{self, MilestoneStatus};
+
+use crate::guide::GuideVersion;
+use crate::loader::maybe_by_id;
+use crate::node::{NodeType, global_id};
+use crate::scalars::Date;
+
+/// The day "today" is for overdue milestones (UTC).
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Not done and due before `today`.
+pub fn is_overdue(model: &milestone::Model, today: NaiveDate) -> bool {
+    model.status != MilestoneStatus::Done && model.due_on < today
+}
+
+/// A step of producing the guidance, with its planned and actual dates.
+pub struct Milestone(pub milestone::Model);
+
+#[Object]
+impl Milestone {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Milestone, self.0.id)
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Planned date; see `duePrecision` for how exact it is.
+    async fn due_on(&self) -> Date {
+        Date(self.0.due_on)
+    }
+    async fn due_precision(&self) -> DatePrecision {
+        self.0.due_precision
+    }
+    /// When it was done; set exactly when the status is DONE.
+    async fn done_on(&self) -> Option<Date> {
+        self.0.done_on.map(Date)
+    }
+    async fn status(&self) -> MilestoneStatus {
+        self.0.status
+    }
+    /// The guide version this milestone produces or concerns, if any.
+    async fn guide_version(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {
+        Ok(maybe_by_id::<guide_version::Entity>(ctx, self.0.guide_version_id).await?.map(GuideVersion))
+    }
+    /// Not DONE and due before today (UTC).
+    async fn is_overdue(&self) -> bool {
+        is_overdue(&self.0, today())
+    }
+    /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
+    async fn provenance(&self) -> Provenance {
+        self.0.provenance
+    }
+    async fn source_note(&self) -> Option<&str> {
+        self.0.source_note.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
