@@ -25,8 +25,22 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    const ALL: [NodeType; 6] =
-        [Self::Country, Self::Document, Self::GuideVersion, Self::Section, Self::Stakeholder, Self::User];
+    const ALL: [NodeType; 14] = [
+        Self::Contact,
+        Self::Country,
+        Self::Document,
+        Self::Event,
+        Self::EventParticipant,
+        Self::Feedback,
+        Self::GuideVersion,
+        Self::Milestone,
+        Self::Pilot,
+        Self::PlannedUse,
+        Self::RoleAssignment,
+        Self::Section,
+        Self::Stakeholder,
+        Self::User,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
