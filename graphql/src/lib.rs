@@ -1,6 +1,7 @@
 //! The champion-tracker GraphQL schema. One module per domain, merged at the root; no HTTP here.
 
 pub mod auth;
+pub mod contact;
 pub mod context;
 pub mod country;
 pub mod error;
@@ -9,6 +10,8 @@ pub mod guide;
 pub mod loader;
 pub mod node;
 pub mod pagination;
+pub mod pilot;
+pub mod planned_use;
 pub mod role;
 pub mod scalars;
 pub mod stakeholder;
@@ -33,10 +36,20 @@ pub struct Query(
     guide::GuideQuery,
     stakeholder::StakeholderQuery,
     role::RoleQuery,
+    pilot::PilotQuery,
+    planned_use::PlannedUseQuery,
+    contact::ContactQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(user::UserMutation, role::RoleMutation);
+pub struct Mutation(
+    user::UserMutation,
+    role::RoleMutation,
+    stakeholder::StakeholderMutation,
+    pilot::PilotMutation,
+    planned_use::PlannedUseMutation,
+    contact::ContactMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -3,8 +3,12 @@ use chrono::{DateTime, Utc};
 use entity::common::Provenance;
 use entity::{country, stakeholder};
 
+use crate::auth::guard::viewer;
+use crate::contact::{Contact, ContactsOfCountry};
 use crate::loader::{ForeignKey, children};
 use crate::node::{NodeType, global_id};
+use crate::pilot::{Pilot, PilotsOfCountry};
+use crate::planned_use::{PlannedUse, PlannedUsesOfCountry};
 use crate::role::{RoleAssignment, RolesOfCountry};
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
@@ -61,6 +65,29 @@ impl Country {
     async fn stakeholders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Stakeholder>> {
         let rows = children::<StakeholdersOfCountry>(ctx, self.0.id).await?;
         Ok(rows.into_iter().map(Stakeholder).collect())
+    }
+    /// The country's pilots, by start date; empty unless the viewer may read this country's records.
+    async fn pilots(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Pilot>> {
+        if !viewer(ctx).can_read_country(Some(self.0.id)) {
+            return Ok(Vec::new());
+        }
+        Ok(children::<PilotsOfCountry>(ctx, self.0.id).await?.into_iter().map(Pilot).collect())
+    }
+    /// How the country plans to use the guidance, by target date; empty unless the viewer may
+    /// read this country's records.
+    async fn planned_uses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlannedUse>> {
+        if !viewer(ctx).can_read_country(Some(self.0.id)) {
+            return Ok(Vec::new());
+        }
+        Ok(children::<PlannedUsesOfCountry>(ctx, self.0.id).await?.into_iter().map(PlannedUse).collect())
+    }
+    /// People at the country's government, by name; empty unless the viewer may read this
+    /// country's records.
+    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contact>> {
+        if !viewer(ctx).can_read_country(Some(self.0.id)) {
+            return Ok(Vec::new());
+        }
+        Ok(children::<ContactsOfCountry>(ctx, self.0.id).await?.into_iter().map(Contact).collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

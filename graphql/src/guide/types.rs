@@ -5,8 +5,10 @@ use entity::document::{self, DocumentKind};
 use entity::guide_section::{self, SectionKind};
 use entity::guide_version::{self, VersionStage};
 
-use crate::loader::{ForeignKey, by_id, children, maybe_by_id};
+use crate::auth::guard::viewer;
+use crate::loader::{ForeignKey, by_id, children, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
+use crate::planned_use::{PlannedUse, PlannedUsesOfSection};
 use crate::scalars::Date;
 
 /// The Guide or the Booklet.
@@ -177,6 +179,12 @@ impl Section {
     /// The version from which this section no longer appears (null: still present).
     async fn retired_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {
         Ok(maybe_by_id::<guide_version::Entity>(ctx, self.0.retired_in_id).await?.map(GuideVersion))
+    }
+    /// Planned uses concerning this section, of the countries whose records the viewer may read.
+    async fn planned_uses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlannedUse>> {
+        let viewer = viewer(ctx);
+        let rows = linked::<PlannedUsesOfSection>(ctx, self.0.id).await?;
+        Ok(rows.into_iter().filter(|u| viewer.can_read_country(Some(u.country_id))).map(PlannedUse).collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
