@@ -2,8 +2,6 @@
 
 mod common;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use entity::common::Provenance;
 use entity::pilot::{self, PilotStatus};
@@ -27,16 +25,6 @@ const OUTCOME: &str =
     recordPilotOutcome(id: $id, outcome: $outcome, endedOn: $endedOn, status: $status, expectedVersion: $v) { ...P } }";
 const DELETE: &str = "mutation($id: ID!) { deletePilot(id: $id) }";
 
-/// The table key inside a global id.
-fn key(id: &Value) -> i32 {
-    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(id.as_str().expect("id")).expect("base64")).expect("utf8");
-    text.rsplit_once(':').expect("kind:key").1.parse().expect("key")
-}
-
-fn global(kind: &str, key: i32) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{kind}:{key}"))
-}
-
 async fn version_id(app: &TestApp, token: &str, code: &str) -> String {
     let data = app
         .data(
@@ -49,7 +37,7 @@ async fn version_id(app: &TestApp, token: &str, code: &str) -> String {
 }
 
 async fn stored(app: &TestApp, id: &Value) -> pilot::Model {
-    pilot::Entity::find_by_id(key(id)).one(&app.db).await.unwrap().expect("pilot stored")
+    pilot::Entity::find_by_id(key_of(id)).one(&app.db).await.unwrap().expect("pilot stored")
 }
 
 async fn pilot_count(app: &TestApp) -> u64 {
@@ -65,12 +53,8 @@ async fn create(app: &TestApp, token: &str, input: Value) -> Value {
     app.data(&with_fragment(CREATE), json!({ "input": input }), token).await["createPilot"].clone()
 }
 
-/// Sends a mutation that must fail and returns the body.
 async fn refused(app: &TestApp, token: &str, operation: &str, variables: Value) -> Value {
-    let (status, body) = app.post(&with_fragment(operation), variables.clone(), Some(token)).await;
-    assert_eq!(status, 200, "{body}");
-    assert!(body["errors"].is_array(), "expected an error for {variables}: {body}");
-    body
+    app.refused(&with_fragment(operation), variables, token).await
 }
 
 #[tokio::test]
@@ -243,14 +227,14 @@ async fn bad_pilot_input_is_refused_and_nothing_changes() {
         input[key] = value;
         input
     };
-    let morocco = global("Country", country_id(&app, "MAR").await);
+    let morocco = global_id("Country", country_id(&app, "MAR").await);
     let cases = [
         (with("country", json!("XXX")), "NOT_FOUND", "country"),
         (with("country", json!("MA")), "BAD_USER_INPUT", "country"),
         (with("country", json!("USA")), "FORBIDDEN", ""),
         (with("guideVersion", json!("not-an-id")), "BAD_USER_INPUT", "guideVersion"),
         (with("guideVersion", json!(morocco)), "BAD_USER_INPUT", "guideVersion"),
-        (with("guideVersion", json!(global("GuideVersion", 9999))), "NOT_FOUND", "guideVersion"),
+        (with("guideVersion", json!(global_id("GuideVersion", 9999))), "NOT_FOUND", "guideVersion"),
         (with("title", json!("   ")), "BAD_USER_INPUT", "title"),
         (with("title", json!("x".repeat(501))), "BAD_USER_INPUT", "title"),
         (with("summary", json!("x".repeat(20_001))), "BAD_USER_INPUT", "summary"),
@@ -281,7 +265,7 @@ async fn bad_pilot_input_is_refused_and_nothing_changes() {
         (json!({ "startedOn": null }), "BAD_USER_INPUT", "startedOn"),
         (json!({ "title": "" }), "BAD_USER_INPUT", "title"),
         (json!({ "outcome": "x".repeat(20_001) }), "BAD_USER_INPUT", "outcome"),
-        (json!({ "guideVersion": global("GuideVersion", 9999) }), "NOT_FOUND", "guideVersion"),
+        (json!({ "guideVersion": global_id("GuideVersion", 9999) }), "NOT_FOUND", "guideVersion"),
     ];
     for (input, code, field) in update_cases {
         let body = refused(&app, &token, UPDATE, json!({ "id": id, "v": 1, "input": input })).await;
@@ -289,7 +273,7 @@ async fn bad_pilot_input_is_refused_and_nothing_changes() {
         let row = stored(&app, &id).await;
         assert_eq!((row.version, row.title.as_str(), row.status), (1, "Rabat", PilotStatus::InProgress), "{input}");
     }
-    for (bad_id, code) in [("nope", "BAD_USER_INPUT"), (global("Pilot", 9999).as_str(), "NOT_FOUND")] {
+    for (bad_id, code) in [("nope", "BAD_USER_INPUT"), (global_id("Pilot", 9999).as_str(), "NOT_FOUND")] {
         let body = refused(&app, &token, UPDATE, json!({ "id": bad_id, "v": 1, "input": { "title": "X" } })).await;
         assert_eq!((error_code(&body), error_field(&body)), (code, "id"));
         let body = refused(&app, &token, DELETE, json!({ "id": bad_id })).await;

@@ -2,8 +2,6 @@
 
 mod common;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{NaiveDate, Utc};
 use common::*;
 use entity::common::{DatePrecision, Provenance};
@@ -26,23 +24,14 @@ const UPDATE: &str = "mutation($id: ID!, $input: UpdatePlannedUseInput!, $v: Int
     updatePlannedUse(id: $id, input: $input, expectedVersion: $v) { ...U } }";
 const DELETE: &str = "mutation($id: ID!) { deletePlannedUse(id: $id) }";
 
-fn key(id: &Value) -> i32 {
-    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(id.as_str().expect("id")).expect("base64")).expect("utf8");
-    text.rsplit_once(':').expect("kind:key").1.parse().expect("key")
-}
-
-fn global(kind: &str, key: i32) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{kind}:{key}"))
-}
-
 async fn stored(app: &TestApp, id: &Value) -> planned_use::Model {
-    planned_use::Entity::find_by_id(key(id)).one(&app.db).await.unwrap().expect("planned use stored")
+    planned_use::Entity::find_by_id(key_of(id)).one(&app.db).await.unwrap().expect("planned use stored")
 }
 
 /// Codes of the sections linked to a planned use, as stored.
 async fn stored_sections(app: &TestApp, id: &Value) -> Vec<String> {
     let links = planned_use_section::Entity::find()
-        .filter(planned_use_section::Column::PlannedUseId.eq(key(id)))
+        .filter(planned_use_section::Column::PlannedUseId.eq(key_of(id)))
         .all(&app.db)
         .await
         .unwrap();
@@ -61,7 +50,7 @@ async fn stored_sections(app: &TestApp, id: &Value) -> Vec<String> {
 
 async fn stored_events(app: &TestApp, id: &Value) -> Vec<i32> {
     let mut ids: Vec<i32> = planned_use_event::Entity::find()
-        .filter(planned_use_event::Column::PlannedUseId.eq(key(id)))
+        .filter(planned_use_event::Column::PlannedUseId.eq(key_of(id)))
         .all(&app.db)
         .await
         .unwrap()
@@ -112,10 +101,7 @@ async fn create(app: &TestApp, token: &str, input: Value) -> Value {
 }
 
 async fn refused(app: &TestApp, token: &str, operation: &str, variables: Value) -> Value {
-    let (status, body) = app.post(&with_fragment(operation), variables.clone(), Some(token)).await;
-    assert_eq!(status, 200, "{body}");
-    assert!(body["errors"].is_array(), "expected an error for {variables}: {body}");
-    body
+    app.refused(&with_fragment(operation), variables, token).await
 }
 
 #[tokio::test]
@@ -130,7 +116,7 @@ async fn a_champion_plans_a_use_with_sections_and_events_then_changes_and_delete
         &token,
         json!({ "country": "MAR", "kind": "NATIONAL_IMPLEMENTATION_PLAN", "description": "  A national plan built on step 3.  ",
                 "targetDate": "2022-06-30", "sections": ["step-3", "III.A", "STEP-3"],
-                "events": [global("Event", imrf)] }),
+                "events": [global_id("Event", imrf)] }),
     )
     .await;
     assert_eq!(created["country"]["iso3"], "MAR");
@@ -141,7 +127,7 @@ async fn a_champion_plans_a_use_with_sections_and_events_then_changes_and_delete
     let mut codes = strings(created["sections"].as_array().unwrap(), "code");
     codes.sort();
     assert_eq!(codes, ["III.A", "STEP-3"], "codes are case-insensitive and duplicates count once");
-    assert_eq!(created["eventIds"], json!([global("Event", imrf)]));
+    assert_eq!(created["eventIds"], json!([global_id("Event", imrf)]));
     assert_eq!(created["provenance"], "USER_ENTERED");
     assert_eq!(created["version"], 1);
     let row = stored(&app, &created["id"]).await;
@@ -160,7 +146,7 @@ async fn a_champion_plans_a_use_with_sections_and_events_then_changes_and_delete
             &with_fragment(UPDATE),
             json!({ "id": created["id"], "v": 1,
                     "input": { "status": "IN_PROGRESS", "targetDate": null, "sections": ["OBJ-07"],
-                               "events": [global("Event", review), global("Event", imrf)] } }),
+                               "events": [global_id("Event", review), global_id("Event", imrf)] } }),
             &token,
         )
         .await["updatePlannedUse"]
@@ -269,7 +255,7 @@ async fn bad_planned_use_input_is_refused_and_nothing_changes() {
         &app,
         &token,
         json!({ "country": "SLV", "kind": "IMRF", "description": "IMRF side event", "sections": ["III.A"],
-                "events": [global("Event", event_id)] }),
+                "events": [global_id("Event", event_id)] }),
     )
     .await;
     let before = counts(&app).await;
@@ -288,9 +274,9 @@ async fn bad_planned_use_input_is_refused_and_nothing_changes() {
         (with("description", json!("x".repeat(20_001))), "BAD_USER_INPUT", "description"),
         (with("sections", json!(["III.A", "NOPE"])), "NOT_FOUND", "sections.1"),
         (with("sections", json!([""])), "BAD_USER_INPUT", "sections.0"),
-        (with("events", json!([global("Event", 9999)])), "NOT_FOUND", "events.0"),
-        (with("events", json!([global("Event", event_id), "garbled"])), "BAD_USER_INPUT", "events.1"),
-        (with("events", json!([global("Section", 1)])), "BAD_USER_INPUT", "events.0"),
+        (with("events", json!([global_id("Event", 9999)])), "NOT_FOUND", "events.0"),
+        (with("events", json!([global_id("Event", event_id), "garbled"])), "BAD_USER_INPUT", "events.1"),
+        (with("events", json!([global_id("Section", 1)])), "BAD_USER_INPUT", "events.0"),
         // Values the schema itself refuses name the variable.
         (with("targetDate", json!("2021-02-30")), "BAD_USER_INPUT", "input.targetDate"),
         (with("kind", json!("PARTY")), "BAD_USER_INPUT", "input.kind"),
@@ -312,7 +298,7 @@ async fn bad_planned_use_input_is_refused_and_nothing_changes() {
         (json!({ "description": "" }), "BAD_USER_INPUT", "description"),
         (json!({ "sections": ["OBJ-01", "OBJ-99"] }), "NOT_FOUND", "sections.1"),
         (json!({ "events": ["nope"] }), "BAD_USER_INPUT", "events.0"),
-        (json!({ "status": "DONE", "events": [global("Event", 9999)] }), "NOT_FOUND", "events.0"),
+        (json!({ "status": "DONE", "events": [global_id("Event", 9999)] }), "NOT_FOUND", "events.0"),
     ];
     for (input, code, field) in update_cases {
         let body = refused(&app, &token, UPDATE, json!({ "id": id, "v": 1, "input": input })).await;
@@ -322,7 +308,7 @@ async fn bad_planned_use_input_is_refused_and_nothing_changes() {
         assert_eq!(stored_sections(&app, &id).await, ["III.A"]);
         assert_eq!(stored_events(&app, &id).await, [event_id]);
     }
-    for (bad_id, code) in [("bm9wZQ", "BAD_USER_INPUT"), (global("PlannedUse", 9999).as_str(), "NOT_FOUND")] {
+    for (bad_id, code) in [("bm9wZQ", "BAD_USER_INPUT"), (global_id("PlannedUse", 9999).as_str(), "NOT_FOUND")] {
         let body = refused(&app, &token, UPDATE, json!({ "id": bad_id, "v": 1, "input": {} })).await;
         assert_eq!((error_code(&body), error_field(&body)), (code, "id"));
         let body = refused(&app, &token, DELETE, json!({ "id": bad_id })).await;
@@ -469,7 +455,7 @@ async fn nested_planned_uses_cost_the_same_number_of_statements_for_any_page_siz
         ("PRT", json!(["I"])),
     ] {
         let input = json!({ "country": country, "kind": "OTHER", "description": "x", "sections": sections,
-                             "events": [global("Event", event_id)] });
+                             "events": [global_id("Event", event_id)] });
         create(&app, &admin, input).await;
     }
     let (small, small_data) = statements_for(&app, &admin, 2).await;

@@ -3,8 +3,6 @@
 
 mod common;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{NaiveDate, Utc};
 use common::*;
 use entity::common::{DatePrecision, Provenance};
@@ -28,17 +26,8 @@ const UPDATE: &str = "mutation($id: ID!, $input: UpdateStakeholderInput!, $v: In
     updateStakeholder(id: $id, input: $input, expectedVersion: $v) { ...S } }";
 const DELETE: &str = "mutation($id: ID!) { deleteStakeholder(id: $id) }";
 
-fn key(id: &Value) -> i32 {
-    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(id.as_str().expect("id")).expect("base64")).expect("utf8");
-    text.rsplit_once(':').expect("kind:key").1.parse().expect("key")
-}
-
-fn global(kind: &str, key: i32) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{kind}:{key}"))
-}
-
 async fn stored(app: &TestApp, id: &Value) -> Option<stakeholder::Model> {
-    stakeholder::Entity::find_by_id(key(id)).one(&app.db).await.unwrap()
+    stakeholder::Entity::find_by_id(key_of(id)).one(&app.db).await.unwrap()
 }
 
 async fn stakeholder_count(app: &TestApp) -> u64 {
@@ -50,10 +39,7 @@ async fn create(app: &TestApp, token: &str, input: Value) -> Value {
 }
 
 async fn refused(app: &TestApp, token: &str, operation: &str, variables: Value) -> Value {
-    let (status, body) = app.post(&with_fragment(operation), variables.clone(), Some(token)).await;
-    assert_eq!(status, 200, "{body}");
-    assert!(body["errors"].is_array(), "expected an error for {variables}: {body}");
-    body
+    app.refused(&with_fragment(operation), variables, token).await
 }
 
 #[tokio::test]
@@ -168,7 +154,7 @@ async fn bad_stakeholder_input_is_refused_and_nothing_changes() {
         app.data(&with_fragment(UPDATE), json!({ "id": id, "v": 1, "input": { "name": "FORUM" } }), &admin).await;
     assert_eq!(data["updateStakeholder"]["name"], "FORUM");
 
-    for (bad_id, code) in [("bm9wZQ", "BAD_USER_INPUT"), (global("Stakeholder", 9999).as_str(), "NOT_FOUND")] {
+    for (bad_id, code) in [("bm9wZQ", "BAD_USER_INPUT"), (global_id("Stakeholder", 9999).as_str(), "NOT_FOUND")] {
         let body = refused(&app, &admin, UPDATE, json!({ "id": bad_id, "v": 1, "input": {} })).await;
         assert_eq!((error_code(&body), error_field(&body)), (code, "id"));
         let body = refused(&app, &admin, DELETE, json!({ "id": bad_id })).await;
@@ -258,8 +244,8 @@ async fn a_stakeholder_still_referred_to_is_not_deleted() {
         &admin,
     )
     .await;
-    insert_feedback(&app, key(&with_feedback["id"])).await;
-    insert_participation(&app, key(&with_event["id"])).await;
+    insert_feedback(&app, key_of(&with_feedback["id"])).await;
+    insert_participation(&app, key_of(&with_event["id"])).await;
 
     let before = stakeholder_count(&app).await;
     for referenced in [&with_contact, &with_feedback, &with_event] {
