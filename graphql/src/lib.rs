@@ -1,6 +1,7 @@
 //! The champion-tracker GraphQL schema. One module per domain, merged at the root; no HTTP here.
 
 pub mod auth;
+pub mod contact;
 pub mod context;
 pub mod country;
 pub mod error;
@@ -12,6 +13,8 @@ pub mod loader;
 pub mod milestone;
 pub mod node;
 pub mod pagination;
+pub mod pilot;
+pub mod planned_use;
 pub mod role;
 pub mod scalars;
 pub mod stakeholder;
@@ -41,6 +44,9 @@ pub struct Query(
     timeline::TimelineQuery,
     event::EventQuery,
     milestone::MilestoneQuery,
+    pilot::PilotQuery,
+    planned_use::PlannedUseQuery,
+    contact::ContactQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -50,6 +56,10 @@ pub struct Mutation(
     feedback::FeedbackMutation,
     event::EventMutation,
     milestone::MilestoneMutation,
+    stakeholder::StakeholderMutation,
+    pilot::PilotMutation,
+    planned_use::PlannedUseMutation,
+    contact::ContactMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

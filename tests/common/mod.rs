@@ -143,6 +143,14 @@ impl TestApp {
         (status, response.json().await.expect("JSON body"))
     }
 
+    /// Runs an operation that must fail with a GraphQL error (HTTP 200) and returns the body.
+    pub async fn refused(&self, query: &str, variables: Value, token: &str) -> Value {
+        let (status, body) = self.post(query, variables.clone(), Some(token)).await;
+        assert_eq!(status, 200, "status for {query}: {body}");
+        assert!(body["errors"].is_array(), "expected an error for {variables}: {body}");
+        body
+    }
+
     /// Runs a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value, token: &str) -> Value {
         let (status, body) = self.post(query, variables, Some(token)).await;
@@ -223,4 +231,18 @@ pub fn nodes(connection: &Value) -> Vec<Value> {
 
 pub fn strings(values: &[Value], key: &str) -> Vec<String> {
     values.iter().map(|v| v[key].as_str().expect("string field").to_owned()).collect()
+}
+
+/// A global id as the server makes them, e.g. `global_id("Pilot", 3)`.
+pub fn global_id(kind: &str, key: i32) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{key}"))
+}
+
+/// The table key inside a global id.
+pub fn key_of(id: &Value) -> i32 {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id.as_str().expect("id")).expect("base64");
+    let text = String::from_utf8(bytes).expect("utf8");
+    text.rsplit_once(':').expect("kind:key").1.parse().expect("key")
 }

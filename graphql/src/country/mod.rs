@@ -1,9 +1,11 @@
 //! Countries: every UN Member State, and which of them are GCM Champions.
 
 mod query;
+mod scope;
 mod types;
 
 pub use query::CountryQuery;
+pub use scope::{readable_rows, require_champion, writable_country};
 pub use types::Country;
 
 /// Looks a country up by ISO 3166-1 alpha-3 code; the error names `field`.

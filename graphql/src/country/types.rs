@@ -4,10 +4,13 @@ use entity::common::Provenance;
 use entity::{country, stakeholder};
 
 use crate::auth::guard::viewer;
+use crate::contact::{Contact, ContactsOfCountry};
 use crate::event::{Event, events_of_country};
 use crate::feedback::{Feedback, FeedbackOfCountry, can_read};
 use crate::loader::{ForeignKey, children};
 use crate::node::{NodeType, global_id};
+use crate::pilot::{Pilot, PilotsOfCountry};
+use crate::planned_use::{PlannedUse, PlannedUsesOfCountry};
 use crate::role::{RoleAssignment, RolesOfCountry};
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
@@ -97,6 +100,29 @@ impl Country {
     /// Events this country takes part in, earliest first.
     async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Event>> {
         Ok(events_of_country(ctx, self.0.id).await?)
+    }
+    /// The country's pilots, by start date; empty unless the viewer may read this country's records.
+    async fn pilots(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Pilot>> {
+        if !viewer(ctx).can_read_country(Some(self.0.id)) {
+            return Ok(Vec::new());
+        }
+        Ok(children::<PilotsOfCountry>(ctx, self.0.id).await?.into_iter().map(Pilot).collect())
+    }
+    /// How the country plans to use the guidance, by target date; empty unless the viewer may
+    /// read this country's records.
+    async fn planned_uses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlannedUse>> {
+        if !viewer(ctx).can_read_country(Some(self.0.id)) {
+            return Ok(Vec::new());
+        }
+        Ok(children::<PlannedUsesOfCountry>(ctx, self.0.id).await?.into_iter().map(PlannedUse).collect())
+    }
+    /// People at the country's government, by name; empty unless the viewer may read this
+    /// country's records.
+    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contact>> {
+        if !viewer(ctx).can_read_country(Some(self.0.id)) {
+            return Ok(Vec::new());
+        }
+        Ok(children::<ContactsOfCountry>(ctx, self.0.id).await?.into_iter().map(Contact).collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

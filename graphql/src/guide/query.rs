@@ -261,16 +261,50 @@ async fn section_condition(db: &impl ConnectionTrait, filter: SectionFilter) -> 
     Ok(condition)
 }
 
+fn section_code(code: &str, field: &str) -> AppResult<String> {
+    let code = code.trim().to_ascii_uppercase();
+    if code.is_empty() || code.len() > 32 {
+        return Err(AppError::bad_input(field, "A section code has 1 to 32 characters"));
+    }
+    Ok(code)
+}
+
+/// Looks up every code of a list (case-insensitive, duplicates ignored) in one query and returns
+/// the sections in the order given; an unknown code is `NOT_FOUND` on `field.i`.
+pub async fn find_sections_by_codes(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+    field: &str,
+) -> AppResult<Vec<guide_section::Model>> {
+    let codes = codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| section_code(code, &format!("{field}.{i}")))
+        .collect::<AppResult<Vec<_>>>()?;
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = guide_section::Entity::find().filter(guide_section::Column::Code.is_in(codes.clone())).all(db).await?;
+    let mut sections = Vec::with_capacity(found.len());
+    for (i, code) in codes.iter().enumerate() {
+        let section = found
+            .iter()
+            .find(|s| &s.code == code)
+            .ok_or_else(|| AppError::not_found("Section", format!("{field}.{i}")))?;
+        if !sections.iter().any(|s: &guide_section::Model| s.id == section.id) {
+            sections.push(section.clone());
+        }
+    }
+    Ok(sections)
+}
+
 /// Looks a section up by its code; the error names `field`.
 pub async fn find_section_by_code(
     db: &impl ConnectionTrait,
     code: &str,
     field: &str,
 ) -> AppResult<guide_section::Model> {
-    let code = code.trim().to_ascii_uppercase();
-    if code.is_empty() || code.len() > 32 {
-        return Err(AppError::bad_input(field, "A section code has 1 to 32 characters"));
-    }
+    let code = section_code(code, field)?;
     guide_section::Entity::find()
         .filter(guide_section::Column::Code.eq(code))
         .one(db)

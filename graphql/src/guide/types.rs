@@ -10,6 +10,7 @@ use crate::event::{Event, events_of_section};
 use crate::feedback::{Feedback, SectionFeedback, can_read};
 use crate::loader::{ForeignKey, by_id, children, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
+use crate::planned_use::{PlannedUse, PlannedUsesOfSection};
 use crate::scalars::Date;
 
 /// The Guide or the Booklet.
@@ -190,6 +191,12 @@ impl Section {
     /// Events that discussed this section, earliest first.
     async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Event>> {
         Ok(events_of_section(ctx, self.0.id).await?)
+    }
+    /// Planned uses concerning this section, of the countries whose records the viewer may read.
+    async fn planned_uses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlannedUse>> {
+        let viewer = viewer(ctx);
+        let rows = linked::<PlannedUsesOfSection>(ctx, self.0.id).await?;
+        Ok(rows.into_iter().filter(|u| viewer.can_read_country(Some(u.country_id))).map(PlannedUse).collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

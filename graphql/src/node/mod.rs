@@ -6,11 +6,12 @@ pub use global_id::{NodeType, decode_global_id, expect_global_id, global_id};
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
-    country, document, event, event_participant, feedback, guide_section, guide_version, milestone, role_assignment,
-    stakeholder, user_account,
+    contact, country, document, event, event_participant, feedback, guide_section, guide_version, milestone, pilot,
+    planned_use, role_assignment, stakeholder, user_account,
 };
 
 use crate::auth::guard::{Require, viewer};
+use crate::contact::Contact;
 use crate::context::Access;
 use crate::country::Country;
 use crate::error::{AppError, AppResult};
@@ -19,6 +20,8 @@ use crate::feedback::Feedback;
 use crate::guide::{Document, GuideVersion, Section};
 use crate::loader::by_id;
 use crate::milestone::Milestone;
+use crate::pilot::Pilot;
+use crate::planned_use::PlannedUse;
 use crate::role::RoleAssignment;
 use crate::stakeholder::Stakeholder;
 use crate::user::User;
@@ -30,6 +33,7 @@ pub const MAX_NODE_IDS: usize = 100;
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global identifier."))]
 pub enum Node {
+    Contact(Contact),
     Country(Country),
     Document(Document),
     Feedback(Feedback),
@@ -37,6 +41,8 @@ pub enum Node {
     EventParticipant(EventParticipant),
     GuideVersion(GuideVersion),
     Milestone(Milestone),
+    Pilot(Pilot),
+    PlannedUse(PlannedUse),
     RoleAssignment(RoleAssignment),
     Section(Section),
     Stakeholder(Stakeholder),
@@ -95,8 +101,19 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Opti
             by_id::<event_participant::Entity>(ctx, id).await?.map(|m| Node::EventParticipant(EventParticipant(m)))
         }
         NodeType::Milestone => by_id::<milestone::Entity>(ctx, id).await?.map(|m| Node::Milestone(Milestone(m))),
-        // Types whose domains do not expose refetching yet resolve to null, like unknown ids.
-        NodeType::Contact | NodeType::Pilot | NodeType::PlannedUse => None,
+        // A country's private records: null, like an unknown id, when the viewer may not read them.
+        NodeType::Pilot => by_id::<pilot::Entity>(ctx, id)
+            .await?
+            .filter(|m| viewer(ctx).can_read_country(Some(m.country_id)))
+            .map(|m| Node::Pilot(Pilot(m))),
+        NodeType::PlannedUse => by_id::<planned_use::Entity>(ctx, id)
+            .await?
+            .filter(|m| viewer(ctx).can_read_country(Some(m.country_id)))
+            .map(|m| Node::PlannedUse(PlannedUse(m))),
+        NodeType::Contact => by_id::<contact::Entity>(ctx, id)
+            .await?
+            .filter(|m| crate::contact::visible_to(viewer(ctx), m))
+            .map(|m| Node::Contact(Contact(m))),
         NodeType::User => by_id::<user_account::Entity>(ctx, id)
             .await?
             .filter(|user| User::visible_to(viewer(ctx), user))

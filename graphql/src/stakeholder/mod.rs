@@ -1,4 +1,10 @@
 //! Stakeholders: UN entities, civil society, academia and others who engage with the guidance.
+//! Readable by every signed-in user; managed by the Secretariat.
+
+mod mutation;
+mod service;
+
+pub use mutation::StakeholderMutation;
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
@@ -7,10 +13,11 @@ use entity::country;
 use entity::stakeholder::{self, StakeholderKind};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
-use crate::auth::guard::Require;
+use crate::auth::guard::{Require, viewer};
+use crate::contact::{Contact, ContactsOfStakeholder, visible_to};
 use crate::context::{Access, db};
 use crate::country::{Country, find_by_iso3};
-use crate::loader::maybe_by_id;
+use crate::loader::{children, maybe_by_id};
 use crate::node::{NodeType, global_id};
 use crate::pagination::{AppConnection, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
 
@@ -36,6 +43,13 @@ impl Stakeholder {
     /// The country the stakeholder is based in, if any.
     async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
         Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
+    }
+    /// People at this stakeholder, by name; personal data, listed only for the Secretariat and
+    /// working-group leads (empty for everyone else).
+    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contact>> {
+        let viewer = viewer(ctx);
+        let rows = children::<ContactsOfStakeholder>(ctx, self.0.id).await?;
+        Ok(rows.into_iter().filter(|c| visible_to(viewer, c)).map(Contact).collect())
     }
     /// Whether this record comes from a source or is illustrative demo data.
     async fn provenance(&self) -> Provenance {

@@ -1,0 +1,93 @@
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use entity::contact;
+use sea_orm::ModelTrait;
+
+use super::Contact;
+use super::service::{self, ContactChanges, NewContact};
+use crate::auth::guard::{Require, viewer};
+use crate::context::{Access, db};
+use crate::error::AppError;
+use crate::write::{begin_write, claim_version};
+
+#[derive(InputObject)]
+pub struct CreateContactInput {
+    pub name: String,
+    pub email: Option<String>,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    /// ISO3 code of the country the person works for; give this or `stakeholder`.
+    pub country: Option<String>,
+    /// Global id of the stakeholder the person works for; give this or `country`.
+    pub stakeholder: Option<ID>,
+    pub notes: Option<String>,
+}
+
+/// The person's details; a contact stays with its country or stakeholder.
+#[derive(InputObject)]
+pub struct UpdateContactInput {
+    pub name: Option<String>,
+    /// Set, or null to clear.
+    pub email: MaybeUndefined<String>,
+    pub title: MaybeUndefined<String>,
+    pub phone: MaybeUndefined<String>,
+    pub notes: MaybeUndefined<String>,
+}
+
+#[derive(Default)]
+pub struct ContactMutation;
+
+#[Object]
+impl ContactMutation {
+    /// Adds a person at a country (the Secretariat, or that country's focal point) or at a
+    /// stakeholder (the Secretariat).
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn create_contact(&self, ctx: &Context<'_>, input: CreateContactInput) -> async_graphql::Result<Contact> {
+        let txn = begin_write(db(ctx)?).await?;
+        let new = NewContact {
+            name: &input.name,
+            email: input.email.as_deref(),
+            title: input.title.as_deref(),
+            phone: input.phone.as_deref(),
+            country: input.country.as_deref(),
+            stakeholder: input.stakeholder.as_ref(),
+            notes: input.notes.as_deref(),
+        };
+        let created = service::create(&txn, viewer(ctx), new).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Contact(created))
+    }
+
+    /// Changes a contact's name, email, title, phone or notes.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn update_contact(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateContactInput,
+        expected_version: i32,
+    ) -> async_graphql::Result<Contact> {
+        let txn = begin_write(db(ctx)?).await?;
+        let current = service::writable(&txn, viewer(ctx), &id).await?;
+        let claimed = claim_version::<contact::Entity>(&txn, current.id, expected_version, "Contact").await?;
+        let changes = ContactChanges {
+            name: input.name,
+            email: input.email.into(),
+            title: input.title.into(),
+            phone: input.phone.into(),
+            notes: input.notes.into(),
+        };
+        let updated = service::change(&txn, claimed, changes).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Contact(updated))
+    }
+
+    /// Removes a contact. Returns the removed contact's id.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn delete_contact(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        let txn = begin_write(db(ctx)?).await?;
+        let contact = service::writable(&txn, viewer(ctx), &id).await?;
+        contact.delete(&txn).await.map_err(AppError::from)?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,101 @@
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use entity::contact;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::Contact;
+use crate::auth::guard::{Require, viewer};
+use crate::context::{Access, db};
+use crate::country::{find_by_iso3, readable_rows};
+use crate::error::AppResult;
+use crate::node::{NodeType, expect_global_id};
+use crate::pagination::{AppConnection, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
+
+#[derive(InputObject, Default)]
+pub struct ContactFilter {
+    /// ISO3 code of the country the contacts work for.
+    pub country: Option<String>,
+    /// Only contacts of this stakeholder.
+    pub stakeholder: Option<ID>,
+    /// Words in the name, email or title, ignoring case.
+    pub search: Option<String>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ContactOrderField {
+    Name,
+    CreatedAt,
+}
+
+#[derive(InputObject)]
+pub struct ContactOrder {
+    pub field: ContactOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl ContactFilter {
+    async fn condition(&self, db: &impl ConnectionTrait) -> AppResult<Condition> {
+        use contact::Column;
+        let mut condition = Condition::all();
+        if let Some(iso3) = &self.country {
+            let country = find_by_iso3(db, iso3, "filter.country").await?;
+            condition = condition.add(Column::CountryId.eq(country.id));
+        }
+        if let Some(id) = &self.stakeholder {
+            let stakeholder = expect_global_id(id, NodeType::Stakeholder, "filter.stakeholder")?;
+            condition = condition.add(Column::StakeholderId.eq(stakeholder));
+        }
+        if let Some(text) = &self.search {
+            let contains = StringFilter { contains: Some(text.clone()), ..Default::default() };
+            condition = condition.add(
+                Condition::any()
+                    .add(contains.condition(Column::Name))
+                    .add(contains.condition(Column::Email))
+                    .add(contains.condition(Column::Title)),
+            );
+        }
+        Ok(condition)
+    }
+}
+
+#[derive(Default)]
+pub struct ContactQuery;
+
+#[Object]
+impl ContactQuery {
+    /// Contacts the viewer may read (a Champion focal point: its own country's), by name by default.
+    #[graphql(
+        guard = "Require(Access::SignedIn)",
+        complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn contacts(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ContactFilter>,
+        order_by: Option<Vec<ContactOrder>>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<Contact>> {
+        use contact::Column;
+        let db = db(ctx)?;
+        // A focal point's scope is its country, which leaves out every stakeholder's contacts.
+        let condition = Condition::all()
+            .add(readable_rows(viewer(ctx), Column::CountryId)?)
+            .add(filter.unwrap_or_default().condition(db).await?);
+        let orderings = order_by
+            .unwrap_or_else(|| vec![ContactOrder { field: ContactOrderField::Name, direction: OrderDirection::Asc }])
+            .into_iter()
+            .map(|o| {
+                let column = match o.field {
+                    ContactOrderField::Name => Column::Name,
+                    ContactOrderField::CreatedAt => Column::CreatedAt,
+                };
+                (column, o.direction)
+            });
+        let select = apply_order(contact::Entity::find().filter(condition), orderings, Column::Id);
+        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Contact).await?)
+    }
+}

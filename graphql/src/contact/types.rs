@@ -1,0 +1,89 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::{contact, country, stakeholder};
+
+use crate::context::Viewer;
+use crate::country::Country;
+use crate::loader::{ForeignKey, maybe_by_id};
+use crate::node::{NodeType, global_id};
+use crate::stakeholder::Stakeholder;
+
+/// A person at a country or at a stakeholder.
+pub struct Contact(pub contact::Model);
+
+/// Whether `viewer` may read `contact`: a country's contacts like the country's other private
+/// records; a stakeholder's (no country) only the Secretariat and working-group leads.
+pub fn visible_to(viewer: &Viewer, contact: &contact::Model) -> bool {
+    viewer.can_read_country(contact.country_id)
+}
+
+#[Object]
+impl Contact {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Contact, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// Job title or function, e.g. `Director of Migration Policy`.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    /// The country the person works for (null for a stakeholder's contact).
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+        Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
+    }
+    /// The stakeholder the person works for (null for a country's contact).
+    async fn stakeholder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Stakeholder>> {
+        Ok(maybe_by_id::<stakeholder::Entity>(ctx, self.0.stakeholder_id).await?.map(Stakeholder))
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+pub struct ContactsOfCountry;
+
+impl ForeignKey for ContactsOfCountry {
+    type Entity = contact::Entity;
+    fn column() -> contact::Column {
+        contact::Column::CountryId
+    }
+    fn key_of(model: &contact::Model) -> Option<i32> {
+        model.country_id
+    }
+    fn order_column() -> contact::Column {
+        contact::Column::Name
+    }
+}
+
+pub struct ContactsOfStakeholder;
+
+impl ForeignKey for ContactsOfStakeholder {
+    type Entity = contact::Entity;
+    fn column() -> contact::Column {
+        contact::Column::StakeholderId
+    }
+    fn key_of(model: &contact::Model) -> Option<i32> {
+        model.stakeholder_id
+    }
+    fn order_column() -> contact::Column {
+        contact::Column::Name
+    }
+}

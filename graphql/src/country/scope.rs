@@ -1,0 +1,41 @@
+//! Country-owned private records (pilots, planned uses, contacts): the one place that turns the
+//! viewer's country scope into a query condition and resolves the country a write is for.
+
+use entity::country;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+
+use super::find_by_iso3;
+use crate::context::Viewer;
+use crate::error::{AppError, AppResult};
+
+/// Restricts a list to the rows the viewer may read: a Champion focal point's own country,
+/// everything for the Secretariat and working-group leads.
+pub fn readable_rows(viewer: &Viewer, country_column: impl ColumnTrait) -> AppResult<Condition> {
+    Ok(match viewer.country_scope()? {
+        Some(own) => Condition::all().add(country_column.eq(own)),
+        None => Condition::all(),
+    })
+}
+
+/// Resolves the country a record is written for (`NOT_FOUND`/`BAD_USER_INPUT` on `field`) and
+/// checks that the viewer may write that country's records (`FORBIDDEN`).
+pub async fn writable_country(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    iso3: &str,
+    field: &str,
+) -> AppResult<country::Model> {
+    viewer.principal()?;
+    let country = find_by_iso3(db, iso3, field).await?;
+    viewer.require_country_writer(country.id)?;
+    Ok(country)
+}
+
+/// Pilots and planned uses belong to Champion countries.
+pub fn require_champion(country: &country::Model, field: &str) -> AppResult<()> {
+    if country.is_champion {
+        Ok(())
+    } else {
+        Err(AppError::bad_input(field, format!("{} is not a Champion country", country.name)))
+    }
+}

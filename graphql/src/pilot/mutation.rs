@@ -1,0 +1,139 @@
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use entity::pilot::{self, PilotStatus};
+use sea_orm::ModelTrait;
+
+use super::Pilot;
+use super::service::{self, NewPilot, PilotChanges, is_open};
+use crate::auth::guard::{Require, viewer};
+use crate::context::{Access, db};
+use crate::error::AppError;
+use crate::scalars::Date;
+use crate::validate::{MAX_TEXT_CHARS, required_text};
+use crate::write::{begin_write, claim_version};
+
+#[derive(InputObject)]
+pub struct CreatePilotInput {
+    /// ISO3 code of the Champion country running the pilot.
+    pub country: String,
+    /// The guide version being tested.
+    pub guide_version: ID,
+    pub title: String,
+    /// PLANNED or IN_PROGRESS; a pilot ends through `recordPilotOutcome`.
+    #[graphql(default_with = "PilotStatus::Planned")]
+    pub status: PilotStatus,
+    /// Required when IN_PROGRESS.
+    pub started_on: Option<Date>,
+    pub summary: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdatePilotInput {
+    pub guide_version: Option<ID>,
+    pub title: Option<String>,
+    pub status: Option<PilotStatus>,
+    /// Set, or null to clear.
+    pub started_on: MaybeUndefined<Date>,
+    pub ended_on: MaybeUndefined<Date>,
+    pub summary: MaybeUndefined<String>,
+    pub outcome: MaybeUndefined<String>,
+}
+
+fn maybe_date(value: MaybeUndefined<Date>) -> Option<Option<chrono::NaiveDate>> {
+    value.map_value(|Date(day)| day).into()
+}
+
+#[derive(Default)]
+pub struct PilotMutation;
+
+#[Object]
+impl PilotMutation {
+    /// Records a pilot for a Champion country (a focal point: only its own country).
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn create_pilot(&self, ctx: &Context<'_>, input: CreatePilotInput) -> async_graphql::Result<Pilot> {
+        let txn = begin_write(db(ctx)?).await?;
+        let new = NewPilot {
+            country: &input.country,
+            guide_version: &input.guide_version,
+            title: &input.title,
+            status: input.status,
+            started_on: input.started_on.map(|Date(day)| day),
+            summary: input.summary.as_deref(),
+        };
+        let pilot = service::create(&txn, viewer(ctx), new).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Pilot(pilot))
+    }
+
+    /// Changes a pilot's version, title, status, dates, summary or outcome.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn update_pilot(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdatePilotInput,
+        expected_version: i32,
+    ) -> async_graphql::Result<Pilot> {
+        let txn = begin_write(db(ctx)?).await?;
+        let current = service::writable(&txn, viewer(ctx), &id).await?;
+        let claimed = claim_version::<pilot::Entity>(&txn, current.id, expected_version, "Pilot").await?;
+        let changes = PilotChanges {
+            guide_version: input.guide_version,
+            title: input.title,
+            status: input.status,
+            started_on: maybe_date(input.started_on),
+            ended_on: maybe_date(input.ended_on),
+            summary: input.summary.into(),
+            outcome: input.outcome.into(),
+        };
+        let updated = service::change(&txn, claimed, changes).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Pilot(updated))
+    }
+
+    /// Ends a pilot on `endedOn` with what it found, as COMPLETED (default) or CANCELLED.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn record_pilot_outcome(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        outcome: String,
+        ended_on: Date,
+        #[graphql(default_with = "PilotStatus::Completed")] status: PilotStatus,
+        expected_version: i32,
+    ) -> async_graphql::Result<Pilot> {
+        let txn = begin_write(db(ctx)?).await?;
+        let current = service::writable(&txn, viewer(ctx), &id).await?;
+        if is_open(status) {
+            return Err(AppError::bad_input("status", "A pilot ends as COMPLETED or CANCELLED").into());
+        }
+        let outcome = required_text(&outcome, "outcome", MAX_TEXT_CHARS)?;
+        let claimed = claim_version::<pilot::Entity>(&txn, current.id, expected_version, "Pilot").await?;
+        if !is_open(claimed.status) {
+            return Err(AppError::Conflict {
+                field: Some("id".into()),
+                message: "The pilot has already ended; correct it with updatePilot".into(),
+            }
+            .into());
+        }
+        let changes = PilotChanges {
+            status: Some(status),
+            ended_on: Some(Some(ended_on.0)),
+            outcome: Some(Some(outcome)),
+            ..Default::default()
+        };
+        let updated = service::change(&txn, claimed, changes).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(Pilot(updated))
+    }
+
+    /// Removes a pilot recorded by mistake; feedback that referred to it keeps its text but no
+    /// longer names the pilot. Returns the removed pilot's id.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn delete_pilot(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        let txn = begin_write(db(ctx)?).await?;
+        let pilot = service::writable(&txn, viewer(ctx), &id).await?;
+        pilot.delete(&txn).await.map_err(AppError::from)?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(id)
+    }
+}

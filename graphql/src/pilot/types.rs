@@ -1,0 +1,83 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::common::Provenance;
+use entity::pilot::{self, PilotStatus};
+use entity::{country, guide_version};
+
+use crate::country::Country;
+use crate::error::AppError;
+use crate::guide::GuideVersion;
+use crate::loader::{ForeignKey, by_id};
+use crate::node::{NodeType, global_id};
+use crate::scalars::Date;
+
+/// A Champion country's pilot test of a version of the guidance.
+pub struct Pilot(pub pilot::Model);
+
+#[Object]
+impl Pilot {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Pilot, self.0.id)
+    }
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Country> {
+        let country = by_id::<country::Entity>(ctx, self.0.country_id)
+            .await?
+            .ok_or_else(|| AppError::internal("pilot without country"))?;
+        Ok(Country(country))
+    }
+    /// The version of the guidance being tested.
+    async fn guide_version(&self, ctx: &Context<'_>) -> async_graphql::Result<GuideVersion> {
+        let version = by_id::<guide_version::Entity>(ctx, self.0.guide_version_id)
+            .await?
+            .ok_or_else(|| AppError::internal("pilot without guide version"))?;
+        Ok(GuideVersion(version))
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn status(&self) -> PilotStatus {
+        self.0.status
+    }
+    async fn started_on(&self) -> Option<Date> {
+        self.0.started_on.map(Date)
+    }
+    /// Set once the pilot is COMPLETED or CANCELLED.
+    async fn ended_on(&self) -> Option<Date> {
+        self.0.ended_on.map(Date)
+    }
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+    /// What the pilot found, recorded when it ends.
+    async fn outcome(&self) -> Option<&str> {
+        self.0.outcome.as_deref()
+    }
+    async fn provenance(&self) -> Provenance {
+        self.0.provenance
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+pub struct PilotsOfCountry;
+
+impl ForeignKey for PilotsOfCountry {
+    type Entity = pilot::Entity;
+    fn column() -> pilot::Column {
+        pilot::Column::CountryId
+    }
+    fn key_of(model: &pilot::Model) -> Option<i32> {
+        Some(model.country_id)
+    }
+    fn order_column() -> pilot::Column {
+        pilot::Column::StartedOn
+    }
+}

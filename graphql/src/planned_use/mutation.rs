@@ -1,0 +1,102 @@
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
+use sea_orm::ModelTrait;
+
+use super::PlannedUse;
+use super::service::{self, NewPlannedUse, PlannedUseChanges};
+use crate::auth::guard::{Require, viewer};
+use crate::context::{Access, db};
+use crate::error::AppError;
+use crate::scalars::Date;
+use crate::write::{begin_write, claim_version};
+
+#[derive(InputObject)]
+pub struct CreatePlannedUseInput {
+    /// ISO3 code of the Champion country.
+    pub country: String,
+    pub kind: PlannedUseKind,
+    pub description: String,
+    #[graphql(default_with = "PlannedUseStatus::Planned")]
+    pub status: PlannedUseStatus,
+    pub target_date: Option<Date>,
+    /// Codes of the guide sections concerned, e.g. `["III.A", "STEP-3"]`.
+    pub sections: Option<Vec<String>>,
+    /// Global ids of the events at which the use happens.
+    pub events: Option<Vec<ID>>,
+}
+
+#[derive(InputObject)]
+pub struct UpdatePlannedUseInput {
+    pub kind: Option<PlannedUseKind>,
+    pub description: Option<String>,
+    pub status: Option<PlannedUseStatus>,
+    /// Set, or null to clear.
+    pub target_date: MaybeUndefined<Date>,
+    /// Replaces the linked sections (an empty list removes them all).
+    pub sections: Option<Vec<String>>,
+    /// Replaces the linked events (an empty list removes them all).
+    pub events: Option<Vec<ID>>,
+}
+
+#[derive(Default)]
+pub struct PlannedUseMutation;
+
+#[Object]
+impl PlannedUseMutation {
+    /// Records how a Champion country plans to use the guidance (a focal point: only its own country).
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn create_planned_use(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePlannedUseInput,
+    ) -> async_graphql::Result<PlannedUse> {
+        let txn = begin_write(db(ctx)?).await?;
+        let new = NewPlannedUse {
+            country: &input.country,
+            kind: input.kind,
+            description: &input.description,
+            status: input.status,
+            target_date: input.target_date.map(|Date(day)| day),
+            sections: input.sections.as_deref().unwrap_or_default(),
+            events: input.events.as_deref().unwrap_or_default(),
+        };
+        let created = service::create(&txn, viewer(ctx), new).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(PlannedUse(created))
+    }
+
+    /// Changes a planned use's kind, description, status, target date, sections or events.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn update_planned_use(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdatePlannedUseInput,
+        expected_version: i32,
+    ) -> async_graphql::Result<PlannedUse> {
+        let txn = begin_write(db(ctx)?).await?;
+        let current = service::writable(&txn, viewer(ctx), &id).await?;
+        let claimed = claim_version::<planned_use::Entity>(&txn, current.id, expected_version, "Planned use").await?;
+        let changes = PlannedUseChanges {
+            kind: input.kind,
+            description: input.description,
+            status: input.status,
+            target_date: input.target_date.map_value(|Date(day)| day).into(),
+            sections: input.sections,
+            events: input.events,
+        };
+        let updated = service::change(&txn, claimed, changes).await?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(PlannedUse(updated))
+    }
+
+    /// Removes a planned use and its links. Returns the removed use's id.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn delete_planned_use(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        let txn = begin_write(db(ctx)?).await?;
+        let planned_use = service::writable(&txn, viewer(ctx), &id).await?;
+        planned_use.delete(&txn).await.map_err(AppError::from)?;
+        txn.commit().await.map_err(AppError::from)?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,137 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::common::Provenance;
+use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
+use entity::{country, event, guide_section, planned_use_event, planned_use_section};
+
+use crate::country::Country;
+use crate::error::AppError;
+use crate::guide::Section;
+use crate::loader::{ForeignKey, LinkTable, by_id, linked};
+use crate::node::{NodeType, global_id};
+use crate::scalars::Date;
+
+/// How a Champion country plans to use the guidance.
+pub struct PlannedUse(pub planned_use::Model);
+
+#[Object]
+impl PlannedUse {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::PlannedUse, self.0.id)
+    }
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Country> {
+        let country = by_id::<country::Entity>(ctx, self.0.country_id)
+            .await?
+            .ok_or_else(|| AppError::internal("planned use without country"))?;
+        Ok(Country(country))
+    }
+    async fn kind(&self) -> PlannedUseKind {
+        self.0.kind
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn status(&self) -> PlannedUseStatus {
+        self.0.status
+    }
+    async fn target_date(&self) -> Option<Date> {
+        self.0.target_date.map(Date)
+    }
+    /// The guide sections this use concerns.
+    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+        Ok(linked::<SectionsOfPlannedUse>(ctx, self.0.id).await?.into_iter().map(Section).collect())
+    }
+    /// Global ids of the events at which this use happens.
+    async fn event_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ID>> {
+        let events = linked::<EventsOfPlannedUse>(ctx, self.0.id).await?;
+        Ok(events.into_iter().map(|event| global_id(NodeType::Event, event.id)).collect())
+    }
+    async fn provenance(&self) -> Provenance {
+        self.0.provenance
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+pub struct PlannedUsesOfCountry;
+
+impl ForeignKey for PlannedUsesOfCountry {
+    type Entity = planned_use::Entity;
+    fn column() -> planned_use::Column {
+        planned_use::Column::CountryId
+    }
+    fn key_of(model: &planned_use::Model) -> Option<i32> {
+        Some(model.country_id)
+    }
+    fn order_column() -> planned_use::Column {
+        planned_use::Column::TargetDate
+    }
+}
+
+/// planned use → the sections it concerns.
+pub struct SectionsOfPlannedUse;
+
+impl LinkTable for SectionsOfPlannedUse {
+    type Link = planned_use_section::Entity;
+    type Target = guide_section::Entity;
+    fn owner_column() -> planned_use_section::Column {
+        planned_use_section::Column::PlannedUseId
+    }
+    fn target_column() -> planned_use_section::Column {
+        planned_use_section::Column::SectionId
+    }
+    fn owner_of(link: &planned_use_section::Model) -> i32 {
+        link.planned_use_id
+    }
+    fn target_of(link: &planned_use_section::Model) -> i32 {
+        link.section_id
+    }
+}
+
+/// section → the planned uses concerning it (the same links, read the other way).
+pub struct PlannedUsesOfSection;
+
+impl LinkTable for PlannedUsesOfSection {
+    type Link = planned_use_section::Entity;
+    type Target = planned_use::Entity;
+    fn owner_column() -> planned_use_section::Column {
+        planned_use_section::Column::SectionId
+    }
+    fn target_column() -> planned_use_section::Column {
+        planned_use_section::Column::PlannedUseId
+    }
+    fn owner_of(link: &planned_use_section::Model) -> i32 {
+        link.section_id
+    }
+    fn target_of(link: &planned_use_section::Model) -> i32 {
+        link.planned_use_id
+    }
+}
+
+/// planned use → the events at which it happens.
+pub struct EventsOfPlannedUse;
+
+impl LinkTable for EventsOfPlannedUse {
+    type Link = planned_use_event::Entity;
+    type Target = event::Entity;
+    fn owner_column() -> planned_use_event::Column {
+        planned_use_event::Column::PlannedUseId
+    }
+    fn target_column() -> planned_use_event::Column {
+        planned_use_event::Column::EventId
+    }
+    fn owner_of(link: &planned_use_event::Model) -> i32 {
+        link.planned_use_id
+    }
+    fn target_of(link: &planned_use_event::Model) -> i32 {
+        link.event_id
+    }
+}
