@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde_json::{Value, json};
 
 const USE: &str = "fragment U on PlannedUse { id country { iso3 } kind description status targetDate
-    sections { code } eventIds provenance createdAt updatedAt version }";
+    sections { code } events { id } provenance createdAt updatedAt version }";
 
 /// The operation, with the fragment appended when it spreads it.
 fn with_fragment(operation: &str) -> String {
@@ -127,7 +127,7 @@ async fn a_champion_plans_a_use_with_sections_and_events_then_changes_and_delete
     let mut codes = strings(created["sections"].as_array().unwrap(), "code");
     codes.sort();
     assert_eq!(codes, ["III.A", "STEP-3"], "codes are case-insensitive and duplicates count once");
-    assert_eq!(created["eventIds"], json!([global_id("Event", imrf)]));
+    assert_eq!(created["events"], json!([{ "id": global_id("Event", imrf) }]));
     assert_eq!(created["provenance"], "USER_ENTERED");
     assert_eq!(created["version"], 1);
     let row = stored(&app, &created["id"]).await;
@@ -155,7 +155,7 @@ async fn a_champion_plans_a_use_with_sections_and_events_then_changes_and_delete
     assert_eq!(updated["targetDate"], Value::Null);
     assert_eq!(updated["description"], "A national plan built on step 3.");
     assert_eq!(strings(updated["sections"].as_array().unwrap(), "code"), ["OBJ-07"]);
-    assert_eq!(updated["eventIds"].as_array().unwrap().len(), 2);
+    assert_eq!(updated["events"].as_array().unwrap().len(), 2);
     assert_eq!(updated["version"], 2);
     let row = stored(&app, &created["id"]).await;
     assert_eq!((row.status, row.target_date, row.version), (PlannedUseStatus::InProgress, None, 2));
@@ -171,7 +171,7 @@ async fn a_champion_plans_a_use_with_sections_and_events_then_changes_and_delete
         .await["updatePlannedUse"]
         .clone();
     assert_eq!(updated["description"], "Plan adopted.");
-    assert_eq!(updated["eventIds"], json!([]));
+    assert_eq!(updated["events"], json!([]));
     assert_eq!(stored_sections(&app, &created["id"]).await, ["OBJ-07"]);
     assert_eq!(stored_events(&app, &created["id"]).await, Vec::<i32>::new());
 
@@ -433,7 +433,7 @@ async fn a_champion_neither_reads_nor_writes_another_countrys_planned_uses() {
 }
 
 const NESTED: &str = r#"query($n: Int!) { countries(filter: {isChampion: true}, first: $n) { edges { node {
-    iso3 plannedUses { kind country { iso3 } sections { code document { kind } plannedUses { id } } eventIds } } } } }"#;
+    iso3 plannedUses { kind country { iso3 } sections { code document { kind } plannedUses { id } } events { title } } } } } }"#;
 
 async fn statements_for(app: &TestApp, token: &str, page: usize) -> (u64, Value) {
     let before = app.statements().await;

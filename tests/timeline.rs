@@ -6,7 +6,8 @@ use common::*;
 use serde_json::{Value, json};
 
 const GLOBAL: &str = r#"query($f: TimelineFilter, $first: Int, $after: String) { timeline(filter: $f, first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } edges { node { date kind title subjectId country { iso3 } } } } }"#;
+    totalCount pageInfo { hasNextPage endCursor } edges { node { date kind title subjectId country { iso3 }
+    subject { __typename ... on Event { title } ... on Feedback { body } ... on RoleAssignment { role } } } } } }"#;
 
 fn kinds(entries: &[Value]) -> Vec<String> {
     strings(entries, "kind")
@@ -28,6 +29,8 @@ async fn the_global_timeline_merges_everything_in_date_order() {
     assert_eq!(entries[0]["date"], "2020-03-04");
     assert_eq!(entries[0]["kind"], "EVENT");
     assert_eq!(entries[0]["title"], "Briefing to Member States");
+    assert_eq!(entries[0]["subject"]["__typename"], "Event");
+    assert_eq!(entries[0]["subject"]["title"], "Briefing to Member States");
     assert!(
         entries
             .iter()

@@ -77,6 +77,10 @@ impl Event {
         self.0.updated_at
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    /// Feedback given at this event that the viewer may read.
+    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::feedback::Feedback>> {
+        crate::feedback::visible_children::<crate::feedback::FeedbackOfEvent>(ctx, self.0.id).await
+    }
     async fn version(&self) -> i32 {
         self.0.version
     }

@@ -12,4 +12,6 @@ mod types;
 
 pub use mutation::FeedbackMutation;
 pub use query::{FeedbackQuery, can_read, visible_feedback};
-pub use types::{Feedback, FeedbackOfCountry, FeedbackSections, SectionFeedback};
+pub use types::{
+    Feedback, FeedbackOfCountry, FeedbackOfEvent, FeedbackOfPilot, FeedbackSections, SectionFeedback, visible_children,
+};

@@ -2,14 +2,16 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::common::Provenance;
 use entity::feedback::{self, FeedbackChannel, FeedbackKind, FeedbackStatus};
-use entity::{country, feedback_section, guide_section, guide_version, stakeholder, user_account};
+use entity::{country, event, feedback_section, guide_section, guide_version, pilot, stakeholder, user_account};
 
 use crate::auth::guard::viewer;
 use crate::country::Country;
 use crate::error::AppError;
+use crate::event::Event;
 use crate::guide::{GuideVersion, Section};
 use crate::loader::{ForeignKey, LinkTable, by_id, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
+use crate::pilot::Pilot;
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
 use crate::user::User;
@@ -57,6 +59,15 @@ impl Feedback {
     /// The sections the feedback is about.
     async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
         Ok(linked::<FeedbackSections>(ctx, self.0.id).await?.into_iter().map(Section).collect())
+    }
+    /// The pilot that produced it, if any (visible to those who may read that country's records).
+    async fn pilot(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Pilot>> {
+        let pilot = maybe_by_id::<pilot::Entity>(ctx, self.0.pilot_id).await?;
+        Ok(pilot.filter(|p| viewer(ctx).can_read_country(Some(p.country_id))).map(Pilot))
+    }
+    /// The event at which it was given, if any.
+    async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Event>> {
+        Ok(maybe_by_id::<event::Entity>(ctx, self.0.event_id).await?.map(Event))
     }
     async fn status(&self) -> FeedbackStatus {
         self.0.status
@@ -146,4 +157,44 @@ impl LinkTable for SectionFeedback {
     fn target_of(link: &feedback_section::Model) -> i32 {
         link.feedback_id
     }
+}
+
+pub struct FeedbackOfPilot;
+
+impl ForeignKey for FeedbackOfPilot {
+    type Entity = feedback::Entity;
+    fn column() -> feedback::Column {
+        feedback::Column::PilotId
+    }
+    fn key_of(model: &feedback::Model) -> Option<i32> {
+        model.pilot_id
+    }
+    fn order_column() -> feedback::Column {
+        feedback::Column::ReceivedOn
+    }
+}
+
+pub struct FeedbackOfEvent;
+
+impl ForeignKey for FeedbackOfEvent {
+    type Entity = feedback::Entity;
+    fn column() -> feedback::Column {
+        feedback::Column::EventId
+    }
+    fn key_of(model: &feedback::Model) -> Option<i32> {
+        model.event_id
+    }
+    fn order_column() -> feedback::Column {
+        feedback::Column::ReceivedOn
+    }
+}
+
+/// Feedback along `F` that the viewer may read.
+pub async fn visible_children<F>(ctx: &Context<'_>, parent_id: i32) -> async_graphql::Result<Vec<Feedback>>
+where
+    F: ForeignKey<Entity = feedback::Entity>,
+{
+    let viewer = viewer(ctx);
+    let rows = crate::loader::children::<F>(ctx, parent_id).await?;
+    Ok(rows.into_iter().filter(|row| super::can_read(viewer, row)).map(Feedback).collect())
 }

@@ -62,6 +62,10 @@ impl Pilot {
         self.0.updated_at
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    /// Feedback this pilot produced.
+    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::feedback::Feedback>> {
+        crate::feedback::visible_children::<crate::feedback::FeedbackOfPilot>(ctx, self.0.id).await
+    }
     async fn version(&self) -> i32 {
         self.0.version
     }

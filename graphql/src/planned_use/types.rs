@@ -6,6 +6,7 @@ use entity::{country, event, guide_section, planned_use_event, planned_use_secti
 
 use crate::country::Country;
 use crate::error::AppError;
+use crate::event::Event;
 use crate::guide::Section;
 use crate::loader::{ForeignKey, LinkTable, by_id, linked};
 use crate::node::{NodeType, global_id};
@@ -41,10 +42,9 @@ impl PlannedUse {
     async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
         Ok(linked::<SectionsOfPlannedUse>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
-    /// Global ids of the events at which this use happens.
-    async fn event_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ID>> {
-        let events = linked::<EventsOfPlannedUse>(ctx, self.0.id).await?;
-        Ok(events.into_iter().map(|event| global_id(NodeType::Event, event.id)).collect())
+    /// The events at which this use happens.
+    async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Event>> {
+        Ok(linked::<EventsOfPlannedUse>(ctx, self.0.id).await?.into_iter().map(Event).collect())
     }
     async fn provenance(&self) -> Provenance {
         self.0.provenance

@@ -1,10 +1,15 @@
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, Enum, ID, Object, Union};
 use chrono::NaiveDate;
 use entity::{country, event, feedback, pilot, planned_use, role_assignment};
 
 use crate::country::Country;
+use crate::event::Event;
+use crate::feedback::Feedback;
 use crate::loader::{by_id, maybe_by_id};
 use crate::node::{NodeType, global_id};
+use crate::pilot::Pilot;
+use crate::planned_use::PlannedUse;
+use crate::role::RoleAssignment;
 use crate::scalars::Date;
 
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Hash)]
@@ -57,6 +62,16 @@ impl TimelineKind {
     }
 }
 
+/// The record behind a timeline entry.
+#[derive(Union)]
+pub enum TimelineSubject {
+    RoleAssignment(RoleAssignment),
+    Pilot(Pilot),
+    Feedback(Feedback),
+    PlannedUse(PlannedUse),
+    Event(Event),
+}
+
 /// One dated happening on the timeline.
 #[derive(Clone, Debug)]
 pub struct TimelineEntry {
@@ -90,6 +105,25 @@ impl TimelineEntry {
     /// Global id of the record behind the entry (refetch it with `node(id:)`).
     async fn subject_id(&self) -> ID {
         global_id(self.kind.subject_type(), self.subject_id)
+    }
+    /// The record itself (null if it was removed meanwhile).
+    async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TimelineSubject>> {
+        let id = self.subject_id;
+        Ok(match self.kind {
+            TimelineKind::RoleStarted | TimelineKind::RoleEnded => by_id::<role_assignment::Entity>(ctx, id)
+                .await?
+                .map(|m| TimelineSubject::RoleAssignment(RoleAssignment(m))),
+            TimelineKind::PilotStarted | TimelineKind::PilotEnded => {
+                by_id::<pilot::Entity>(ctx, id).await?.map(|m| TimelineSubject::Pilot(Pilot(m)))
+            }
+            TimelineKind::FeedbackReceived => {
+                by_id::<feedback::Entity>(ctx, id).await?.map(|m| TimelineSubject::Feedback(Feedback(m)))
+            }
+            TimelineKind::PlannedUseTarget => {
+                by_id::<planned_use::Entity>(ctx, id).await?.map(|m| TimelineSubject::PlannedUse(PlannedUse(m)))
+            }
+            TimelineKind::Event => by_id::<event::Entity>(ctx, id).await?.map(|m| TimelineSubject::Event(Event(m))),
+        })
     }
     /// A one-line description of what happened.
     async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
