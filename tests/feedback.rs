@@ -332,3 +332,48 @@ async fn nested_reads_of_countries_roles_and_feedback_sections_do_not_grow_with_
     }
     assert_eq!(costs[0], costs[1], "statements per request: {costs:?}");
 }
+
+#[tokio::test]
+async fn another_countrys_feedback_and_pilots_cannot_be_probed() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let mar = app.login(CHAMPION_MAR).await;
+    let version = version_id(&app, &admin, "GUIDE", "2021-02-CHAMPIONS-DRAFT").await;
+    let theirs = app.data(SUBMIT, json!({ "input": input(&version, json!({ "country": "SLV" })) }), &admin).await["submitFeedback"]
+        ["id"]
+        .clone();
+    let pilot = app
+        .data(
+            "mutation($v: ID!) { createPilot(input: {country: \"SLV\", guideVersion: $v, title: \"Pilot in San Salvador\", status: IN_PROGRESS, startedOn: \"2021-03-01\"}) { id } }",
+            json!({ "v": version }),
+            &admin,
+        )
+        .await["createPilot"]["id"]
+        .clone();
+
+    // Right or wrong version, the answer is the same as for an id that does not exist.
+    let update = r#"mutation($id: ID!, $input: UpdateFeedbackInput!, $v: Int!) { updateFeedback(id: $id, input: $input, expectedVersion: $v) { id } }"#;
+    let mut changed = input(&version, json!({ "body": "Probe" }));
+    changed.as_object_mut().unwrap().remove("country");
+    for v in [1, 7] {
+        let (_, body) = app.post(update, json!({ "id": theirs, "input": changed, "v": v }), Some(&mar)).await;
+        assert_eq!(error_code(&body), "NOT_FOUND", "version {v}: {body}");
+        assert_eq!(error_field(&body), "id");
+    }
+    let stored = feedback::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!((stored.version, stored.body.contains("Probe")), (1, false));
+
+    // Naming El Salvador's pilot on Moroccan feedback: unknown pilot, not "another country's".
+    let (_, body) = app
+        .post(SUBMIT, json!({ "input": input(&version, json!({ "channel": "PILOT", "pilot": pilot })) }), Some(&mar))
+        .await;
+    assert_eq!(error_code(&body), "NOT_FOUND", "{body}");
+    assert_eq!(error_field(&body), "pilot");
+    // The Secretariat is told plainly.
+    let (_, body) = app
+        .post(SUBMIT, json!({ "input": input(&version, json!({ "channel": "PILOT", "pilot": pilot })) }), Some(&admin))
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(error_field(&body), "pilot");
+    assert_eq!(counts(&app).await, (1, 2));
+}

@@ -360,14 +360,14 @@ async fn a_champion_neither_reads_nor_writes_another_countrys_pilots() {
     assert_eq!(countries[0]["pilots"], json!([{ "id": ours["id"] }]));
     assert_eq!(countries[1]["pilots"], json!([]));
 
-    // Writing El Salvador's pilot, or a pilot for El Salvador: forbidden, nothing changes.
+    // A pilot for El Salvador is forbidden; El Salvador's pilot is as unknown as a missing one.
     let before = stored(&app, &theirs["id"]).await;
     let input = json!({ "country": "SLV", "guideVersion": draft, "title": "Not ours" });
     let body = refused(&app, &mar, CREATE, json!({ "input": input })).await;
     assert_eq!(error_code(&body), "FORBIDDEN");
     let body =
         refused(&app, &mar, UPDATE, json!({ "id": theirs["id"], "v": 1, "input": { "title": "Hijacked" } })).await;
-    assert_eq!(error_code(&body), "FORBIDDEN");
+    assert_eq!(error_code(&body), "NOT_FOUND");
     let body = refused(
         &app,
         &mar,
@@ -375,9 +375,9 @@ async fn a_champion_neither_reads_nor_writes_another_countrys_pilots() {
         json!({ "id": theirs["id"], "v": 1, "outcome": "x", "endedOn": "2021-05-01", "status": "CANCELLED" }),
     )
     .await;
-    assert_eq!(error_code(&body), "FORBIDDEN");
+    assert_eq!(error_code(&body), "NOT_FOUND");
     let body = refused(&app, &mar, DELETE, json!({ "id": theirs["id"] })).await;
-    assert_eq!(error_code(&body), "FORBIDDEN");
+    assert_eq!(error_code(&body), "NOT_FOUND");
     assert_eq!(pilot_count(&app).await, 2);
     assert_eq!(stored(&app, &theirs["id"]).await, before);
 

@@ -397,13 +397,18 @@ async fn a_champion_neither_reads_nor_writes_another_countrys_planned_uses() {
 
     let before = (counts(&app).await, stored(&app, &theirs["id"]).await);
     let input = json!({ "country": "SLV", "kind": "OTHER", "description": "Not ours" });
-    for (operation, variables) in [
-        (CREATE, json!({ "input": input })),
-        (UPDATE, json!({ "id": theirs["id"], "v": 1, "input": { "description": "Hijacked", "sections": [] } })),
-        (DELETE, json!({ "id": theirs["id"] })),
+    // Creating for another country is forbidden; its records are as unknown as missing ones.
+    for (operation, variables, code) in [
+        (CREATE, json!({ "input": input }), "FORBIDDEN"),
+        (
+            UPDATE,
+            json!({ "id": theirs["id"], "v": 1, "input": { "description": "Hijacked", "sections": [] } }),
+            "NOT_FOUND",
+        ),
+        (DELETE, json!({ "id": theirs["id"] }), "NOT_FOUND"),
     ] {
         let body = refused(&app, &mar, operation, variables).await;
-        assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+        assert_eq!(error_code(&body), code, "{body}");
     }
     assert_eq!((counts(&app).await, stored(&app, &theirs["id"]).await), before);
     assert_eq!(stored_sections(&app, &theirs["id"]).await, ["III.A"]);

@@ -143,6 +143,12 @@ async fn invalid_role_input_is_refused_and_nothing_is_written() {
         )
         .await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    // A closed assignment needs its end date.
+    let (_, body) = app
+        .post(UPDATE, json!({ "id": existing["id"], "input": { "status": "COMPLETED" }, "v": 1 }), Some(&admin))
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(error_field(&body), "endedOn");
     assert_eq!(role_rows(&app).await, before, "database unchanged");
 }
 
@@ -205,4 +211,18 @@ async fn only_the_secretariat_manages_roles() {
         app.data("mutation($id: ID!) { deleteRoleAssignment(id: $id) }", json!({ "id": role["id"] }), &admin).await;
     assert_eq!(deleted["deleteRoleAssignment"], role["id"]);
     assert_eq!(role_assignment::Entity::find().count(&app.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn two_concurrent_assignments_of_the_same_role_leave_one_open() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let input = json!({ "input": { "country": "KEN", "role": "TESTER" } });
+    let (a, b) = tokio::join!(app.post(ASSIGN, input.clone(), Some(&admin)), app.post(ASSIGN, input, Some(&admin)));
+    let bodies = [a.1, b.1];
+    let failed: Vec<&Value> = bodies.iter().filter(|body| body.get("errors").is_some()).collect();
+    assert_eq!(failed.len(), 1, "{bodies:?}");
+    assert_eq!(error_code(failed[0]), "CONFLICT");
+    assert_eq!(error_field(failed[0]), "role");
+    assert_eq!(role_rows(&app).await.len(), 1);
 }

@@ -84,8 +84,51 @@ async fn a_country_timeline_shows_what_concerns_it_to_those_who_may_see_it() {
     assert_eq!(global["timeline"]["totalCount"], 1);
     assert_eq!(countries, ["SLV"]);
 
-    // El Salvador took part in nothing but its planned use is tied to the IMRF; the event shows up
-    // on its timeline once it is registered as a participant.
-    let slv = app.data(query, json!({ "c": "SLV" }), &salvador).await;
-    assert!(!kinds(&nodes(&slv["country"]["timeline"])).contains(&"EVENT".to_owned()));
+    // Pilots and feedback of Morocco join its timeline; El Salvador's focal point sees neither,
+    // on Morocco's timeline or on the global one.
+    let version = app
+        .data(r#"{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-02-CHAMPIONS-DRAFT"}}) { edges { node { id } } } }"#, json!({}), &admin)
+        .await["guideVersions"]["edges"][0]["node"]["id"]
+        .clone();
+    app.data(
+        r#"mutation($v: ID!) { createPilot(input: {country: "MAR", guideVersion: $v, title: "Pilot in Rabat", status: IN_PROGRESS, startedOn: "2021-03-01"}) { id } }"#,
+        json!({ "v": version }),
+        &admin,
+    )
+    .await;
+    app.data(
+        r#"mutation($v: ID!) { submitFeedback(input: {country: "MAR", channel: BILATERAL, kind: QUESTION, body: "How to cost the plan?", guideVersion: $v, sections: ["II"], receivedOn: "2021-04-01"}) { id } }"#,
+        json!({ "v": version }),
+        &admin,
+    )
+    .await;
+    let morocco = app.data(query, json!({ "c": "MAR" }), &admin).await;
+    assert_eq!(
+        kinds(&nodes(&morocco["country"]["timeline"])),
+        ["PILOT_STARTED", "FEEDBACK_RECEIVED", "ROLE_STARTED", "PLANNED_USE_TARGET"]
+    );
+    let seen = app.data(query, json!({ "c": "MAR" }), &salvador).await;
+    assert_eq!(kinds(&nodes(&seen["country"]["timeline"])), ["ROLE_STARTED"]);
+    let global = app
+        .data(GLOBAL, json!({ "first": 100, "f": { "kinds": ["PILOT_STARTED", "FEEDBACK_RECEIVED"] } }), &salvador)
+        .await;
+    assert!(nodes(&global["timeline"]).iter().all(|e| e["country"].is_null()), "only collective feedback");
+    let global = app
+        .data(GLOBAL, json!({ "first": 100, "f": { "kinds": ["PILOT_STARTED", "FEEDBACK_RECEIVED"] } }), &admin)
+        .await;
+    assert_eq!(global["timeline"]["totalCount"], 8);
+
+    // Repeated kinds do not repeat entries.
+    let twice = app.data(GLOBAL, json!({ "f": { "kinds": ["EVENT", "PILOT_STARTED", "EVENT"] } }), &admin).await;
+    assert_eq!(twice["timeline"]["totalCount"], 9);
+
+    // Timelines of many countries at once are refused before any work; use the root field.
+    let (_, body) = app
+        .post(
+            "{ countries(first: 100) { edges { node { timeline(first: 1) { totalCount } } } } }",
+            json!({}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
 }

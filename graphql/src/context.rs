@@ -100,4 +100,18 @@ impl Viewer {
             _ => Err(AppError::Forbidden),
         }
     }
+
+    /// For a write to an existing record of `country_id`: a viewer who may not even read it gets
+    /// `NOT_FOUND` (as for an unknown id, so ids cannot be probed); one who reads but may not
+    /// write it gets `FORBIDDEN`.
+    pub fn require_record_writer(&self, country_id: Option<i32>, entity: &'static str) -> AppResult<&Principal> {
+        self.principal()?;
+        if !self.can_read_country(country_id) {
+            return Err(AppError::not_found(entity, "id"));
+        }
+        match country_id {
+            Some(country_id) => self.require_country_writer(country_id),
+            None => self.require(Access::Admin),
+        }
+    }
 }

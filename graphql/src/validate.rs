@@ -11,6 +11,8 @@ use crate::node::{NodeType, expect_global_id};
 
 /// Longest free text (feedback bodies, summaries, responses).
 pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Most links (sections, events) one record may name in one call.
+pub const MAX_LINKS: usize = 100;
 /// Longest one-line text (titles, names).
 pub const MAX_LINE_CHARS: usize = 500;
 

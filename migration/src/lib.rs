@@ -6,6 +6,7 @@ mod m20261123_000001_create_reference_tables;
 mod m20261123_000002_create_user_account;
 mod m20261123_000003_create_engagement_tables;
 mod m20261124_000001_unique_event_participant;
+mod m20261124_000002_unique_open_role;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_user_account::Migration),
             Box::new(m20261123_000003_create_engagement_tables::Migration),
             Box::new(m20261124_000001_unique_event_participant::Migration),
+            Box::new(m20261124_000002_unique_open_role::Migration),
         ]
     }
 }

@@ -101,10 +101,7 @@ pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewContact<
 /// Whether `viewer` may write contacts of this owner: a country's like its other private
 /// records, a stakeholder's only the Secretariat.
 fn require_writer(viewer: &Viewer, contact: &contact::Model) -> AppResult<()> {
-    match contact.country_id {
-        Some(country_id) => viewer.require_country_writer(country_id).map(|_| ()),
-        None => viewer.require(Access::Admin).map(|_| ()),
-    }
+    viewer.require_record_writer(contact.country_id, "Contact").map(|_| ())
 }
 
 /// Loads the contact `id` names for a write: `NOT_FOUND` when there is none, `FORBIDDEN` when

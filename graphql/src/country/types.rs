@@ -15,6 +15,9 @@ use crate::role::{RoleAssignment, RolesOfCountry};
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
 
+/// Complexity charged for `Country.timeline` on top of its page: one union query per country.
+const TIMELINE_BASE_COST: usize = 100;
+
 /// A UN Member State.
 pub struct Country(pub country::Model);
 
@@ -74,8 +77,10 @@ impl Country {
         rows.reverse();
         Ok(rows.into_iter().map(Feedback).collect())
     }
-    /// This country's roles, pilots, feedback, planned uses and events, oldest first.
-    #[graphql(complexity = "crate::pagination::page_complexity(first, last, child_complexity)")]
+    /// This country's roles, pilots, feedback, planned uses and events, oldest first. Each country's
+    /// timeline is its own query, so the field is priced high: listing many countries with their
+    /// timelines is refused by the complexity limit (use the root `timeline` instead).
+    #[graphql(complexity = "TIMELINE_BASE_COST + crate::pagination::page_complexity(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn timeline(
         &self,

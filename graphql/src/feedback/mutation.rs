@@ -85,13 +85,14 @@ impl FeedbackMutation {
         input: UpdateFeedbackInput,
         expected_version: i32,
     ) -> async_graphql::Result<Feedback> {
-        let key = expect_global_id(&id, NodeType::Feedback, "id")?;
         let txn = begin_write(db(ctx)?).await?;
-        let current = claim_version::<feedback::Entity>(&txn, key, expected_version, "Feedback").await?;
-        if !super::query::can_read(viewer(ctx), &current) {
+        // Visibility and rights first, so another country's feedback cannot be probed by version.
+        let found = crate::validate::existing::<feedback::Entity>(&txn, &id, NodeType::Feedback, "id").await?;
+        if !super::query::can_read(viewer(ctx), &found) {
             return Err(AppError::not_found("Feedback", "id").into());
         }
-        service::require_editor(viewer(ctx), &current)?;
+        service::require_editor(viewer(ctx), &found)?;
+        let current = claim_version::<feedback::Entity>(&txn, found.id, expected_version, "Feedback").await?;
         let content = Content {
             channel: input.channel,
             kind: input.kind,
@@ -103,7 +104,7 @@ impl FeedbackMutation {
             event: input.event,
             received_on: input.received_on.0,
         };
-        let row = service::update(&txn, current, content).await?;
+        let row = service::update(&txn, viewer(ctx), current, content).await?;
         txn.commit().await.map_err(AppError::from)?;
         Ok(Feedback(row))
     }

@@ -5,16 +5,18 @@ use chrono::{NaiveDate, Utc};
 use entity::common::Provenance;
 use entity::feedback::{self, FeedbackChannel, FeedbackKind, FeedbackStatus};
 use entity::user_account::UserRole;
-use entity::{event, guide_section, guide_version, pilot, stakeholder};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use entity::{event, guide_version, pilot, stakeholder};
+use std::collections::HashMap;
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::context::{Principal, Viewer};
 use crate::country::find_by_iso3;
 use crate::error::{AppError, AppResult};
-use crate::guide::find_section_by_code;
-use crate::loader::{Keyed, replace_links};
+use crate::guide::find_sections_by_codes;
+use crate::loader::replace_links;
 use crate::node::NodeType;
-use crate::validate::{MAX_TEXT_CHARS, existing, language_code, optional_text, required_text};
+use crate::validate::{MAX_LINKS, MAX_TEXT_CHARS, existing, language_code, optional_text, required_text};
 use async_graphql::ID;
 
 use super::FeedbackSections;
@@ -95,6 +97,7 @@ fn require_author(principal: &Principal, country_id: Option<i32>) -> AppResult<(
 
 async fn check_content(
     db: &impl ConnectionTrait,
+    viewer: &Viewer,
     source_country: Option<i32>,
     content: Content,
 ) -> AppResult<CheckedContent> {
@@ -108,17 +111,41 @@ async fn check_content(
     if content.sections.is_empty() {
         return Err(AppError::bad_input("sections", "Name at least one section the feedback is about"));
     }
-    let mut section_ids = Vec::with_capacity(content.sections.len());
+    if content.sections.len() > MAX_LINKS {
+        return Err(AppError::bad_input("sections", format!("At most {MAX_LINKS} sections")));
+    }
+    let found = find_sections_by_codes(db, &content.sections, "sections").await?;
+    // Release dates of the document's versions, to check each section exists in this one.
+    let released: HashMap<i32, NaiveDate> = guide_version::Entity::find()
+        .filter(guide_version::Column::DocumentId.eq(version.document_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.released_on))
+        .collect();
+    let mut section_ids = Vec::with_capacity(found.len());
     for (i, code) in content.sections.iter().enumerate() {
         let field = format!("sections.{i}");
-        let section = find_section_by_code(db, code, &field).await?;
+        let code = code.trim().to_ascii_uppercase();
+        let section =
+            found.iter().find(|s| s.code == code).ok_or_else(|| AppError::not_found("Section", field.clone()))?;
         if section.document_id != version.document_id {
             return Err(AppError::bad_input(
                 field,
                 format!("Section {} belongs to the other document than the version the feedback is on", section.code),
             ));
         }
-        check_section_in_version(db, &section, &version, &field).await?;
+        let introduced = section.introduced_in_id.and_then(|id| released.get(&id));
+        if introduced.is_some_and(|day| *day > version.released_on) {
+            return Err(AppError::bad_input(
+                field,
+                format!("Section {} did not exist yet in that version", section.code),
+            ));
+        }
+        let retired = section.retired_in_id.and_then(|id| released.get(&id));
+        if retired.is_some_and(|day| *day <= version.released_on) {
+            return Err(AppError::bad_input(field, format!("Section {} was no longer in that version", section.code)));
+        }
         if !section_ids.contains(&section.id) {
             section_ids.push(section.id);
         }
@@ -127,6 +154,10 @@ async fn check_content(
         Some(id) => Some(existing::<pilot::Entity>(db, id, NodeType::Pilot, "pilot").await?),
         None => None,
     };
+    // Another country's pilot is as unknown to a Champion as a missing one.
+    if pilot.as_ref().is_some_and(|p| !viewer.can_read_country(Some(p.country_id))) {
+        return Err(AppError::not_found("Pilot", "pilot"));
+    }
     if let Some(pilot) = &pilot
         && source_country.is_some()
         && Some(pilot.country_id) != source_country
@@ -156,32 +187,6 @@ async fn check_content(
     })
 }
 
-/// A section can only be commented on in a version that contains it.
-async fn check_section_in_version(
-    db: &impl ConnectionTrait,
-    section: &guide_section::Model,
-    version: &guide_version::Model,
-    field: &str,
-) -> AppResult<()> {
-    let released = |id: Option<i32>| async move {
-        match id {
-            Some(id) => Ok::<_, AppError>(guide_version::Entity::find_by_key(id).one(db).await?.map(|v| v.released_on)),
-            None => Ok(None),
-        }
-    };
-    if let Some(introduced) = released(section.introduced_in_id).await?
-        && introduced > version.released_on
-    {
-        return Err(AppError::bad_input(field, format!("Section {} did not exist yet in that version", section.code)));
-    }
-    if let Some(retired) = released(section.retired_in_id).await?
-        && retired <= version.released_on
-    {
-        return Err(AppError::bad_input(field, format!("Section {} was no longer in that version", section.code)));
-    }
-    Ok(())
-}
-
 pub async fn submit(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -190,7 +195,7 @@ pub async fn submit(
 ) -> AppResult<feedback::Model> {
     let user_id = viewer.principal()?.user_id;
     let source = resolve_source(db, viewer, source).await?;
-    let checked = check_content(db, source.country_id, content).await?;
+    let checked = check_content(db, viewer, source.country_id, content).await?;
     let now = Utc::now();
     let row = feedback::ActiveModel {
         country_id: Set(source.country_id),
@@ -237,10 +242,11 @@ pub fn require_editor(viewer: &Viewer, row: &feedback::Model) -> AppResult<()> {
 
 pub async fn update(
     db: &impl ConnectionTrait,
+    viewer: &Viewer,
     current: feedback::Model,
     content: Content,
 ) -> AppResult<feedback::Model> {
-    let checked = check_content(db, current.country_id, content).await?;
+    let checked = check_content(db, viewer, current.country_id, content).await?;
     let id = current.id;
     let mut row: feedback::ActiveModel = current.into();
     row.channel = Set(checked.channel);

@@ -128,15 +128,16 @@ impl MilestoneMutation {
     ) -> async_graphql::Result<Milestone> {
         let txn = begin_write(db(ctx)?).await?;
         let current = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
-        if current.status == MilestoneStatus::Done {
+        // Claim first: a stale version is a CONFLICT on `expectedVersion`, whatever else changed.
+        let claimed = claim_version::<milestone::Entity>(&txn, current.id, expected_version, "Milestone").await?;
+        if claimed.status == MilestoneStatus::Done {
             return Err(AppError::Conflict {
                 field: Some("id".into()),
                 message: "The milestone is already DONE".into(),
             }
             .into());
         }
-        let draft = MilestoneDraft { status: MilestoneStatus::Done, done_on: Some(done_on.0), ..(&current).into() };
-        let claimed = claim_version::<milestone::Entity>(&txn, current.id, expected_version, "Milestone").await?;
+        let draft = MilestoneDraft { status: MilestoneStatus::Done, done_on: Some(done_on.0), ..(&claimed).into() };
         let updated = service::update(&txn, claimed, draft).await?;
         txn.commit().await.map_err(AppError::from)?;
         Ok(Milestone(updated))

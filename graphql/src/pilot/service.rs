@@ -77,12 +77,12 @@ pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewPilot<'_
     .await?)
 }
 
-/// Loads the pilot `id` names for a write: `NOT_FOUND` when there is none, `FORBIDDEN` when the
-/// viewer may not write its country's records.
+/// Loads the pilot `id` names for a write: `NOT_FOUND` when there is none or the
+/// viewer may not read it, `FORBIDDEN` when it may read but not write it.
 pub async fn writable(db: &impl ConnectionTrait, viewer: &Viewer, id: &ID) -> AppResult<pilot::Model> {
     viewer.principal()?;
     let pilot = existing::<pilot::Entity>(db, id, NodeType::Pilot, "id").await?;
-    viewer.require_country_writer(pilot.country_id)?;
+    viewer.require_record_writer(Some(pilot.country_id), "Pilot")?;
     Ok(pilot)
 }
 

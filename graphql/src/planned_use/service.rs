@@ -18,7 +18,7 @@ use crate::node::NodeType;
 use crate::validate::{MAX_TEXT_CHARS, existing, existing_all, required_text};
 
 /// Most sections, and most events, one planned use links to.
-pub const MAX_LINKS: usize = 100;
+pub use crate::validate::MAX_LINKS;
 
 async fn section_ids(db: &impl ConnectionTrait, codes: &[String]) -> AppResult<Vec<i32>> {
     if codes.len() > MAX_LINKS {
@@ -74,12 +74,12 @@ pub async fn create(
     Ok(created)
 }
 
-/// Loads the planned use `id` names for a write: `NOT_FOUND` when there is none, `FORBIDDEN`
-/// when the viewer may not write its country's records.
+/// Loads the planned use `id` names for a write: `NOT_FOUND` when there is none or
+/// the viewer may not read it, `FORBIDDEN` when it may read but not write it.
 pub async fn writable(db: &impl ConnectionTrait, viewer: &Viewer, id: &ID) -> AppResult<planned_use::Model> {
     viewer.principal()?;
     let planned_use = existing::<planned_use::Entity>(db, id, NodeType::PlannedUse, "id").await?;
-    viewer.require_country_writer(planned_use.country_id)?;
+    viewer.require_record_writer(Some(planned_use.country_id), "Planned use")?;
     Ok(planned_use)
 }
 

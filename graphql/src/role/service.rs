@@ -58,7 +58,7 @@ pub async fn assign(
     let notes = optional_text(notes, "notes", MAX_TEXT_CHARS)?;
     ensure_no_other_open(db, country_id, role, None).await?;
     let now = Utc::now();
-    Ok(role_assignment::ActiveModel {
+    role_assignment::ActiveModel {
         country_id: Set(country_id),
         role: Set(role),
         status: Set(status),
@@ -72,7 +72,19 @@ pub async fn assign(
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await
+    .map_err(open_role_clash)
+}
+
+/// A concurrent writer that got past the check meets the partial unique index instead.
+fn open_role_clash(error: sea_orm::DbErr) -> AppError {
+    match error.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict {
+            field: Some("role".into()),
+            message: "The country already holds this role in an open assignment; end it first".into(),
+        },
+        _ => error.into(),
+    }
 }
 
 /// Applies changes to an assignment already claimed at its expected version.
@@ -87,6 +99,9 @@ pub async fn change(
     date_order(started_on, ended_on, "endedOn")?;
     if status == RoleStatus::Active && started_on.is_none() {
         return Err(AppError::bad_input("startedOn", "An ACTIVE assignment needs its start date"));
+    }
+    if !status.is_open() && ended_on.is_none() {
+        return Err(AppError::bad_input("endedOn", "A COMPLETED or WITHDRAWN assignment needs its end date"));
     }
     if status.is_open() && ended_on.is_some() {
         return Err(AppError::bad_input("endedOn", "An open assignment has no end date; use endRole"));
@@ -103,5 +118,5 @@ pub async fn change(
     active.started_on = Set(started_on);
     active.ended_on = Set(ended_on);
     active.notes = Set(notes);
-    Ok(active.update(db).await?)
+    active.update(db).await.map_err(open_role_clash)
 }

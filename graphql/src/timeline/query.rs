@@ -219,7 +219,8 @@ async fn scope(
         return Err(AppError::bad_input("filter.to", "`to` is before `from`"));
     }
     let mut kinds = filter.kinds.unwrap_or_else(|| TimelineKind::ALL.to_vec());
-    kinds.dedup();
+    let mut seen = std::collections::HashSet::new();
+    kinds.retain(|kind| seen.insert(*kind));
     Ok(Scope {
         country_id,
         from,
