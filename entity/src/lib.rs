@@ -1,6 +1,7 @@
 //! sea-orm entities, one module per table. Enums are stored as their string values so the
 //! database stays readable and the same migrations serve SQLite and PostgreSQL.
 
+pub mod audit_log;
 pub mod common;
 pub mod contact;
 pub mod country;
@@ -22,6 +23,7 @@ pub mod stakeholder;
 pub mod user_account;
 
 pub mod prelude {
+    pub use super::audit_log::Entity as AuditLog;
     pub use super::contact::Entity as Contact;
     pub use super::country::Entity as Country;
     pub use super::document::Entity as Document;

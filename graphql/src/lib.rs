@@ -1,5 +1,6 @@
 //! The champion-tracker GraphQL schema. One module per domain, merged at the root; no HTTP here.
 
+pub mod audit;
 pub mod auth;
 pub mod contact;
 pub mod context;
@@ -42,6 +43,7 @@ pub struct Query(
     role::RoleQuery,
     feedback::FeedbackQuery,
     timeline::TimelineQuery,
+    audit::AuditQuery,
     event::EventQuery,
     milestone::MilestoneQuery,
     pilot::PilotQuery,

@@ -21,6 +21,11 @@ impl DbLoader {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
+
+    /// For loaders defined next to their domain.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
 }
 
 pub type AppLoader = DataLoader<DbLoader>;

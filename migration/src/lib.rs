@@ -7,6 +7,7 @@ mod m20261123_000002_create_user_account;
 mod m20261123_000003_create_engagement_tables;
 mod m20261124_000001_unique_event_participant;
 mod m20261124_000002_unique_open_role;
+mod m20261124_000003_create_audit_log;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_engagement_tables::Migration),
             Box::new(m20261124_000001_unique_event_participant::Migration),
             Box::new(m20261124_000002_unique_open_role::Migration),
+            Box::new(m20261124_000003_create_audit_log::Migration),
         ]
     }
 }

@@ -4,9 +4,11 @@ use sea_orm::ModelTrait;
 
 use super::Contact;
 use super::service::{self, ContactChanges, NewContact};
+use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::error::AppError;
+use crate::node::NodeType;
 use crate::write::{begin_write, claim_version};
 
 #[derive(InputObject)]
@@ -53,7 +55,7 @@ impl ContactMutation {
             notes: input.notes.as_deref(),
         };
         let created = service::create(&txn, viewer(ctx), new).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Contact, created.id, None, Some(&created), vec![]).await?;
         Ok(Contact(created))
     }
 
@@ -69,6 +71,7 @@ impl ContactMutation {
         let txn = begin_write(db(ctx)?).await?;
         let current = service::writable(&txn, viewer(ctx), &id).await?;
         let claimed = claim_version::<contact::Entity>(&txn, current.id, expected_version, "Contact").await?;
+        let before = claimed.clone();
         let changes = ContactChanges {
             name: input.name,
             email: input.email.into(),
@@ -77,7 +80,7 @@ impl ContactMutation {
             notes: input.notes.into(),
         };
         let updated = service::change(&txn, claimed, changes).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Contact, updated.id, Some(&before), Some(&updated), vec![]).await?;
         Ok(Contact(updated))
     }
 
@@ -86,8 +89,9 @@ impl ContactMutation {
     async fn delete_contact(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let contact = service::writable(&txn, viewer(ctx), &id).await?;
+        let before = contact.clone();
         contact.delete(&txn).await.map_err(AppError::from)?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Contact, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }
 }

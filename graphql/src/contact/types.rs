@@ -52,6 +52,10 @@ impl Contact {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Every recorded change to this record, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
+        Ok(crate::audit::history(ctx, crate::node::NodeType::Contact, self.0.id).await?)
+    }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
         self.0.version

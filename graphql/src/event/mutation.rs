@@ -8,6 +8,7 @@ use sea_orm::ModelTrait;
 use super::service::{self, EventDraft, Participant};
 use super::types::SectionsOfEvent;
 use super::{Event, EventParticipant};
+use crate::audit;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::country::find_by_iso3;
@@ -105,7 +106,7 @@ impl EventMutation {
         let draft = input.into_draft().checked()?;
         let txn = begin_write(db(ctx)?).await?;
         let created = service::create(&txn, draft).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Event, created.id, None, Some(&created), vec![]).await?;
         Ok(Event(created))
     }
 
@@ -123,8 +124,9 @@ impl EventMutation {
         // Checked against the row as read; the claim below fails if it changed since.
         let draft = input.apply_to(EventDraft::from(&current)).checked()?;
         let claimed = claim_version::<event::Entity>(&txn, current.id, expected_version, "Event").await?;
+        let before = claimed.clone();
         let updated = service::update(&txn, claimed, draft).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Event, updated.id, Some(&before), Some(&updated), vec![]).await?;
         Ok(Event(updated))
     }
 
@@ -134,8 +136,9 @@ impl EventMutation {
     async fn delete_event(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let event = existing::<event::Entity>(&txn, &id, NodeType::Event, "id").await?;
+        let before = event.clone();
         event.delete(&txn).await.map_err(AppError::from)?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Event, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }
 
@@ -169,7 +172,7 @@ impl EventMutation {
             ),
         };
         let added = service::add_participant(&txn, event.id, participant, role).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::EventParticipant, added.id, None, Some(&added), vec![]).await?;
         Ok(EventParticipant(added))
     }
 
@@ -178,8 +181,9 @@ impl EventMutation {
     async fn remove_event_participant(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let participant = existing::<event_participant::Entity>(&txn, &id, NodeType::EventParticipant, "id").await?;
+        let before = participant.clone();
         participant.delete(&txn).await.map_err(AppError::from)?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::EventParticipant, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }
 
@@ -197,8 +201,11 @@ impl EventMutation {
         let current = existing::<event::Entity>(&txn, &event, NodeType::Event, "event").await?;
         let section_ids = service::section_ids(&txn, &sections).await?;
         let claimed = claim_version::<event::Entity>(&txn, current.id, expected_version, "Event").await?;
+        let sections_before = audit::linked_section_codes::<SectionsOfEvent>(&txn, claimed.id).await?;
         replace_links::<SectionsOfEvent>(&txn, claimed.id, &section_ids).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        let sections_after = audit::linked_section_codes::<SectionsOfEvent>(&txn, claimed.id).await?;
+        let extra = vec![("sections", sections_before, sections_after)];
+        audit::commit(txn, ctx, NodeType::Event, claimed.id, Some(&current), Some(&claimed), extra).await?;
         Ok(Event(claimed))
     }
 }

@@ -81,6 +81,10 @@ impl Event {
     async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::feedback::Feedback>> {
         crate::feedback::visible_children::<crate::feedback::FeedbackOfEvent>(ctx, self.0.id).await
     }
+    /// Every recorded change to this record, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
+        Ok(crate::audit::history(ctx, crate::node::NodeType::Event, self.0.id).await?)
+    }
     async fn version(&self) -> i32 {
         self.0.version
     }

@@ -3,8 +3,9 @@ use chrono::Utc;
 use entity::feedback::{self, FeedbackChannel, FeedbackKind, FeedbackStatus};
 use sea_orm::ModelTrait;
 
-use super::Feedback;
 use super::service::{self, Content, SourceInput};
+use super::{Feedback, FeedbackSections};
+use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::error::AppError;
@@ -72,7 +73,9 @@ impl FeedbackMutation {
             received_on: input.received_on.map_or_else(|| Utc::now().date_naive(), |Date(d)| d),
         };
         let row = service::submit(&txn, viewer(ctx), source, content).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        let sections = audit::linked_section_codes::<FeedbackSections>(&txn, row.id).await?;
+        let extra = vec![("sections", serde_json::Value::Null, sections)];
+        audit::commit(txn, ctx, NodeType::Feedback, row.id, None, Some(&row), extra).await?;
         Ok(Feedback(row))
     }
 
@@ -93,6 +96,7 @@ impl FeedbackMutation {
         }
         service::require_editor(viewer(ctx), &found)?;
         let current = claim_version::<feedback::Entity>(&txn, found.id, expected_version, "Feedback").await?;
+        let before = current.clone();
         let content = Content {
             channel: input.channel,
             kind: input.kind,
@@ -104,8 +108,11 @@ impl FeedbackMutation {
             event: input.event,
             received_on: input.received_on.0,
         };
+        let sections_before = audit::linked_section_codes::<FeedbackSections>(&txn, current.id).await?;
         let row = service::update(&txn, viewer(ctx), current, content).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        let sections_after = audit::linked_section_codes::<FeedbackSections>(&txn, row.id).await?;
+        let extra = vec![("sections", sections_before, sections_after)];
+        audit::commit(txn, ctx, NodeType::Feedback, row.id, Some(&before), Some(&row), extra).await?;
         Ok(Feedback(row))
     }
 
@@ -122,8 +129,9 @@ impl FeedbackMutation {
         let key = expect_global_id(&id, NodeType::Feedback, "id")?;
         let txn = begin_write(db(ctx)?).await?;
         let current = claim_version::<feedback::Entity>(&txn, key, expected_version, "Feedback").await?;
+        let before = current.clone();
         let row = service::set_status(&txn, current, status, response.as_deref()).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Feedback, row.id, Some(&before), Some(&row), vec![]).await?;
         Ok(Feedback(row))
     }
 
@@ -136,8 +144,9 @@ impl FeedbackMutation {
             return Err(AppError::not_found("Feedback", "id").into());
         }
         service::require_editor(viewer(ctx), &current)?;
+        let before = current.clone();
         current.delete(&txn).await.map_err(AppError::from)?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Feedback, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }
 }

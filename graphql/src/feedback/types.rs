@@ -99,6 +99,10 @@ impl Feedback {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Every recorded change to this record, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
+        Ok(crate::audit::history(ctx, crate::node::NodeType::Feedback, self.0.id).await?)
+    }
     async fn version(&self) -> i32 {
         self.0.version
     }

@@ -6,6 +6,7 @@ use sea_orm::{ConnectionTrait, ModelTrait};
 
 use super::Milestone;
 use super::service::{self, MilestoneDraft};
+use crate::audit;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::error::{AppError, AppResult};
@@ -75,7 +76,7 @@ impl MilestoneMutation {
         }
         .checked()?;
         let created = service::create(&txn, draft).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Milestone, created.id, None, Some(&created), vec![]).await?;
         Ok(Milestone(created))
     }
 
@@ -112,8 +113,9 @@ impl MilestoneMutation {
         // Checked against the row as read; the claim below fails if it changed since.
         let draft = draft.checked()?;
         let claimed = claim_version::<milestone::Entity>(&txn, current.id, expected_version, "Milestone").await?;
+        let before = claimed.clone();
         let updated = service::update(&txn, claimed, draft).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Milestone, updated.id, Some(&before), Some(&updated), vec![]).await?;
         Ok(Milestone(updated))
     }
 
@@ -130,6 +132,7 @@ impl MilestoneMutation {
         let current = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
         // Claim first: a stale version is a CONFLICT on `expectedVersion`, whatever else changed.
         let claimed = claim_version::<milestone::Entity>(&txn, current.id, expected_version, "Milestone").await?;
+        let before = claimed.clone();
         if claimed.status == MilestoneStatus::Done {
             return Err(AppError::Conflict {
                 field: Some("id".into()),
@@ -139,7 +142,7 @@ impl MilestoneMutation {
         }
         let draft = MilestoneDraft { status: MilestoneStatus::Done, done_on: Some(done_on.0), ..(&claimed).into() };
         let updated = service::update(&txn, claimed, draft).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Milestone, updated.id, Some(&before), Some(&updated), vec![]).await?;
         Ok(Milestone(updated))
     }
 
@@ -148,8 +151,9 @@ impl MilestoneMutation {
     async fn delete_milestone(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let milestone = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
+        let before = milestone.clone();
         milestone.delete(&txn).await.map_err(AppError::from)?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Milestone, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }
 }

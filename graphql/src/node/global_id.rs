@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult};
 /// across types even though table keys do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeType {
+    AuditEntry,
     Contact,
     Country,
     Document,
@@ -25,7 +26,8 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 14] = [
+    pub const ALL: [NodeType; 15] = [
+        Self::AuditEntry,
         Self::Contact,
         Self::Country,
         Self::Document,
@@ -44,6 +46,7 @@ impl NodeType {
 
     pub fn name(self) -> &'static str {
         match self {
+            Self::AuditEntry => "AuditEntry",
             Self::Contact => "Contact",
             Self::Country => "Country",
             Self::Event => "Event",
@@ -95,7 +98,8 @@ mod tests {
         for kind in NodeType::ALL {
             // Exhaustive: a new variant must be added to ALL, or this match stops compiling.
             match kind {
-                NodeType::Contact
+                NodeType::AuditEntry
+                | NodeType::Contact
                 | NodeType::Country
                 | NodeType::Document
                 | NodeType::Event

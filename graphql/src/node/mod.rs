@@ -6,10 +6,11 @@ pub use global_id::{NodeType, decode_global_id, expect_global_id, global_id};
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
-    contact, country, document, event, event_participant, feedback, guide_section, guide_version, milestone, pilot,
-    planned_use, role_assignment, stakeholder, user_account,
+    audit_log, contact, country, document, event, event_participant, feedback, guide_section, guide_version, milestone,
+    pilot, planned_use, role_assignment, stakeholder, user_account,
 };
 
+use crate::audit::AuditEntry;
 use crate::auth::guard::{Require, viewer};
 use crate::contact::Contact;
 use crate::context::Access;
@@ -33,6 +34,7 @@ pub const MAX_NODE_IDS: usize = 100;
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global identifier."))]
 pub enum Node {
+    AuditEntry(AuditEntry),
     Contact(Contact),
     Country(Country),
     Document(Document),
@@ -80,6 +82,11 @@ impl NodeQuery {
 
 async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Option<Node>> {
     Ok(match kind {
+        // The audit trail is the Secretariat's.
+        NodeType::AuditEntry => match viewer(ctx).is_admin() {
+            true => by_id::<audit_log::Entity>(ctx, id).await?.map(|m| Node::AuditEntry(AuditEntry(m))),
+            false => None,
+        },
         NodeType::Country => by_id::<country::Entity>(ctx, id).await?.map(|m| Node::Country(Country(m))),
         NodeType::Document => by_id::<document::Entity>(ctx, id).await?.map(|m| Node::Document(Document(m))),
         NodeType::GuideVersion => {

@@ -4,9 +4,11 @@ use sea_orm::ModelTrait;
 
 use super::Pilot;
 use super::service::{self, NewPilot, PilotChanges, is_open};
+use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::error::AppError;
+use crate::node::NodeType;
 use crate::scalars::Date;
 use crate::validate::{MAX_TEXT_CHARS, required_text};
 use crate::write::{begin_write, claim_version};
@@ -60,7 +62,7 @@ impl PilotMutation {
             summary: input.summary.as_deref(),
         };
         let pilot = service::create(&txn, viewer(ctx), new).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Pilot, pilot.id, None, Some(&pilot), vec![]).await?;
         Ok(Pilot(pilot))
     }
 
@@ -76,6 +78,7 @@ impl PilotMutation {
         let txn = begin_write(db(ctx)?).await?;
         let current = service::writable(&txn, viewer(ctx), &id).await?;
         let claimed = claim_version::<pilot::Entity>(&txn, current.id, expected_version, "Pilot").await?;
+        let before = claimed.clone();
         let changes = PilotChanges {
             guide_version: input.guide_version,
             title: input.title,
@@ -86,7 +89,7 @@ impl PilotMutation {
             outcome: input.outcome.into(),
         };
         let updated = service::change(&txn, claimed, changes).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Pilot, updated.id, Some(&before), Some(&updated), vec![]).await?;
         Ok(Pilot(updated))
     }
 
@@ -108,6 +111,7 @@ impl PilotMutation {
         }
         let outcome = required_text(&outcome, "outcome", MAX_TEXT_CHARS)?;
         let claimed = claim_version::<pilot::Entity>(&txn, current.id, expected_version, "Pilot").await?;
+        let before = claimed.clone();
         if !is_open(claimed.status) {
             return Err(AppError::Conflict {
                 field: Some("id".into()),
@@ -122,7 +126,7 @@ impl PilotMutation {
             ..Default::default()
         };
         let updated = service::change(&txn, claimed, changes).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Pilot, updated.id, Some(&before), Some(&updated), vec![]).await?;
         Ok(Pilot(updated))
     }
 
@@ -132,8 +136,9 @@ impl PilotMutation {
     async fn delete_pilot(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let pilot = service::writable(&txn, viewer(ctx), &id).await?;
+        let before = pilot.clone();
         pilot.delete(&txn).await.map_err(AppError::from)?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Pilot, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }
 }

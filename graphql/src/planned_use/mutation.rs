@@ -4,9 +4,11 @@ use sea_orm::ModelTrait;
 
 use super::PlannedUse;
 use super::service::{self, NewPlannedUse, PlannedUseChanges};
+use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::error::AppError;
+use crate::node::NodeType;
 use crate::scalars::Date;
 use crate::write::{begin_write, claim_version};
 
@@ -61,7 +63,7 @@ impl PlannedUseMutation {
             events: input.events.as_deref().unwrap_or_default(),
         };
         let created = service::create(&txn, viewer(ctx), new).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::PlannedUse, created.id, None, Some(&created), vec![]).await?;
         Ok(PlannedUse(created))
     }
 
@@ -77,6 +79,7 @@ impl PlannedUseMutation {
         let txn = begin_write(db(ctx)?).await?;
         let current = service::writable(&txn, viewer(ctx), &id).await?;
         let claimed = claim_version::<planned_use::Entity>(&txn, current.id, expected_version, "Planned use").await?;
+        let before = claimed.clone();
         let changes = PlannedUseChanges {
             kind: input.kind,
             description: input.description,
@@ -86,7 +89,7 @@ impl PlannedUseMutation {
             events: input.events,
         };
         let updated = service::change(&txn, claimed, changes).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::PlannedUse, updated.id, Some(&before), Some(&updated), vec![]).await?;
         Ok(PlannedUse(updated))
     }
 
@@ -95,8 +98,9 @@ impl PlannedUseMutation {
     async fn delete_planned_use(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let planned_use = service::writable(&txn, viewer(ctx), &id).await?;
+        let before = planned_use.clone();
         planned_use.delete(&txn).await.map_err(AppError::from)?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::PlannedUse, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }
 }

@@ -5,6 +5,7 @@ use sea_orm::ModelTrait;
 
 use super::RoleAssignment;
 use super::service::{self, RoleChanges};
+use crate::audit;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::country::find_by_iso3;
@@ -62,7 +63,7 @@ impl RoleMutation {
             input.notes.as_deref(),
         )
         .await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::RoleAssignment, assignment.id, None, Some(&assignment), vec![]).await?;
         Ok(RoleAssignment(assignment))
     }
 
@@ -78,6 +79,7 @@ impl RoleMutation {
         let key = expect_global_id(&id, NodeType::RoleAssignment, "id")?;
         let txn = begin_write(db(ctx)?).await?;
         let current = claim_version::<Roles>(&txn, key, expected_version, "Role assignment").await?;
+        let before = current.clone();
         let changes = RoleChanges {
             status: input.status,
             started_on: maybe_date(input.started_on),
@@ -89,7 +91,7 @@ impl RoleMutation {
             },
         };
         let updated = service::change(&txn, current, changes).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::RoleAssignment, updated.id, Some(&before), Some(&updated), vec![]).await?;
         Ok(RoleAssignment(updated))
     }
 
@@ -109,6 +111,7 @@ impl RoleMutation {
         let key = expect_global_id(&id, NodeType::RoleAssignment, "id")?;
         let txn = begin_write(db(ctx)?).await?;
         let current = claim_version::<Roles>(&txn, key, expected_version, "Role assignment").await?;
+        let before = current.clone();
         if !current.status.is_open() {
             return Err(AppError::Conflict {
                 field: Some("id".into()),
@@ -119,7 +122,7 @@ impl RoleMutation {
         let changes =
             RoleChanges { status: Some(status), started_on: None, ended_on: Some(Some(ended_on.0)), notes: None };
         let updated = service::change(&txn, current, changes).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::RoleAssignment, updated.id, Some(&before), Some(&updated), vec![]).await?;
         Ok(RoleAssignment(updated))
     }
 
@@ -128,8 +131,9 @@ impl RoleMutation {
     async fn delete_role_assignment(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let assignment = existing::<role_assignment::Entity>(&txn, &id, NodeType::RoleAssignment, "id").await?;
+        let before = assignment.clone();
         assignment.delete(&txn).await.map_err(AppError::from)?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::RoleAssignment, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }
 }

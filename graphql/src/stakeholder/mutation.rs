@@ -4,10 +4,11 @@ use sea_orm::ConnectionTrait;
 
 use super::Stakeholder;
 use super::service::{self, NewStakeholder, StakeholderChanges};
+use crate::audit;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::country::find_by_iso3;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::node::NodeType;
 use crate::validate::existing;
 use crate::write::{begin_write, claim_version};
@@ -65,7 +66,7 @@ impl StakeholderMutation {
             source_note: input.source_note.as_deref(),
         };
         let created = service::create(&txn, new).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Stakeholder, created.id, None, Some(&created), vec![]).await?;
         Ok(Stakeholder(created))
     }
 
@@ -85,6 +86,7 @@ impl StakeholderMutation {
             MaybeUndefined::Value(iso3) => Some(country_id(&txn, Some(&iso3)).await?),
         };
         let claimed = claim_version::<stakeholder::Entity>(&txn, current.id, expected_version, "Stakeholder").await?;
+        let before = claimed.clone();
         let changes = StakeholderChanges {
             name: input.name,
             acronym: input.acronym.into(),
@@ -94,7 +96,7 @@ impl StakeholderMutation {
             source_note: input.source_note.into(),
         };
         let updated = service::change(&txn, claimed, changes).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Stakeholder, updated.id, Some(&before), Some(&updated), vec![]).await?;
         Ok(Stakeholder(updated))
     }
 
@@ -103,8 +105,9 @@ impl StakeholderMutation {
     async fn delete_stakeholder(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let stakeholder = existing::<stakeholder::Entity>(&txn, &id, NodeType::Stakeholder, "id").await?;
+        let before = stakeholder.clone();
         service::delete(&txn, stakeholder).await?;
-        txn.commit().await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Stakeholder, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }
 }

@@ -1,0 +1,84 @@
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
+use entity::audit_log;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+
+use super::AuditEntry;
+use super::types::entity_filter;
+use crate::auth::guard::Require;
+use crate::context::{Access, db};
+use crate::error::AppError;
+use crate::node::{NodeType, expect_global_id};
+use crate::pagination::{AppConnection, PageArgs, StringFilter, paginate};
+
+#[derive(InputObject, Default)]
+pub struct AuditLogFilter {
+    /// The user who made the changes.
+    pub actor: Option<ID>,
+    pub actor_email: Option<StringFilter>,
+    /// Type of the changed records, e.g. `Feedback`.
+    pub entity_type: Option<String>,
+    /// Global id of one record.
+    pub entity_id: Option<ID>,
+    /// Mutation name, e.g. `setFeedbackStatus`.
+    pub action: Option<StringFilter>,
+    /// From this instant, inclusive.
+    pub from: Option<DateTime<Utc>>,
+    /// Up to this instant, inclusive.
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Every recorded change, newest first. Secretariat only.
+    #[graphql(
+        guard = "Require(Access::Admin)",
+        complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditLogFilter>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<AuditEntry>> {
+        use audit_log::Column;
+        let filter = filter.unwrap_or_default();
+        let mut condition = Condition::all();
+        if let Some(id) = &filter.actor {
+            condition = condition.add(Column::ActorId.eq(expect_global_id(id, NodeType::User, "filter.actor")?));
+        }
+        if let Some(f) = &filter.actor_email {
+            condition = condition.add(f.condition(Column::ActorEmail));
+        }
+        if let Some(kind) = &filter.entity_type {
+            condition = condition.add(Column::EntityType.eq(kind.trim()));
+        }
+        if let Some(id) = &filter.entity_id {
+            let (kind, key) = entity_filter(id, "filter.entityId")?;
+            condition = condition.add(Column::EntityType.eq(kind)).add(Column::EntityId.eq(key));
+        }
+        if let Some(f) = &filter.action {
+            condition = condition.add(f.condition(Column::Action));
+        }
+        if let (Some(from), Some(to)) = (filter.from, filter.to)
+            && to < from
+        {
+            return Err(AppError::bad_input("filter.to", "`to` is before `from`").into());
+        }
+        if let Some(from) = filter.from {
+            condition = condition.add(Column::At.gte(from));
+        }
+        if let Some(to) = filter.to {
+            condition = condition.add(Column::At.lte(to));
+        }
+        let select = audit_log::Entity::find().filter(condition).order_by_desc(Column::At).order_by_desc(Column::Id);
+        Ok(paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), AuditEntry).await?)
+    }
+}

@@ -1,0 +1,125 @@
+use async_graphql::Context;
+use chrono::Utc;
+use entity::audit_log;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::auth::guard::viewer;
+use crate::error::{AppError, AppResult};
+use crate::node::NodeType;
+
+/// Bookkeeping columns that change on every write and say nothing about the change itself.
+const IGNORED: [&str; 2] = ["created_at", "updated_at"];
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for ch in snake.chars() {
+        if ch == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Field-by-field difference of two serialized records: `{field: {before, after}}` for every
+/// field whose value differs (all fields for a creation or a deletion).
+pub fn diff(before: Option<&Value>, after: Option<&Value>) -> Map<String, Value> {
+    let empty = Map::new();
+    let before = before.and_then(Value::as_object).unwrap_or(&empty);
+    let after = after.and_then(Value::as_object).unwrap_or(&empty);
+    let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut changes = Map::new();
+    for key in keys {
+        if IGNORED.contains(&key.as_str()) {
+            continue;
+        }
+        let old = before.get(key).unwrap_or(&Value::Null);
+        let new = after.get(key).unwrap_or(&Value::Null);
+        if old != new {
+            changes.insert(camel_case(key), json!({ "before": old, "after": new }));
+        }
+    }
+    changes
+}
+
+/// Writes the audit row for the current mutation and commits its transaction, so the change and
+/// its record land together or not at all. The action is the mutation's own name.
+#[allow(clippy::too_many_arguments)]
+pub async fn commit<M: Serialize>(
+    txn: DatabaseTransaction,
+    ctx: &Context<'_>,
+    entity: NodeType,
+    entity_id: i32,
+    before: Option<&M>,
+    after: Option<&M>,
+    extra: Vec<(&str, Value, Value)>,
+) -> AppResult<()> {
+    let principal = viewer(ctx).principal()?;
+    let to_json = |model: Option<&M>| model.map(serde_json::to_value).transpose().map_err(AppError::internal);
+    let mut changes = diff(to_json(before)?.as_ref(), to_json(after)?.as_ref());
+    for (field, old, new) in extra {
+        if old != new {
+            changes.insert(field.to_owned(), json!({ "before": old, "after": new }));
+        }
+    }
+    audit_log::ActiveModel {
+        at: Set(Utc::now()),
+        actor_id: Set(Some(principal.user_id)),
+        actor_email: Set(principal.email.clone()),
+        action: Set(ctx.field().name().to_owned()),
+        entity_type: Set(entity.name().to_owned()),
+        entity_id: Set(entity_id),
+        changes: Set(Value::Object(changes).to_string()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Codes of the sections linked to `owner_id` through `L`, sorted: how link changes are audited.
+pub async fn linked_section_codes<L>(db: &impl sea_orm::ConnectionTrait, owner_id: i32) -> AppResult<Value>
+where
+    L: crate::loader::LinkTable<Target = entity::guide_section::Entity>,
+{
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let ids: Vec<i32> =
+        L::Link::find().filter(L::owner_column().eq(owner_id)).all(db).await?.iter().map(L::target_of).collect();
+    let mut codes: Vec<String> = entity::guide_section::Entity::find()
+        .select_only()
+        .column(entity::guide_section::Column::Code)
+        .filter(entity::guide_section::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    codes.sort();
+    Ok(json!(codes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_lists_changed_fields_only() {
+        let before = json!({ "status": "RECEIVED", "body": "x", "updated_at": "a", "guide_version_id": 1 });
+        let after = json!({ "status": "ACCEPTED", "body": "x", "updated_at": "b", "guide_version_id": 2 });
+        let changes = diff(Some(&before), Some(&after));
+        assert_eq!(
+            Value::Object(changes),
+            json!({ "status": { "before": "RECEIVED", "after": "ACCEPTED" }, "guideVersionId": { "before": 1, "after": 2 } })
+        );
+        let created = diff(None, Some(&json!({ "title": "t" })));
+        assert_eq!(Value::Object(created), json!({ "title": { "before": null, "after": "t" } }));
+    }
+}
