@@ -9,6 +9,7 @@ use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
 use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
 use graphql::auth::jwt::TokenService;
+use graphql::auth::throttle::ClientAddress;
 use graphql::auth::{authenticate, bearer_token};
 use graphql::context::Viewer;
 use graphql::error::AppError;
@@ -176,7 +177,9 @@ fn wants_graphql_response_json(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE_JSON))
 }
 
-async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, headers: &HeaderMap) -> Response {
+async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, req: &Request) -> Response {
+    let headers = req.headers();
+    let address = ClientAddress(req.remote_addr().as_socket_addr().map(|a| a.ip()));
     let graphql_response_json = wants_graphql_response_json(headers);
     let content_type = if graphql_response_json { GRAPHQL_RESPONSE_JSON } else { "application/json" };
 
@@ -200,7 +203,7 @@ async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, headers:
         if viewer == Viewer::Anonymous {
             request = request.disable_introspection();
         }
-        let request = request.data(viewer.clone()).data(request_loader(&state.db));
+        let request = request.data(viewer.clone()).data(request_loader(&state.db)).data(address);
         responses.push(state.schema.execute(request).await);
     }
     // A request that never started executing (parse or validation errors) has no `data` and
@@ -259,7 +262,7 @@ async fn graphql_post(req: &Request, body: Body, Data(state): Data<&Arc<AppState
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    execute(state, batch, viewer, req.headers()).await
+    execute(state, batch, viewer, req).await
 }
 
 #[derive(Deserialize)]
@@ -292,7 +295,7 @@ async fn graphql_get(req: &Request, Query(params): Query<GetParams>, Data(state)
     let Ok(document) = async_graphql::parser::parse_query(&query) else {
         // The executor reports the parse error with its code.
         let request = BatchRequest::Single(async_graphql::Request::new(query));
-        return execute(state, request, viewer, req.headers()).await;
+        return execute(state, request, viewer, req).await;
     };
     let has_mutation = document.operations.iter().any(|(name, op)| {
         let selected = match (&params.operation_name, name) {
@@ -320,7 +323,7 @@ async fn graphql_get(req: &Request, Query(params): Query<GetParams>, Data(state)
             Err(_) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "`variables` is not valid JSON"),
         }
     }
-    execute(state, BatchRequest::Single(request), viewer, req.headers()).await
+    execute(state, BatchRequest::Single(request), viewer, req).await
 }
 
 #[handler]

@@ -36,6 +36,8 @@ pub struct Model {
     pub country_id: Option<i32>,
     pub active: bool,
     pub last_login_at: Option<DateTimeUtc>,
+    /// Last password change; tokens issued before it are refused.
+    pub credentials_changed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -11,6 +11,10 @@ pub enum AppError {
     /// A failed login; deliberately silent on whether the email exists.
     InvalidCredentials,
     Forbidden,
+    /// Too many failed sign-ins; try again after the given time.
+    RateLimited {
+        retry_after_seconds: u64,
+    },
     NotFound {
         entity: &'static str,
         field: Option<String>,
@@ -41,6 +45,7 @@ impl AppError {
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => "UNAUTHENTICATED",
             Self::Forbidden => "FORBIDDEN",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::NotFound { .. } => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
@@ -53,6 +58,9 @@ impl AppError {
             Self::Unauthenticated => "Authentication required: sign in and send a valid bearer token".into(),
             Self::InvalidCredentials => "Invalid email or password".into(),
             Self::Forbidden => "You are not allowed to do this".into(),
+            Self::RateLimited { retry_after_seconds } => {
+                format!("Too many failed sign-in attempts; try again in {} minute(s)", retry_after_seconds.div_ceil(60))
+            }
             Self::NotFound { entity, .. } => format!("{entity} not found"),
             Self::BadInput { message, .. } | Self::Conflict { message, .. } => message.clone(),
             Self::Internal => "Internal error; it has been logged".into(),
@@ -80,6 +88,9 @@ impl From<AppError> for async_graphql::Error {
             extensions.set("code", error.code());
             if let Some(field) = error.field() {
                 extensions.set("field", field);
+            }
+            if let AppError::RateLimited { retry_after_seconds } = &error {
+                extensions.set("retryAfterSeconds", *retry_after_seconds);
             }
         })
     }

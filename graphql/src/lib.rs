@@ -85,6 +85,7 @@ pub fn build_schema(db: DatabaseConnection, tokens: Arc<TokenService>, limits: &
         .extension(extension::ErrorCodes)
         .data(db)
         .data(tokens)
+        .data(Arc::new(auth::throttle::LoginThrottle::new(auth::throttle::ThrottleSettings::default())))
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity);
     if !limits.introspection {

@@ -8,6 +8,7 @@ mod m20261123_000003_create_engagement_tables;
 mod m20261124_000001_unique_event_participant;
 mod m20261124_000002_unique_open_role;
 mod m20261124_000003_create_audit_log;
+mod m20261124_000004_user_credentials_changed_at;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_unique_event_participant::Migration),
             Box::new(m20261124_000002_unique_open_role::Migration),
             Box::new(m20261124_000003_create_audit_log::Migration),
+            Box::new(m20261124_000004_user_credentials_changed_at::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 pub mod guard;
 pub mod jwt;
 pub mod password;
+pub mod throttle;
 
 use entity::user_account;
 use sea_orm::{DatabaseConnection, EntityTrait};
@@ -24,6 +25,9 @@ pub async fn authenticate(db: &DatabaseConnection, tokens: &TokenService, bearer
         .await?
         .filter(|user| user.active)
         .ok_or(AppError::Unauthenticated)?;
+    if user.credentials_changed_at.is_some_and(|changed| claims.iat < changed.timestamp()) {
+        return Err(AppError::Unauthenticated);
+    }
     Ok(Viewer::User(Principal { user_id: user.id, email: user.email, role: user.role, country_id: user.country_id }))
 }
 

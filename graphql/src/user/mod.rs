@@ -2,18 +2,29 @@
 
 pub mod service;
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::country;
 use entity::user_account::{self, UserRole};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 
+use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::auth::jwt::TokenService;
+use crate::auth::throttle::{ClientAddress, LoginThrottle};
 use crate::context::{Access, Viewer, db};
 use crate::country::Country;
+use crate::country::find_by_iso3;
 use crate::error::AppError;
+use crate::loader::Keyed;
 use crate::loader::{by_id, maybe_by_id};
+use crate::node::expect_global_id;
 use crate::node::{NodeType, global_id};
+use crate::pagination::{AppConnection, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
+use crate::validate::required_text;
+use crate::write::{begin_write, claim_version};
 
 /// A person who signs in. Visible to themselves and to the Secretariat.
 pub struct User(pub user_account::Model);
@@ -54,6 +65,10 @@ impl User {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Every recorded change to this account, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
+        Ok(crate::audit::history(ctx, NodeType::User, self.0.id).await?)
+    }
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -68,11 +83,62 @@ pub struct LoginPayload {
     pub user: User,
 }
 
+#[derive(InputObject, Default)]
+pub struct UserFilter {
+    pub role: Option<EnumFilter<UserRole>>,
+    pub active: Option<bool>,
+    /// ISO3 code of the country a CHAMPION account acts for.
+    pub country: Option<String>,
+    /// Part of the email or display name, ignoring case.
+    pub search: Option<String>,
+}
+
 #[derive(Default)]
 pub struct UserQuery;
 
 #[Object]
 impl UserQuery {
+    /// Accounts, by email. Secretariat only.
+    #[graphql(
+        guard = "Require(Access::Admin)",
+        complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
+    )]
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<UserFilter>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<User>> {
+        use user_account::Column;
+        let db = db(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let mut condition = Condition::all();
+        if let Some(f) = &filter.role {
+            condition = condition.add(f.condition(Column::Role));
+        }
+        if let Some(active) = filter.active {
+            condition = condition.add(Column::Active.eq(active));
+        }
+        if let Some(iso3) = &filter.country {
+            condition = condition.add(Column::CountryId.eq(find_by_iso3(db, iso3, "filter.country").await?.id));
+        }
+        if let Some(text) = &filter.search {
+            let contains = StringFilter { contains: Some(text.clone()), ..Default::default() };
+            condition = condition.add(
+                Condition::any().add(contains.condition(Column::Email)).add(contains.condition(Column::DisplayName)),
+            );
+        }
+        let select = apply_order(
+            user_account::Entity::find().filter(condition),
+            [(Column::Email, OrderDirection::Asc)],
+            Column::Id,
+        );
+        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), User).await?)
+    }
+
     /// The signed-in user.
     #[graphql(guard = "Require(Access::SignedIn)")]
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
@@ -80,6 +146,47 @@ impl UserQuery {
         let user = by_id::<user_account::Entity>(ctx, principal.user_id).await?.ok_or(AppError::Unauthenticated)?;
         Ok(User(user))
     }
+}
+
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub email: String,
+    pub display_name: Option<String>,
+    /// At least 10 characters.
+    pub password: String,
+    pub role: UserRole,
+    /// ISO3 code of the Champion country, for CHAMPION accounts only.
+    pub country: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateUserInput {
+    pub display_name: Option<String>,
+    pub role: Option<UserRole>,
+    /// ISO3 code of the Champion country (CHAMPION accounts); null to clear.
+    pub country: MaybeUndefined<String>,
+}
+
+async fn set_active(ctx: &Context<'_>, id: ID, expected_version: i32, active_now: bool) -> async_graphql::Result<User> {
+    let key = expect_global_id(&id, NodeType::User, "id")?;
+    if !active_now && viewer(ctx).user_id() == Some(key) {
+        return Err(AppError::bad_input("id", "You cannot deactivate your own account").into());
+    }
+    let txn = begin_write(db(ctx)?).await?;
+    let before = claim_version::<user_account::Entity>(&txn, key, expected_version, "User").await?;
+    if before.active == active_now {
+        let state = if active_now { "active" } else { "deactivated" };
+        return Err(AppError::Conflict {
+            field: Some("id".into()),
+            message: format!("The account is already {state}"),
+        }
+        .into());
+    }
+    let mut active: user_account::ActiveModel = before.clone().into();
+    active.active = Set(active_now);
+    let after = active.update(&txn).await.map_err(AppError::from)?;
+    audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), vec![]).await?;
+    Ok(User(after))
 }
 
 #[derive(Default)]
@@ -90,8 +197,100 @@ impl UserMutation {
     /// Exchanges an email and password for an access token. A wrong email and a wrong password
     /// get the same answer.
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> async_graphql::Result<LoginPayload> {
-        let tokens = ctx.data::<std::sync::Arc<TokenService>>()?;
-        let (token, expires_at, user) = service::login(db(ctx)?, tokens, &email, password).await?;
+        let tokens = ctx.data::<Arc<TokenService>>()?;
+        let throttle = ctx.data::<Arc<LoginThrottle>>()?;
+        let address = ctx.data_opt::<ClientAddress>().and_then(|a| a.0);
+        let (token, expires_at, user) = service::login(db(ctx)?, tokens, throttle, address, &email, password).await?;
         Ok(LoginPayload { token, token_type: "Bearer", expires_at, user: User(user) })
+    }
+
+    /// Changes the signed-in user's password. Tokens issued before the change stop working; the
+    /// answer carries a fresh one.
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> async_graphql::Result<LoginPayload> {
+        let principal = viewer(ctx).principal()?;
+        let tokens = ctx.data::<Arc<TokenService>>()?;
+        let txn = begin_write(db(ctx)?).await?;
+        let before = user_account::Entity::find_by_key(principal.user_id)
+            .one(&txn)
+            .await
+            .map_err(AppError::from)?
+            .ok_or(AppError::Unauthenticated)?;
+        let after = service::change_password(&txn, before.clone(), current_password, new_password).await?;
+        let extra = vec![("password", serde_json::Value::Null, serde_json::json!("changed"))];
+        audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), extra).await?;
+        let iso3 = maybe_by_id::<country::Entity>(ctx, after.country_id).await?.map(|c| c.iso3);
+        let (token, expires_at) = tokens.issue(after.id, after.role, iso3)?;
+        Ok(LoginPayload { token, token_type: "Bearer", expires_at, user: User(after) })
+    }
+
+    /// Creates an account. Secretariat only.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> async_graphql::Result<User> {
+        let txn = begin_write(db(ctx)?).await?;
+        let created = service::create_user_in(
+            &txn,
+            service::NewUser {
+                email: input.email,
+                display_name: input.display_name,
+                password: input.password,
+                role: input.role,
+                country_iso3: input.country,
+            },
+        )
+        .await?;
+        audit::commit(txn, ctx, NodeType::User, created.id, None, Some(&created), vec![]).await?;
+        Ok(User(created))
+    }
+
+    /// Changes an account's name, role or country. Secretariat only.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateUserInput,
+        expected_version: i32,
+    ) -> async_graphql::Result<User> {
+        let key = expect_global_id(&id, NodeType::User, "id")?;
+        let txn = begin_write(db(ctx)?).await?;
+        let before = claim_version::<user_account::Entity>(&txn, key, expected_version, "User").await?;
+        let role = input.role.unwrap_or(before.role);
+        let country = match &input.country {
+            MaybeUndefined::Value(iso3) => Some(iso3.clone()),
+            MaybeUndefined::Null => None,
+            MaybeUndefined::Undefined if role == before.role => {
+                maybe_by_id::<country::Entity>(ctx, before.country_id).await?.map(|c| c.iso3)
+            }
+            MaybeUndefined::Undefined => None,
+        };
+        let country_id = service::resolve_role_country(&txn, role, country.as_deref()).await?;
+        let mut active: user_account::ActiveModel = before.clone().into();
+        if let Some(name) = &input.display_name {
+            active.display_name = Set(required_text(name, "displayName", 200)?);
+        }
+        active.role = Set(role);
+        active.country_id = Set(country_id);
+        let after = active.update(&txn).await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), vec![]).await?;
+        Ok(User(after))
+    }
+
+    /// Deactivates an account: it can no longer sign in, and its existing tokens stop working at
+    /// once. Secretariat only; you cannot deactivate yourself.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn deactivate_user(&self, ctx: &Context<'_>, id: ID, expected_version: i32) -> async_graphql::Result<User> {
+        set_active(ctx, id, expected_version, false).await
+    }
+
+    /// Lets a deactivated account sign in again. Secretariat only.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn reactivate_user(&self, ctx: &Context<'_>, id: ID, expected_version: i32) -> async_graphql::Result<User> {
+        set_active(ctx, id, expected_version, true).await
     }
 }

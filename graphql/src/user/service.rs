@@ -3,10 +3,15 @@
 use chrono::{DateTime, Utc};
 use entity::country;
 use entity::user_account::{self, UserRole};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 
 use crate::auth::jwt::TokenService;
-use crate::auth::password::{hash_password, validate_password, verify_password};
+use crate::auth::password::{
+    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, hash_password, validate_password, verify_password,
+};
+use crate::auth::throttle::LoginThrottle;
 use crate::country::find_by_iso3;
 use crate::error::{AppError, AppResult};
 
@@ -29,7 +34,16 @@ pub fn normalize_email(email: &str) -> AppResult<String> {
     if valid { Ok(email) } else { Err(AppError::bad_input("email", "Not a valid email address")) }
 }
 
+/// Creates an account in its own transaction (CLI, demo loader).
 pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> AppResult<user_account::Model> {
+    let txn = db.begin().await?;
+    let user = create_user_in(&txn, new).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Creates an account inside the caller's transaction.
+pub async fn create_user_in(txn: &impl ConnectionTrait, new: NewUser) -> AppResult<user_account::Model> {
     let email = normalize_email(&new.email)?;
     validate_password(&new.password)?;
     let display_name = new.display_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
@@ -37,26 +51,9 @@ pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> AppResult<use
         return Err(AppError::bad_input("displayName", "At most 200 characters"));
     }
     let password_hash = hash_password(new.password).await?;
-
-    let txn = db.begin().await?;
-    let country_id = match (new.role, new.country_iso3.as_deref()) {
-        (UserRole::Champion, Some(iso3)) => {
-            let country = find_by_iso3(&txn, iso3, "country").await?;
-            if !country.is_champion {
-                return Err(AppError::bad_input("country", format!("{} is not a Champion country", country.name)));
-            }
-            Some(country.id)
-        }
-        (UserRole::Champion, None) => {
-            return Err(AppError::bad_input("country", "A CHAMPION account needs its Champion country"));
-        }
-        (_, Some(_)) => {
-            return Err(AppError::bad_input("country", "Only CHAMPION accounts are bound to a country"));
-        }
-        (_, None) => None,
-    };
+    let country_id = resolve_role_country(txn, new.role, new.country_iso3.as_deref()).await?;
     let taken =
-        user_account::Entity::find().filter(user_account::Column::Email.eq(email.clone())).one(&txn).await?.is_some();
+        user_account::Entity::find().filter(user_account::Column::Email.eq(email.clone())).one(txn).await?.is_some();
     if taken {
         return Err(AppError::Conflict {
             field: Some("email".into()),
@@ -72,14 +69,14 @@ pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> AppResult<use
         country_id: Set(country_id),
         active: Set(true),
         last_login_at: Set(None),
+        credentials_changed_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    txn.commit().await?;
     Ok(user)
 }
 
@@ -88,16 +85,23 @@ pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> AppResult<use
 pub async fn login(
     db: &DatabaseConnection,
     tokens: &TokenService,
+    throttle: &LoginThrottle,
+    address: Option<std::net::IpAddr>,
     email: &str,
     password: String,
 ) -> AppResult<(String, DateTime<Utc>, user_account::Model)> {
     let email = email.trim().to_lowercase();
-    let user = user_account::Entity::find().filter(user_account::Column::Email.eq(email)).one(db).await?;
+    throttle.check(&email, address)?;
+    let user = user_account::Entity::find().filter(user_account::Column::Email.eq(email.clone())).one(db).await?;
     let matches = verify_password(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let user = match user {
         Some(user) if matches && user.active => user,
-        _ => return Err(AppError::InvalidCredentials),
+        _ => {
+            throttle.record_failure(&email, address)?;
+            return Err(AppError::InvalidCredentials);
+        }
     };
+    throttle.record_success(&email)?;
     let (token, expires_at) = issue_for(db, tokens, &user).await?;
     let mut active: user_account::ActiveModel = user.into();
     active.last_login_at = Set(Some(Utc::now()));
@@ -131,4 +135,50 @@ async fn issue_for(
         None => None,
     };
     tokens.issue(user.id, user.role, iso3)
+}
+
+/// Checks the current password and stores the new one; tokens issued before now stop working.
+pub async fn change_password(
+    db: &impl ConnectionTrait,
+    user: user_account::Model,
+    current: String,
+    new: String,
+) -> AppResult<user_account::Model> {
+    if !verify_password(current, Some(user.password_hash.clone())).await? {
+        return Err(AppError::bad_input("currentPassword", "The current password is not correct"));
+    }
+    validate_password(&new).map_err(|_| {
+        AppError::bad_input("newPassword", format!("Use {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"))
+    })?;
+    if verify_password(new.clone(), Some(user.password_hash.clone())).await? {
+        return Err(AppError::bad_input("newPassword", "Choose a password different from the current one"));
+    }
+    let hash = hash_password(new).await?;
+    let mut active: user_account::ActiveModel = user.into();
+    active.password_hash = Set(hash);
+    // Whole seconds, like a token's `iat`: a token issued after the change in the same second stays valid.
+    active.credentials_changed_at = Set(DateTime::from_timestamp(Utc::now().timestamp(), 0));
+    Ok(active.update(db).await?)
+}
+
+/// Role and country must agree: CHAMPION accounts act for one Champion country, others for none.
+pub async fn resolve_role_country(
+    db: &impl ConnectionTrait,
+    role: UserRole,
+    country_iso3: Option<&str>,
+) -> AppResult<Option<i32>> {
+    match (role, country_iso3) {
+        (UserRole::Champion, Some(iso3)) => {
+            let country = find_by_iso3(db, iso3, "country").await?;
+            if !country.is_champion {
+                return Err(AppError::bad_input("country", format!("{} is not a Champion country", country.name)));
+            }
+            Ok(Some(country.id))
+        }
+        (UserRole::Champion, None) => {
+            Err(AppError::bad_input("country", "A CHAMPION account needs its Champion country"))
+        }
+        (_, Some(_)) => Err(AppError::bad_input("country", "Only CHAMPION accounts are bound to a country")),
+        (_, None) => Ok(None),
+    }
 }
