@@ -10,7 +10,7 @@ use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
 use graphql::auth::jwt::TokenService;
 use graphql::auth::throttle::ClientAddress;
-use graphql::auth::{authenticate, bearer_token};
+use graphql::auth::{authenticate, authenticate_until, bearer_token};
 use graphql::context::Viewer;
 use graphql::error::AppError;
 use graphql::{AppSchema, Limits, build_schema, request_loader};
@@ -334,8 +334,10 @@ async fn graphql_ws(
 ) -> impl IntoResponse {
     let schema = state.schema.clone();
     let state = state.clone();
-    websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
-        GraphQLWebSocket::new(stream, schema, protocol)
+    websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| async move {
+        // Set at `connection_init` to the token's expiry; the connection is dropped then.
+        let (expiry_tx, mut expiry_rx) = tokio::sync::watch::channel(None::<i64>);
+        let connection = GraphQLWebSocket::new(stream, schema, protocol)
             .on_connection_init(move |payload| async move {
                 // Accept `{"authorization": "Bearer …"}` (any case) or `{"token": "…"}`.
                 let header = payload
@@ -348,14 +350,33 @@ async fn graphql_ws(
                     Some(header) => Some(bearer_token(&header).map(str::to_owned).map_err(|_| ws_unauthenticated())?),
                     None => payload.get("token").and_then(|v| v.as_str()).map(str::to_owned),
                 };
-                let viewer =
-                    authenticate(&state.db, &state.tokens, token.as_deref()).await.map_err(|_| ws_unauthenticated())?;
+                let (viewer, expires_at) = authenticate_until(&state.db, &state.tokens, token.as_deref())
+                    .await
+                    .map_err(|_| ws_unauthenticated())?;
+                let _ = expiry_tx.send(expires_at);
                 let mut data = async_graphql::Data::default();
                 data.insert(viewer);
                 data.insert(request_loader(&state.db));
                 Ok(data)
             })
-            .serve()
+            .serve();
+        let expiry = async move {
+            // Anonymous connections (no expiry) never reach the end of this future.
+            while expiry_rx.changed().await.is_ok() {
+                let expires_at = *expiry_rx.borrow();
+                if let Some(at) = expires_at {
+                    let left = u64::try_from(at - chrono::Utc::now().timestamp()).unwrap_or(0);
+                    tokio::time::sleep(Duration::from_secs(left)).await;
+                    tracing::info!("closing a WebSocket whose token expired");
+                    return;
+                }
+            }
+            std::future::pending::<()>().await
+        };
+        tokio::select! {
+            _ = connection => {},
+            _ = expiry => {},
+        }
     })
 }
 

@@ -37,6 +37,7 @@ impl ServeConfig {
                 limits: Limits {
                     max_depth: args.limits.max_query_depth,
                     max_complexity: args.limits.max_query_complexity,
+                    max_aliases: args.limits.max_query_aliases,
                     introspection: !args.limits.disable_introspection,
                 },
                 max_body_bytes: args.limits.max_body_bytes,

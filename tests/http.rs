@@ -257,7 +257,7 @@ async fn websocket_authenticates_in_connection_init() {
 
 #[tokio::test]
 async fn query_depth_and_complexity_are_capped_before_execution() {
-    let limits = graphql::Limits { max_depth: 6, max_complexity: 200, introspection: true };
+    let limits = graphql::Limits { max_depth: 6, max_complexity: 200, max_aliases: 5, introspection: true };
     let app = TestApp::spawn_with(Options { limits, ..Options::default() }).await;
     let token = app.admin_token().await;
     let statements_before = app.statements().await;
@@ -265,18 +265,86 @@ async fn query_depth_and_complexity_are_capped_before_execution() {
     let deep = r#"{ section(code: "I") { children { children { parent { parent { children { code } } } } } } }"#;
     let (status, body) = app.post(deep, json!({}), Some(&token)).await;
     assert_eq!(status, 200);
-    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(error_code(&body), "QUERY_TOO_DEEP");
     assert!(body["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("too deep"), "{body}");
 
     // 100 rows × several fields each is far above 200, although the query itself is short.
     let wide = "{ sections(first: 100) { edges { node { code title kind position summary } } } }";
     let (_, body) = app.post(wide, json!({}), Some(&token)).await;
-    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX");
     assert!(body["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("complex"), "{body}");
+    let aliases: String = (0..6).map(|i| format!("a{i}: me {{ email }} ")).collect();
+    let (_, body) = app.post(&format!("{{ {aliases} }}"), json!({}), Some(&token)).await;
+    assert_eq!(error_code(&body), "TOO_MANY_ALIASES", "{body}");
     // Refused before any database work beyond authenticating the caller (one statement each).
-    assert_eq!(app.statements().await - statements_before, 2);
+    assert_eq!(app.statements().await - statements_before, 3);
 
     let small = "{ sections(first: 5) { edges { node { code title } } } }";
     let data = app.data(small, json!({}), &token).await;
     assert_eq!(nodes(&data["sections"]).len(), 5);
+}
+
+#[tokio::test]
+async fn abusive_requests_are_refused_while_a_normal_client_keeps_its_answers() {
+    let app = TestApp::spawn_with(Options { max_body_bytes: 64 * 1024, ..Options::default() }).await;
+    let token = app.admin_token().await;
+    let deep = format!("{{ section(code: \"I\") {} }}", "{ children ".repeat(20) + "{ code }" + &" }".repeat(20));
+    let aliases: String = (0..200).map(|i| format!("a{i}: countries(first: 100) {{ totalCount }} ")).collect();
+    let huge = "x".repeat(200_000);
+    let abusive = async {
+        let mut refused = 0;
+        for round in 0..20 {
+            let body = match round % 4 {
+                0 => json!({ "query": deep }),
+                1 => json!({ "query": format!("{{ {aliases} }}") }),
+                2 => json!({ "query": format!("{{ me {{ email }} }} # {huge}") }),
+                _ => Value::Array((0..50).map(|_| json!({ "query": "{ me { email } }" })).collect()),
+            };
+            let response = app.client.post(app.url("/graphql")).bearer_auth(&token).json(&body).send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            assert!(status == 400 || status == 413 || text.contains("\"errors\""), "refused: {status} {text}");
+            refused += 1;
+        }
+        refused
+    };
+    let normal = async {
+        let mut answered = 0;
+        for _ in 0..20 {
+            let data = app.data(r#"{ country(iso3: "GHA") { name } }"#, json!({}), &token).await;
+            assert_eq!(data["country"]["name"], "Ghana");
+            answered += 1;
+        }
+        answered
+    };
+    let (refused, answered) = tokio::join!(abusive, normal);
+    assert_eq!((refused, answered), (20, 20));
+}
+
+#[tokio::test]
+async fn a_websocket_is_closed_when_its_token_expires() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let me = app.data("{ me { id } }", json!({}), &admin).await;
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(me["me"]["id"].as_str().unwrap()).unwrap();
+    let user_id = String::from_utf8(raw).unwrap().split(':').nth(1).unwrap().to_owned();
+    let now = chrono::Utc::now().timestamp();
+    let claims = json!({ "sub": user_id, "role": "ADMIN", "iat": now, "nbf": now, "exp": now + 2, "iss": ISSUER, "aud": AUDIENCE });
+    let short_lived =
+        encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(TEST_SECRET.as_bytes())).unwrap();
+
+    let mut ws = ws_connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {short_lived}") } });
+    ws.send(Message::Text(init.to_string().into())).await.unwrap();
+    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
+    let started = std::time::Instant::now();
+    // Nothing more is sent to us; the server ends the connection once the token has expired.
+    assert!(next_json(&mut ws).await.is_none());
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_millis(900) && waited < std::time::Duration::from_secs(8),
+        "{waited:?}"
+    );
 }

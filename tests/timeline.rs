@@ -130,5 +130,5 @@ async fn a_country_timeline_shows_what_concerns_it_to_those_who_may_see_it() {
             Some(&admin),
         )
         .await;
-    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
 }

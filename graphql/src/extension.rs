@@ -53,9 +53,16 @@ fn code_validation_error(error: &mut ServerError) {
     if has_code(error) {
         return;
     }
-    match invalid_input_field(&error.message) {
-        Some(field) => set(error, "BAD_USER_INPUT", Some(field)),
-        None => set(error, "GRAPHQL_VALIDATION_FAILED", None),
+    // The limits async-graphql enforces get codes of their own, so clients can tell them apart.
+    let limit = match error.message.as_str() {
+        "Query is nested too deep." => Some("QUERY_TOO_DEEP"),
+        "Query is too complex." => Some("QUERY_TOO_COMPLEX"),
+        _ => None,
+    };
+    match (limit, invalid_input_field(&error.message)) {
+        (Some(code), _) => set(error, code, None),
+        (None, Some(field)) => set(error, "BAD_USER_INPUT", Some(field)),
+        (None, None) => set(error, "GRAPHQL_VALIDATION_FAILED", None),
     }
 }
 
@@ -109,7 +116,9 @@ impl Extension for ErrorCodesExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         next.run(ctx, query, variables).await.map_err(|mut error| {
-            set(&mut error, "GRAPHQL_PARSE_FAILED", None);
+            if !has_code(&error) {
+                set(&mut error, "GRAPHQL_PARSE_FAILED", None);
+            }
             error
         })
     }
@@ -123,5 +132,61 @@ impl Extension for ErrorCodesExtension {
             errors.iter_mut().for_each(code_validation_error);
             errors
         })
+    }
+}
+
+/// Refuses documents with more than `max_aliases` aliased fields before validation or execution:
+/// aliases let one small query ask for the same expensive field many times.
+pub struct AliasLimit {
+    pub max_aliases: usize,
+}
+
+impl ExtensionFactory for AliasLimit {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(AliasLimitExtension { max_aliases: self.max_aliases })
+    }
+}
+
+struct AliasLimitExtension {
+    max_aliases: usize,
+}
+
+fn count_aliases(set: &async_graphql::parser::types::SelectionSet) -> usize {
+    use async_graphql::parser::types::Selection;
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(field) => {
+                usize::from(field.node.alias.is_some()) + count_aliases(&field.node.selection_set.node)
+            }
+            Selection::InlineFragment(fragment) => count_aliases(&fragment.node.selection_set.node),
+            Selection::FragmentSpread(_) => 0,
+        })
+        .sum()
+}
+
+#[async_trait]
+impl Extension for AliasLimitExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        let operations: usize =
+            document.operations.iter().map(|(_, op)| count_aliases(&op.node.selection_set.node)).sum();
+        let fragments: usize = document.fragments.values().map(|f| count_aliases(&f.node.selection_set.node)).sum();
+        let aliases = operations + fragments;
+        if aliases > self.max_aliases {
+            let mut error = ServerError::new(
+                format!("The query uses {aliases} aliases; at most {} are allowed", self.max_aliases),
+                None,
+            );
+            set(&mut error, "TOO_MANY_ALIASES", None);
+            return Err(error);
+        }
+        Ok(document)
     }
 }

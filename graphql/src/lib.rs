@@ -71,18 +71,20 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 pub struct Limits {
     pub max_depth: usize,
     pub max_complexity: usize,
+    pub max_aliases: usize,
     pub introspection: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_depth: 12, max_complexity: 5_000, introspection: true }
+        Self { max_depth: 12, max_complexity: 5_000, max_aliases: 30, introspection: true }
     }
 }
 
 pub fn build_schema(db: DatabaseConnection, tokens: Arc<TokenService>, limits: &Limits) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .extension(extension::ErrorCodes)
+        .extension(extension::AliasLimit { max_aliases: limits.max_aliases })
         .data(db)
         .data(tokens)
         .data(Arc::new(auth::throttle::LoginThrottle::new(auth::throttle::ThrottleSettings::default())))

@@ -15,8 +15,18 @@ use jwt::TokenService;
 /// Turns an optional bearer token into a viewer. No token means anonymous; a token that is
 /// invalid, expired, or names a missing or deactivated account is rejected outright.
 pub async fn authenticate(db: &DatabaseConnection, tokens: &TokenService, bearer: Option<&str>) -> AppResult<Viewer> {
+    Ok(authenticate_until(db, tokens, bearer).await?.0)
+}
+
+/// Like [`authenticate`], also returning when the token expires (Unix seconds), so long-lived
+/// connections can be closed then.
+pub async fn authenticate_until(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    bearer: Option<&str>,
+) -> AppResult<(Viewer, Option<i64>)> {
     let Some(token) = bearer else {
-        return Ok(Viewer::Anonymous);
+        return Ok((Viewer::Anonymous, None));
     };
     let claims = tokens.verify(token)?;
     let user_id: i32 = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
@@ -28,7 +38,8 @@ pub async fn authenticate(db: &DatabaseConnection, tokens: &TokenService, bearer
     if user.credentials_changed_at.is_some_and(|changed| claims.iat < changed.timestamp()) {
         return Err(AppError::Unauthenticated);
     }
-    Ok(Viewer::User(Principal { user_id: user.id, email: user.email, role: user.role, country_id: user.country_id }))
+    let principal = Principal { user_id: user.id, email: user.email, role: user.role, country_id: user.country_id };
+    Ok((Viewer::User(principal), Some(claims.exp)))
 }
 
 /// Extracts the token from an `Authorization` header value (`Bearer <token>`).
