@@ -144,6 +144,17 @@ async fn bad_tokens_are_rejected() {
     .unwrap();
     assert_rejected(&app, &hs384, "algorithm switched to HS384").await;
 
+    // Algorithm confusion: a token claiming RS256 (an asymmetric algorithm) is refused whatever it carries.
+    {
+        use base64::Engine;
+        let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        let signed = sign(&claims(id, json!({})), TEST_SECRET);
+        let signature = signed.rsplit('.').next().unwrap();
+        let confused =
+            format!("{}.{}.{signature}", b64(&json!({ "alg": "RS256", "typ": "JWT" })), b64(&claims(id, json!({}))));
+        assert_rejected(&app, &confused, "RS256 header").await;
+    }
+
     // alg=none: a token with no signature at all.
     use base64::Engine;
     let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
