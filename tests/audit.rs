@@ -124,7 +124,15 @@ async fn only_the_secretariat_reads_the_log_and_nobody_rewrites_it() {
     assert_eq!(window["auditLog"]["totalCount"], 1);
 
     // The database itself refuses to change or remove audit rows.
+    let rows = audit_rows(&app).await;
     assert!(app.db.execute_unprepared("UPDATE audit_log SET action = 'forged'").await.is_err());
     assert!(app.db.execute_unprepared("DELETE FROM audit_log").await.is_err());
-    assert_eq!(audit_rows(&app).await, 1);
+    assert_eq!(audit_rows(&app).await, rows);
+
+    // Sign-ins are on record too, by the account that signed in.
+    let logins = app.data(r#"{ auditLog(filter: {action: {eq: "login"}}) { totalCount edges { node { actorEmail entityType changes } } } }"#, json!({}), &admin).await;
+    assert_eq!(logins["auditLog"]["totalCount"], 3, "the admin, the lead and the champion");
+    let entry = &nodes(&logins["auditLog"])[0];
+    assert_eq!(entry["entityType"], "User");
+    assert!(entry["changes"]["lastLoginAt"]["after"].is_string());
 }

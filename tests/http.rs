@@ -348,3 +348,16 @@ async fn a_websocket_is_closed_when_its_token_expires() {
         "{waited:?}"
     );
 }
+
+#[tokio::test]
+async fn introspection_can_be_switched_off() {
+    let limits = graphql::Limits { introspection: false, ..graphql::Limits::default() };
+    let app = TestApp::spawn_with(Options { limits, ..Options::default() }).await;
+    let token = app.admin_token().await;
+    let (_, body) = app.post("{ __schema { queryType { name } } }", json!({}), Some(&token)).await;
+    assert!(body["data"]["__schema"].is_null(), "{body}");
+    let response = app.client.get(app.url("/schema.graphql")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    // Ordinary queries still work.
+    app.data("{ me { email } }", json!({}), &token).await;
+}

@@ -64,6 +64,28 @@ pub async fn commit<M: Serialize>(
     extra: Vec<(&str, Value, Value)>,
 ) -> AppResult<()> {
     let principal = viewer(ctx).principal()?;
+    let actor = Actor { id: principal.user_id, email: principal.email.clone() };
+    commit_as(txn, &actor, ctx.field().name(), entity, entity_id, before, after, extra).await
+}
+
+/// Who made a change, when that is not the request's viewer (a sign-in).
+pub struct Actor {
+    pub id: i32,
+    pub email: String,
+}
+
+/// [`commit`] with an explicit actor and action.
+#[allow(clippy::too_many_arguments)]
+pub async fn commit_as<M: Serialize>(
+    txn: DatabaseTransaction,
+    actor: &Actor,
+    action: &str,
+    entity: NodeType,
+    entity_id: i32,
+    before: Option<&M>,
+    after: Option<&M>,
+    extra: Vec<(&str, Value, Value)>,
+) -> AppResult<()> {
     let to_json = |model: Option<&M>| model.map(serde_json::to_value).transpose().map_err(AppError::internal);
     let mut changes = diff(to_json(before)?.as_ref(), to_json(after)?.as_ref());
     for (field, old, new) in extra {
@@ -73,9 +95,9 @@ pub async fn commit<M: Serialize>(
     }
     audit_log::ActiveModel {
         at: Set(Utc::now()),
-        actor_id: Set(Some(principal.user_id)),
-        actor_email: Set(principal.email.clone()),
-        action: Set(ctx.field().name().to_owned()),
+        actor_id: Set(Some(actor.id)),
+        actor_email: Set(actor.email.clone()),
+        action: Set(action.to_owned()),
         entity_type: Set(entity.name().to_owned()),
         entity_id: Set(entity_id),
         changes: Set(Value::Object(changes).to_string()),

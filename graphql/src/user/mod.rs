@@ -200,7 +200,11 @@ impl UserMutation {
         let tokens = ctx.data::<Arc<TokenService>>()?;
         let throttle = ctx.data::<Arc<LoginThrottle>>()?;
         let address = ctx.data_opt::<ClientAddress>().and_then(|a| a.0);
-        let (token, expires_at, user) = service::login(db(ctx)?, tokens, throttle, address, &email, password).await?;
+        let (token, expires_at, before) = service::login(db(ctx)?, tokens, throttle, address, &email, password).await?;
+        let txn = begin_write(db(ctx)?).await?;
+        let user = service::touch_last_login(&txn, before.clone()).await?;
+        let actor = audit::Actor { id: user.id, email: user.email.clone() };
+        audit::commit_as(txn, &actor, "login", NodeType::User, user.id, Some(&before), Some(&user), vec![]).await?;
         Ok(LoginPayload { token, token_type: "Bearer", expires_at, user: User(user) })
     }
 

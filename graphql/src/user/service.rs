@@ -103,10 +103,14 @@ pub async fn login(
     };
     throttle.record_success(&email)?;
     let (token, expires_at) = issue_for(db, tokens, &user).await?;
+    Ok((token, expires_at, user))
+}
+
+/// Notes a successful sign-in on the account (inside the caller's transaction).
+pub async fn touch_last_login(db: &impl ConnectionTrait, user: user_account::Model) -> AppResult<user_account::Model> {
     let mut active: user_account::ActiveModel = user.into();
     active.last_login_at = Set(Some(Utc::now()));
-    let user = active.update(db).await?;
-    Ok((token, expires_at, user))
+    Ok(active.update(db).await?)
 }
 
 /// Mints a token for an active account without a password (the CLI's `token` command).
