@@ -26,6 +26,8 @@ use serde_json::json;
 use crate::telemetry;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+/// How often an open WebSocket re-checks that its account may still sign in.
+const WS_RECHECK_SECONDS: u64 = 5;
 
 /// What the server needs besides its listener.
 pub struct ServerSettings {
@@ -328,15 +330,18 @@ async fn graphql_get(req: &Request, Query(params): Query<GetParams>, Data(state)
 
 #[handler]
 async fn graphql_ws(
+    req: &Request,
     Data(state): Data<&Arc<AppState>>,
     protocol: GraphQLProtocol,
     websocket: WebSocket,
 ) -> impl IntoResponse {
     let schema = state.schema.clone();
     let state = state.clone();
+    let address = ClientAddress(req.remote_addr().as_socket_addr().map(|a| a.ip()));
     websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| async move {
-        // Set at `connection_init` to the token's expiry; the connection is dropped then.
-        let (expiry_tx, mut expiry_rx) = tokio::sync::watch::channel(None::<i64>);
+        // Set at `connection_init` to the token and its expiry, for the watcher below.
+        let (expiry_tx, mut expiry_rx) = tokio::sync::watch::channel(None::<(i64, String)>);
+        let watcher_state = state.clone();
         let connection = GraphQLWebSocket::new(stream, schema, protocol)
             .on_connection_init(move |payload| async move {
                 // Accept `{"authorization": "Bearer …"}` (any case) or `{"token": "…"}`.
@@ -353,24 +358,37 @@ async fn graphql_ws(
                 let (viewer, expires_at) = authenticate_until(&state.db, &state.tokens, token.as_deref())
                     .await
                     .map_err(|_| ws_unauthenticated())?;
-                let _ = expiry_tx.send(expires_at);
+                if let (Some(at), Some(token)) = (expires_at, token) {
+                    let _ = expiry_tx.send(Some((at, token)));
+                }
                 let mut data = async_graphql::Data::default();
                 data.insert(viewer);
                 data.insert(request_loader(&state.db));
+                data.insert(address);
                 Ok(data)
             })
             .serve();
+        // Ends the connection when its token expires, or as soon as the account behind it is
+        // deactivated or its password changed (checked every few seconds).
         let expiry = async move {
-            // Anonymous connections (no expiry) never reach the end of this future.
             while expiry_rx.changed().await.is_ok() {
-                let expires_at = *expiry_rx.borrow();
-                if let Some(at) = expires_at {
-                    let left = u64::try_from(at - chrono::Utc::now().timestamp()).unwrap_or(0);
-                    tokio::time::sleep(Duration::from_secs(left)).await;
-                    tracing::info!("closing a WebSocket whose token expired");
-                    return;
+                let signed_in = expiry_rx.borrow().clone();
+                if let Some((expires_at, token)) = signed_in {
+                    loop {
+                        let left = u64::try_from(expires_at - chrono::Utc::now().timestamp()).unwrap_or(0);
+                        if left == 0 {
+                            tracing::info!("closing a WebSocket whose token expired");
+                            return;
+                        }
+                        tokio::time::sleep(Duration::from_secs(left.min(WS_RECHECK_SECONDS))).await;
+                        if authenticate(&watcher_state.db, &watcher_state.tokens, Some(&token)).await.is_err() {
+                            tracing::info!("closing a WebSocket whose sign-in is no longer valid");
+                            return;
+                        }
+                    }
                 }
             }
+            // Anonymous connections (no token) never end this way.
             std::future::pending::<()>().await
         };
         tokio::select! {

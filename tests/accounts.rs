@@ -98,10 +98,14 @@ async fn the_secretariat_manages_accounts() {
     .await;
     assert!(app.login_with("focal.gha@example.org", "ghana-focal-point").await.is_ok());
 
-    // Nobody deactivates themself; only the Secretariat manages accounts.
+    // Nobody deactivates or demotes themself; only the Secretariat manages accounts.
     let (own_id, own_version) = user_id(&app, &admin, ADMIN).await;
     let (_, body) = app.post(deactivate, json!({ "id": own_id, "v": own_version }), Some(&admin)).await;
     assert_eq!(error_field(&body), "id");
+    let (_, body) =
+        app.post(update, json!({ "id": own_id, "input": { "role": "WG_LEAD" }, "v": own_version }), Some(&admin)).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(error_field(&body), "input.role");
     for email in [WG_LEAD, CHAMPION_SLV] {
         let token = app.login(email).await;
         let (_, body) = app.post(deactivate, json!({ "id": created["id"], "v": 4 }), Some(&token)).await;

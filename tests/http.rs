@@ -361,3 +361,27 @@ async fn introspection_can_be_switched_off() {
     // Ordinary queries still work.
     app.data("{ me { email } }", json!({}), &token).await;
 }
+
+#[tokio::test]
+async fn a_websocket_is_closed_soon_after_its_account_is_deactivated() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let lead = app.login(WG_LEAD).await;
+    let mut ws = ws_connect(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {lead}") } });
+    ws.send(Message::Text(init.to_string().into())).await.unwrap();
+    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
+    let id = app
+        .data(r#"{ users(filter: {role: {eq: WG_LEAD}}) { edges { node { id version } } } }"#, json!({}), &admin)
+        .await;
+    let user = &nodes(&id["users"])[0];
+    app.data(
+        "mutation($id: ID!, $v: Int!) { deactivateUser(id: $id, expectedVersion: $v) { active } }",
+        json!({ "id": user["id"], "v": user["version"] }),
+        &admin,
+    )
+    .await;
+    let started = std::time::Instant::now();
+    assert!(next_json(&mut ws).await.is_none(), "connection closed");
+    assert!(started.elapsed() < std::time::Duration::from_secs(8));
+}

@@ -27,6 +27,7 @@ struct Row {
 }
 
 fn outcome(body: &Value) -> char {
+    assert_ne!(body["errors"][0]["extensions"]["code"], "INTERNAL", "a probe hit an internal error: {body}");
     match body["errors"][0]["extensions"]["code"].as_str() {
         Some("UNAUTHENTICATED") => 'U',
         Some("FORBIDDEN") => 'F',

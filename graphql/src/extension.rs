@@ -151,18 +151,33 @@ struct AliasLimitExtension {
     max_aliases: usize,
 }
 
-fn count_aliases(set: &async_graphql::parser::types::SelectionSet) -> usize {
+/// Aliases in `set`, counting a fragment again at every place it is spread (cycles, which
+/// validation rejects later, are cut off by the depth bound).
+fn count_aliases(
+    set: &async_graphql::parser::types::SelectionSet,
+    document: &ExecutableDocument,
+    depth: usize,
+) -> usize {
     use async_graphql::parser::types::Selection;
+    if depth > 64 {
+        return 0;
+    }
     set.items
         .iter()
         .map(|item| match &item.node {
             Selection::Field(field) => {
-                usize::from(field.node.alias.is_some()) + count_aliases(&field.node.selection_set.node)
+                usize::from(field.node.alias.is_some())
+                    + count_aliases(&field.node.selection_set.node, document, depth + 1)
             }
-            Selection::InlineFragment(fragment) => count_aliases(&fragment.node.selection_set.node),
-            Selection::FragmentSpread(_) => 0,
+            Selection::InlineFragment(fragment) => {
+                count_aliases(&fragment.node.selection_set.node, document, depth + 1)
+            }
+            Selection::FragmentSpread(spread) => document
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .map_or(0, |fragment| count_aliases(&fragment.node.selection_set.node, document, depth + 1)),
         })
-        .sum()
+        .fold(0usize, usize::saturating_add)
 }
 
 #[async_trait]
@@ -175,10 +190,11 @@ impl Extension for AliasLimitExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        let operations: usize =
-            document.operations.iter().map(|(_, op)| count_aliases(&op.node.selection_set.node)).sum();
-        let fragments: usize = document.fragments.values().map(|f| count_aliases(&f.node.selection_set.node)).sum();
-        let aliases = operations + fragments;
+        let aliases = document
+            .operations
+            .iter()
+            .map(|(_, op)| count_aliases(&op.node.selection_set.node, &document, 0))
+            .fold(0usize, usize::saturating_add);
         if aliases > self.max_aliases {
             let mut error = ServerError::new(
                 format!("The query uses {aliases} aliases; at most {} are allowed", self.max_aliases),

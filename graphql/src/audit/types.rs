@@ -13,6 +13,10 @@ use crate::loader::{AppLoader, DbLoader, maybe_by_id};
 use crate::node::{NodeType, decode_global_id, global_id};
 use crate::user::User;
 
+/// Fields whose values only the Secretariat may see in a history: who recorded a feedback, and a
+/// link to a pilot that may belong to another country.
+const HIDDEN_FROM_NON_ADMINS: [&str; 2] = ["submittedById", "pilotId"];
+
 /// One change to one record.
 pub struct AuditEntry(pub audit_log::Model);
 
@@ -30,9 +34,12 @@ impl AuditEntry {
         let user = maybe_by_id::<user_account::Entity>(ctx, self.0.actor_id).await?;
         Ok(user.filter(|u| User::visible_to(viewer(ctx), u)).map(User))
     }
-    /// The actor's email when the change was made.
-    async fn actor_email(&self) -> &str {
-        &self.0.actor_email
+    /// The actor's email when the change was made; shown to the Secretariat, to working-group
+    /// leads and to the actor, hidden (null) from other Champion focal points.
+    async fn actor_email(&self, ctx: &Context<'_>) -> Option<&str> {
+        let viewer = viewer(ctx);
+        let sees_all = matches!(viewer.country_scope(), Ok(None));
+        (sees_all || viewer.user_id() == self.0.actor_id).then_some(self.0.actor_email.as_str())
     }
     /// The mutation that made the change, e.g. `setFeedbackStatus`.
     async fn action(&self) -> &str {
@@ -48,8 +55,16 @@ impl AuditEntry {
         kind.map_or_else(|| ID(self.0.entity_id.to_string()), |kind| global_id(kind, self.0.entity_id))
     }
     /// Field → `{before, after}` for every field the change touched.
-    async fn changes(&self) -> async_graphql::Result<Json<serde_json::Value>> {
-        let value = serde_json::from_str(&self.0.changes).map_err(AppError::internal)?;
+    async fn changes(&self, ctx: &Context<'_>) -> async_graphql::Result<Json<serde_json::Value>> {
+        let mut value: serde_json::Value = serde_json::from_str(&self.0.changes).map_err(AppError::internal)?;
+        // Links a record's own fields hide from some readers stay hidden in its history too.
+        if !viewer(ctx).is_admin()
+            && let Some(fields) = value.as_object_mut()
+        {
+            for hidden in HIDDEN_FROM_NON_ADMINS {
+                fields.remove(hidden);
+            }
+        }
         Ok(Json(value))
     }
 }

@@ -47,6 +47,14 @@ impl LoginThrottle {
         keys
     }
 
+    /// Refuses the attempt when either key has used up its failures in the window; otherwise
+    /// counts it as a failure straight away, under the same lock, so parallel guesses cannot all
+    /// slip through before any of them is recorded. A success takes it back.
+    pub fn begin_attempt(&self, email: &str, address: Option<IpAddr>) -> AppResult<()> {
+        self.check(email, address)?;
+        self.record_failure(email, address)
+    }
+
     /// Refuses the attempt when either key has used up its failures in the window.
     pub fn check(&self, email: &str, address: Option<IpAddr>) -> AppResult<()> {
         let now = Instant::now();
@@ -81,10 +89,16 @@ impl LoginThrottle {
         Ok(())
     }
 
-    /// A successful sign-in clears the account's failures (not the address's).
-    pub fn record_success(&self, email: &str) -> AppResult<()> {
+    /// A successful attempt clears the account's failures and takes back the address's count
+    /// for this attempt.
+    pub fn record_success(&self, email: &str, address: Option<IpAddr>) -> AppResult<()> {
         let mut failures = self.failures.lock().map_err(|_| AppError::internal("login throttle poisoned"))?;
         failures.remove(&format!("account:{email}"));
+        if let Some(address) = address
+            && let Some(times) = failures.get_mut(&format!("address:{address}"))
+        {
+            times.pop_back();
+        }
         Ok(())
     }
 }
@@ -108,7 +122,7 @@ mod tests {
         throttle.record_failure("b@x.org", here).unwrap();
         assert!(matches!(throttle.check("c@x.org", here), Err(AppError::RateLimited { .. })));
         assert!(throttle.check("c@x.org", Some(IpAddr::from([127, 0, 0, 2]))).is_ok());
-        throttle.record_success("a@x.org").unwrap();
+        throttle.record_success("a@x.org", None).unwrap();
         assert!(throttle.check("a@x.org", None).is_ok());
     }
 }

@@ -184,6 +184,10 @@ async fn set_active(ctx: &Context<'_>, id: ID, expected_version: i32, active_now
     }
     let mut active: user_account::ActiveModel = before.clone().into();
     active.active = Set(active_now);
+    if !active_now {
+        // Tokens from before the deactivation must not come back with a reactivation.
+        active.credentials_changed_at = Set(chrono::DateTime::from_timestamp(Utc::now().timestamp() + 1, 0));
+    }
     let after = active.update(&txn).await.map_err(AppError::from)?;
     audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), vec![]).await?;
     Ok(User(after))
@@ -225,7 +229,8 @@ impl UserMutation {
             .await
             .map_err(AppError::from)?
             .ok_or(AppError::Unauthenticated)?;
-        let after = service::change_password(&txn, before.clone(), current_password, new_password).await?;
+        let throttle = ctx.data::<Arc<LoginThrottle>>()?;
+        let after = service::change_password(&txn, throttle, before.clone(), current_password, new_password).await?;
         let extra = vec![("password", serde_json::Value::Null, serde_json::json!("changed"))];
         audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), extra).await?;
         let iso3 = maybe_by_id::<country::Entity>(ctx, after.country_id).await?.map(|c| c.iso3);
@@ -265,6 +270,11 @@ impl UserMutation {
         let txn = begin_write(db(ctx)?).await?;
         let before = claim_version::<user_account::Entity>(&txn, key, expected_version, "User").await?;
         let role = input.role.unwrap_or(before.role);
+        if viewer(ctx).user_id() == Some(before.id) && role != UserRole::Admin {
+            return Err(
+                AppError::bad_input("input.role", "You cannot take the ADMIN role from your own account").into()
+            );
+        }
         let country = match &input.country {
             MaybeUndefined::Value(iso3) => Some(iso3.clone()),
             MaybeUndefined::Null => None,

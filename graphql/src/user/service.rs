@@ -91,17 +91,14 @@ pub async fn login(
     password: String,
 ) -> AppResult<(String, DateTime<Utc>, user_account::Model)> {
     let email = email.trim().to_lowercase();
-    throttle.check(&email, address)?;
+    throttle.begin_attempt(&email, address)?;
     let user = user_account::Entity::find().filter(user_account::Column::Email.eq(email.clone())).one(db).await?;
     let matches = verify_password(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let user = match user {
         Some(user) if matches && user.active => user,
-        _ => {
-            throttle.record_failure(&email, address)?;
-            return Err(AppError::InvalidCredentials);
-        }
+        _ => return Err(AppError::InvalidCredentials),
     };
-    throttle.record_success(&email)?;
+    throttle.record_success(&email, address)?;
     let (token, expires_at) = issue_for(db, tokens, &user).await?;
     Ok((token, expires_at, user))
 }
@@ -144,13 +141,17 @@ async fn issue_for(
 /// Checks the current password and stores the new one; tokens issued before now stop working.
 pub async fn change_password(
     db: &impl ConnectionTrait,
+    throttle: &LoginThrottle,
     user: user_account::Model,
     current: String,
     new: String,
 ) -> AppResult<user_account::Model> {
+    // Guessing the current password is limited like signing in.
+    throttle.begin_attempt(&user.email, None)?;
     if !verify_password(current, Some(user.password_hash.clone())).await? {
         return Err(AppError::bad_input("currentPassword", "The current password is not correct"));
     }
+    throttle.record_success(&user.email, None)?;
     validate_password(&new).map_err(|_| {
         AppError::bad_input("newPassword", format!("Use {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"))
     })?;
