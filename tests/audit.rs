@@ -103,6 +103,15 @@ async fn a_failed_mutation_leaves_no_audit_row() {
     assert_eq!(error_code(&body), "CONFLICT");
     let (_, body) = app.post(SET_STATUS, json!({ "id": id, "v": 1 }), Some(&champion)).await;
     assert_eq!(error_code(&body), "FORBIDDEN");
+    // This one fails after its first write (the version claim): that write is rolled back too.
+    let update = r#"mutation($id: ID!, $input: UpdateFeedbackInput!) { updateFeedback(id: $id, input: $input, expectedVersion: 1) { id } }"#;
+    let mut emptied = feedback_input(&version);
+    emptied.as_object_mut().unwrap().remove("country");
+    emptied["sections"] = json!([]);
+    let (_, body) = app.post(update, json!({ "id": id, "input": emptied }), Some(&champion)).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    let stored = entity::feedback::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(stored.version, 1);
     assert_eq!(audit_rows(&app).await, before);
 }
 

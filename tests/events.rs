@@ -425,24 +425,45 @@ async fn sections_are_set_replaced_and_cleared_under_the_event_version() {
 }
 
 #[tokio::test]
-async fn deleting_an_event_removes_its_participants_and_section_links() {
+async fn an_event_is_deleted_with_its_sections_once_nothing_refers_to_it() {
     let app = TestApp::spawn().await;
     let token = app.admin_token().await;
     let keep = create_event(&app, &token, briefing()).await;
     let event =
         create_event(&app, &token, json!({ "title": "IMRF side event", "kind": "IMRF", "startsOn": "2022-05-17" }))
             .await;
+    let mut participants = Vec::new();
     for e in [&keep, &event] {
-        app.data(ADD_PARTICIPANT, json!({ "event": e["id"], "country": "GHA", "role": "SPEAKER" }), &token).await;
+        let added =
+            app.data(ADD_PARTICIPANT, json!({ "event": e["id"], "country": "GHA", "role": "SPEAKER" }), &token).await;
+        participants.push(added["addEventParticipant"]["id"].clone());
         app.data(SET_SECTIONS, json!({ "event": e["id"], "sections": ["III.A"], "v": 1 }), &token).await;
     }
     assert_eq!(counts(&app).await, (2, 2, 2));
-    let deleted = app.data("mutation($id: ID!) { deleteEvent(id: $id) }", json!({ "id": event["id"] }), &token).await;
+
+    // A participant still refers to it: deleting would drop that record unaudited, so it is refused.
+    let delete = "mutation($id: ID!) { deleteEvent(id: $id) }";
+    let (_, body) = app.post(delete, json!({ "id": event["id"] }), Some(&token)).await;
+    assert_eq!((error_code(&body), error_field(&body)), ("CONFLICT", "id"));
+    assert_eq!(counts(&app).await, (2, 2, 2));
+
+    app.data("mutation($id: ID!) { removeEventParticipant(id: $id) }", json!({ "id": participants[1] }), &token).await;
+    let deleted = app.data(delete, json!({ "id": event["id"] }), &token).await;
     assert_eq!(deleted["deleteEvent"], event["id"]);
     assert_eq!(counts(&app).await, (1, 1, 1), "the other event keeps its participants and links");
     assert!(stored(&app, &event["id"]).await.is_none());
     let data = app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": event["id"] }), &token).await;
     assert!(data["node"].is_null());
+
+    // The deletion's audit row keeps the sections that went with it.
+    let log = app
+        .data(
+            r#"{ auditLog(filter: {action: {eq: "deleteEvent"}}) { edges { node { changes } } } }"#,
+            json!({}),
+            &token,
+        )
+        .await;
+    assert_eq!(nodes(&log["auditLog"])[0]["changes"]["sections"]["before"], json!(["III.A"]));
 }
 
 #[tokio::test]

@@ -377,3 +377,23 @@ async fn another_countrys_feedback_and_pilots_cannot_be_probed() {
     assert_eq!(error_field(&body), "pilot");
     assert_eq!(counts(&app).await, (1, 2));
 }
+
+#[tokio::test]
+async fn a_pilot_with_feedback_cannot_be_deleted_under_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let version = version_id(&app, &admin, "GUIDE", "2021-02-CHAMPIONS-DRAFT").await;
+    let pilot = app
+        .data(
+            r#"mutation($v: ID!) { createPilot(input: {country: "MAR", guideVersion: $v, title: "Pilot in Rabat"}) { id } }"#,
+            json!({ "v": version }),
+            &admin,
+        )
+        .await["createPilot"]["id"]
+        .clone();
+    app.data(SUBMIT, json!({ "input": input(&version, json!({ "channel": "PILOT", "pilot": pilot })) }), &admin).await;
+    let (_, body) = app.post("mutation($id: ID!) { deletePilot(id: $id) }", json!({ "id": pilot }), Some(&admin)).await;
+    assert_eq!((error_code(&body), error_field(&body)), ("CONFLICT", "id"));
+    let stored = feedback::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert!(stored.pilot_id.is_some(), "the feedback keeps its pilot");
+}

@@ -47,3 +47,16 @@ where
     }
     Ok(current)
 }
+
+/// Refuses to delete a record that other records still point at: deleting it would change them
+/// (clearing or removing their links) without their own audit entries.
+pub fn refuse_if_referenced(entity: &'static str, references: &[(&str, u64)]) -> AppResult<()> {
+    let named: Vec<String> = references.iter().filter(|(_, n)| *n > 0).map(|(what, n)| format!("{n} {what}")).collect();
+    if named.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::Conflict {
+        field: Some("id".into()),
+        message: format!("The {entity} is still referred to by {}; remove or change those first", named.join(", ")),
+    })
+}

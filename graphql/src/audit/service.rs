@@ -128,6 +128,18 @@ where
     Ok(json!(codes))
 }
 
+/// Global ids of the targets linked to `owner_id` through `L`, sorted: for links that are not sections.
+pub async fn linked_ids<L>(db: &impl sea_orm::ConnectionTrait, owner_id: i32, kind: NodeType) -> AppResult<Value>
+where
+    L: crate::loader::LinkTable,
+{
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut ids: Vec<i32> =
+        L::Link::find().filter(L::owner_column().eq(owner_id)).all(db).await?.iter().map(L::target_of).collect();
+    ids.sort_unstable();
+    Ok(json!(ids.into_iter().map(|id| crate::node::global_id(kind, id).0).collect::<Vec<_>>()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

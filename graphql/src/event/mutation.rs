@@ -8,6 +8,8 @@ use sea_orm::ModelTrait;
 use super::service::{self, EventDraft, Participant};
 use super::types::SectionsOfEvent;
 use super::{Event, EventParticipant};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
 use crate::audit;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
@@ -136,9 +138,32 @@ impl EventMutation {
     async fn delete_event(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let event = existing::<event::Entity>(&txn, &id, NodeType::Event, "id").await?;
+        let count = |n: Result<u64, sea_orm::DbErr>| n.map_err(AppError::from);
+        let participants = count(
+            entity::event_participant::Entity::find()
+                .filter(entity::event_participant::Column::EventId.eq(event.id))
+                .count(&txn)
+                .await,
+        )?;
+        let feedback = count(
+            entity::feedback::Entity::find().filter(entity::feedback::Column::EventId.eq(event.id)).count(&txn).await,
+        )?;
+        let planned_uses = count(
+            entity::planned_use_event::Entity::find()
+                .filter(entity::planned_use_event::Column::EventId.eq(event.id))
+                .count(&txn)
+                .await,
+        )?;
+        crate::write::refuse_if_referenced(
+            "event",
+            &[("participant(s)", participants), ("feedback", feedback), ("planned use(s)", planned_uses)],
+        )?;
+        // The event's own section links go with it; the audit row keeps them.
+        let sections = audit::linked_section_codes::<SectionsOfEvent>(&txn, event.id).await?;
         let before = event.clone();
         event.delete(&txn).await.map_err(AppError::from)?;
-        audit::commit(txn, ctx, NodeType::Event, before.id, Some(&before), None, vec![]).await?;
+        let extra = vec![("sections", sections, serde_json::Value::Null)];
+        audit::commit(txn, ctx, NodeType::Event, before.id, Some(&before), None, extra).await?;
         Ok(id)
     }
 

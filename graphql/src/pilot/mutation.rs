@@ -4,6 +4,8 @@ use sea_orm::ModelTrait;
 
 use super::Pilot;
 use super::service::{self, NewPilot, PilotChanges, is_open};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
 use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
@@ -136,6 +138,12 @@ impl PilotMutation {
     async fn delete_pilot(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let pilot = service::writable(&txn, viewer(ctx), &id).await?;
+        let feedback = entity::feedback::Entity::find()
+            .filter(entity::feedback::Column::PilotId.eq(pilot.id))
+            .count(&txn)
+            .await
+            .map_err(AppError::from)?;
+        crate::write::refuse_if_referenced("pilot", &[("feedback", feedback)])?;
         let before = pilot.clone();
         pilot.delete(&txn).await.map_err(AppError::from)?;
         audit::commit(txn, ctx, NodeType::Pilot, before.id, Some(&before), None, vec![]).await?;

@@ -2,8 +2,10 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
 use sea_orm::ModelTrait;
 
-use super::PlannedUse;
 use super::service::{self, NewPlannedUse, PlannedUseChanges};
+use super::{EventsOfPlannedUse, PlannedUse, SectionsOfPlannedUse};
+use serde_json::Value;
+
 use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
@@ -63,7 +65,11 @@ impl PlannedUseMutation {
             events: input.events.as_deref().unwrap_or_default(),
         };
         let created = service::create(&txn, viewer(ctx), new).await?;
-        audit::commit(txn, ctx, NodeType::PlannedUse, created.id, None, Some(&created), vec![]).await?;
+        let extra = vec![
+            ("sections", Value::Null, audit::linked_section_codes::<SectionsOfPlannedUse>(&txn, created.id).await?),
+            ("events", Value::Null, audit::linked_ids::<EventsOfPlannedUse>(&txn, created.id, NodeType::Event).await?),
+        ];
+        audit::commit(txn, ctx, NodeType::PlannedUse, created.id, None, Some(&created), extra).await?;
         Ok(PlannedUse(created))
     }
 
@@ -88,8 +94,18 @@ impl PlannedUseMutation {
             sections: input.sections,
             events: input.events,
         };
+        let sections_before = audit::linked_section_codes::<SectionsOfPlannedUse>(&txn, before.id).await?;
+        let events_before = audit::linked_ids::<EventsOfPlannedUse>(&txn, before.id, NodeType::Event).await?;
         let updated = service::change(&txn, claimed, changes).await?;
-        audit::commit(txn, ctx, NodeType::PlannedUse, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        let extra = vec![
+            ("sections", sections_before, audit::linked_section_codes::<SectionsOfPlannedUse>(&txn, updated.id).await?),
+            (
+                "events",
+                events_before,
+                audit::linked_ids::<EventsOfPlannedUse>(&txn, updated.id, NodeType::Event).await?,
+            ),
+        ];
+        audit::commit(txn, ctx, NodeType::PlannedUse, updated.id, Some(&before), Some(&updated), extra).await?;
         Ok(PlannedUse(updated))
     }
 
