@@ -36,6 +36,20 @@ pub struct ServerSettings {
     pub max_batch_size: usize,
     pub graphiql: bool,
     pub shutdown_grace: Duration,
+    /// Whether `X-Forwarded-For` names the client (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+/// The caller's address: the proxy's `X-Forwarded-For` (left-most entry) when trusted, else the
+/// TCP peer.
+fn client_address(req: &Request, trust_forwarded_for: bool) -> ClientAddress {
+    let forwarded = trust_forwarded_for
+        .then(|| req.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(|first| first.trim().parse::<std::net::IpAddr>().ok());
+    ClientAddress(forwarded.or_else(|| req.remote_addr().as_socket_addr().map(|a| a.ip())))
 }
 
 pub struct AppState {
@@ -181,7 +195,7 @@ fn wants_graphql_response_json(headers: &HeaderMap) -> bool {
 
 async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, req: &Request) -> Response {
     let headers = req.headers();
-    let address = ClientAddress(req.remote_addr().as_socket_addr().map(|a| a.ip()));
+    let address = client_address(req, state.settings.trust_forwarded_for);
     let graphql_response_json = wants_graphql_response_json(headers);
     let content_type = if graphql_response_json { GRAPHQL_RESPONSE_JSON } else { "application/json" };
 
@@ -337,7 +351,7 @@ async fn graphql_ws(
 ) -> impl IntoResponse {
     let schema = state.schema.clone();
     let state = state.clone();
-    let address = ClientAddress(req.remote_addr().as_socket_addr().map(|a| a.ip()));
+    let address = client_address(req, state.settings.trust_forwarded_for);
     websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| async move {
         // Set at `connection_init` to the token and its expiry, for the watcher below.
         let (expiry_tx, mut expiry_rx) = tokio::sync::watch::channel(None::<(i64, String)>);

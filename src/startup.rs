@@ -44,6 +44,7 @@ impl ServeConfig {
                 max_batch_size: args.limits.max_batch_size,
                 graphiql: !args.limits.disable_graphiql,
                 shutdown_grace: Duration::from_secs(args.shutdown_grace_seconds),
+                trust_forwarded_for: args.trust_forwarded_for,
             },
         })
     }

@@ -140,3 +140,33 @@ async fn repeated_failed_sign_ins_are_throttled_without_revealing_accounts() {
     assert_eq!(error_code(&body), "RATE_LIMITED");
     assert!(app.login_with(ADMIN, &app.passwords[ADMIN]).await.is_ok());
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_throttled() {
+    let app = TestApp::spawn_with(Options { trust_forwarded_for: true, ..Options::default() }).await;
+    let login = "mutation($e: String!) { login(email: $e, password: \"not-the-password\") { token } }";
+    let attempt = |email: String, from: &'static str| {
+        let app = &app;
+        async move {
+            let response = app
+                .client
+                .post(app.url("/graphql"))
+                .header("x-forwarded-for", format!("{from}, 10.0.0.1"))
+                .json(&json!({ "query": login, "variables": { "e": email } }))
+                .send()
+                .await
+                .unwrap();
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    // Twenty failures spread over many accounts, from one client address…
+    for i in 0..20 {
+        let body = attempt(format!("user{i}@example.org"), "203.0.113.7").await;
+        assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    }
+    // …block that address, not the others behind the same proxy.
+    let body = attempt("someone@example.org".into(), "203.0.113.7").await;
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+    let body = attempt("someone@example.org".into(), "198.51.100.4").await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+}

@@ -44,6 +44,7 @@ pub struct Options {
     pub limits: Limits,
     pub max_body_bytes: usize,
     pub max_batch_size: usize,
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Options {
@@ -54,6 +55,7 @@ impl Default for Options {
             limits: Limits::default(),
             max_body_bytes: 256 * 1024,
             max_batch_size: 10,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -104,6 +106,7 @@ impl TestApp {
                 max_batch_size: options.max_batch_size,
                 graphiql: true,
                 shutdown_grace: Duration::from_secs(1),
+                trust_forwarded_for: options.trust_forwarded_for,
             },
         };
         let started = start(config).await.expect("server starts");
