@@ -369,6 +369,10 @@ async fn graphql_ws(
                     Some(header) => Some(bearer_token(&header).map(str::to_owned).map_err(|_| ws_unauthenticated())?),
                     None => payload.get("token").and_then(|v| v.as_str()).map(str::to_owned),
                 };
+                // Nothing is open to anonymous callers over WebSocket (sign in over HTTP first).
+                if token.is_none() {
+                    return Err(ws_unauthenticated());
+                }
                 let (viewer, expires_at) = authenticate_until(&state.db, &state.tokens, token.as_deref())
                     .await
                     .map_err(|_| ws_unauthenticated())?;

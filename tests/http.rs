@@ -237,13 +237,12 @@ async fn websocket_authenticates_in_connection_init() {
     assert_eq!(next["payload"]["data"]["me"]["country"]["iso3"], "MAR");
     assert_eq!(next_json(&mut ws).await.unwrap()["type"], "complete");
 
-    // Without a token the connection is anonymous and gets the same coded refusal as HTTP.
+    // Without a token the connection is refused at init: nothing is open to anonymous callers.
     let mut ws = ws_connect(&app).await;
     ws.send(Message::Text(json!({ "type": "connection_init" }).to_string().into())).await.unwrap();
-    assert_eq!(next_json(&mut ws).await.unwrap()["type"], "connection_ack");
-    ws.send(Message::Text(subscribe.to_string().into())).await.unwrap();
-    let next = next_json(&mut ws).await.unwrap();
-    assert_eq!(next["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    let (code, reason) = close_frame(&mut ws).await.expect("close frame");
+    assert_eq!(code, 1002);
+    assert!(reason.contains("Authentication required"), "{reason}");
 
     // A bad token closes the connection at init.
     let mut ws = ws_connect(&app).await;
