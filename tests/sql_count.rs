@@ -11,10 +11,8 @@ const NESTED: &str = r#"query($n: Int!) { sections(first: $n) { edges { node {
     introducedIn { code document { kind } } } } } }"#;
 
 async fn statements_for(app: &TestApp, token: &str, page: usize) -> (u64, usize) {
-    let before = app.statements().await;
-    let data = app.data(NESTED, json!({ "n": page }), token).await;
-    let after = app.statements().await;
-    (after - before, nodes(&data["sections"]).len())
+    let (cost, data) = app.fewest_statements(NESTED, json!({ "n": page }), token).await;
+    (cost, nodes(&data["sections"]).len())
 }
 
 #[tokio::test]
