@@ -8,5 +8,5 @@ mod service;
 mod types;
 
 pub use mutation::EventMutation;
-pub use query::EventQuery;
+pub use query::{EventQuery, events_with_participant};
 pub use types::{Event, EventParticipant, events_of_country, events_of_section};

@@ -71,12 +71,7 @@ impl EventFilter {
         }
         if let Some(iso3) = &self.country {
             let country = find_by_iso3(db, iso3, "filter.country").await?;
-            let participating = event_participant::Entity::find()
-                .select_only()
-                .column(event_participant::Column::EventId)
-                .filter(event_participant::Column::CountryId.eq(country.id))
-                .into_query();
-            condition = condition.add(Column::Id.in_subquery(participating));
+            condition = condition.add(Column::Id.in_subquery(events_with_participant(country.id)));
         }
         if let Some(code) = &self.section {
             let section = find_section_by_code(db, code, "filter.section").await?;
@@ -138,4 +133,13 @@ impl EventQuery {
         let select = apply_order(event::Entity::find().filter(condition), orderings, Column::Id);
         Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Event).await?)
     }
+}
+
+/// `event_id`s of the events `country_id` took part in, as a subquery.
+pub fn events_with_participant(country_id: i32) -> sea_orm::sea_query::SelectStatement {
+    event_participant::Entity::find()
+        .select_only()
+        .column(event_participant::Column::EventId)
+        .filter(event_participant::Column::CountryId.eq(country_id))
+        .into_query()
 }

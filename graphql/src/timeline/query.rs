@@ -1,16 +1,17 @@
 use async_graphql::{Context, InputObject, Object};
 use chrono::NaiveDate;
-use entity::{event, event_participant, feedback, pilot, planned_use, role_assignment};
+use entity::{event, feedback, pilot, planned_use, role_assignment};
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, IntoIden, Order, Query, SelectStatement, SimpleExpr, UnionType,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, QueryFilter, QueryTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{TimelineEntry, TimelineKind};
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, Viewer, db};
 use crate::country::find_by_iso3;
 use crate::error::{AppError, AppResult};
+use crate::event::events_with_participant;
 use crate::feedback::visible_feedback;
 use crate::pagination::{AppConnection, PageArgs, paginate_with};
 use crate::scalars::Date;
@@ -126,7 +127,7 @@ fn branches(scope: &Scope) -> Vec<SelectStatement> {
                 let no_country = Expr::cust("CAST(NULL AS INTEGER)");
                 let mut s = branch(*kind, event::Entity, Column::Id, Column::StartsOn, no_country, scope);
                 if let Some(country) = scope.country_id {
-                    let took_part = event_participant::Entity::find_participations(country);
+                    let took_part = events_with_participant(country);
                     s.and_where(Expr::col(Column::Id).in_subquery(took_part));
                 }
                 s
@@ -135,22 +136,6 @@ fn branches(scope: &Scope) -> Vec<SelectStatement> {
         out.push(statement);
     }
     out
-}
-
-/// `event_id`s of the events a country took part in.
-trait Participations {
-    fn find_participations(country_id: i32) -> SelectStatement;
-}
-
-impl Participations for event_participant::Entity {
-    fn find_participations(country_id: i32) -> SelectStatement {
-        use sea_orm::{EntityTrait, QuerySelect};
-        event_participant::Entity::find()
-            .select_only()
-            .column(event_participant::Column::EventId)
-            .filter(event_participant::Column::CountryId.eq(country_id))
-            .into_query()
-    }
 }
 
 fn union(scope: &Scope) -> Option<SelectStatement> {
