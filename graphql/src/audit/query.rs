@@ -4,11 +4,10 @@ use entity::audit_log;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use super::AuditEntry;
-use super::types::entity_filter;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::error::AppError;
-use crate::node::{NodeType, expect_global_id};
+use crate::node::{NodeType, decode_global_id, expect_global_id};
 use crate::pagination::{AppConnection, PageArgs, StringFilter, paginate};
 
 #[derive(InputObject, Default)]
@@ -61,8 +60,8 @@ impl AuditQuery {
             condition = condition.add(Column::EntityType.eq(kind.trim()));
         }
         if let Some(id) = &filter.entity_id {
-            let (kind, key) = entity_filter(id, "filter.entityId")?;
-            condition = condition.add(Column::EntityType.eq(kind)).add(Column::EntityId.eq(key));
+            let (kind, key) = decode_global_id(id, "filter.entityId")?;
+            condition = condition.add(Column::EntityType.eq(kind.name())).add(Column::EntityId.eq(key));
         }
         if let Some(f) = &filter.action {
             condition = condition.add(f.condition(Column::Action));

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrde
 use crate::auth::guard::viewer;
 use crate::error::{AppError, AppResult};
 use crate::loader::{AppLoader, DbLoader, maybe_by_id};
-use crate::node::{NodeType, decode_global_id, global_id};
+use crate::node::{NodeType, global_id};
 use crate::user::User;
 
 /// Fields whose values only the Secretariat may see in a history: who recorded a feedback, and a
@@ -108,12 +108,6 @@ pub async fn history(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Ve
     let loader = ctx.data::<AppLoader>().map_err(|_| AppError::internal("data loader missing from request data"))?;
     let rows = loader.load_one(HistoryOf(kind, id)).await?.unwrap_or_default();
     Ok(rows.into_iter().map(AuditEntry).collect())
-}
-
-/// Decodes a global id filter into (type name, key).
-pub fn entity_filter(id: &ID, field: &str) -> AppResult<(&'static str, i32)> {
-    let (kind, key) = decode_global_id(id, field)?;
-    Ok((kind.name(), key))
 }
 
 // Audit rows are never updated, so they are keyed but not versioned.
