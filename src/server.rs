@@ -54,7 +54,7 @@ fn client_address(req: &Request, trust_forwarded_for: bool) -> ClientAddress {
 
 pub struct AppState {
     schema: AppSchema,
-    db: DatabaseConnection,
+    pub(crate) db: DatabaseConnection,
     tokens: Arc<TokenService>,
     settings: ServerSettings,
     statements: Arc<AtomicU64>,
@@ -111,6 +111,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/ready", get(ready))
         .at("/schema.graphql", get(schema_sdl))
         .at("/metrics", get(metrics))
+        .at("/export/versions/:id/comment-response.csv", get(crate::export::comment_response_csv))
         .data(state)
         .catch_all_error(coded_http_error)
         .around(telemetry::with_request_id)
@@ -140,7 +141,7 @@ pub async fn shutdown_signal() {
 }
 
 /// A request-level error: HTTP status plus a GraphQL-shaped body with a code.
-fn request_error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn request_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     Response::builder().status(status).content_type("application/json").body(body.to_string())
 }
@@ -164,14 +165,14 @@ async fn coded_http_error(error: poem::Error) -> Response {
     request_error(status, code, &message)
 }
 
-fn unauthenticated() -> Response {
+pub(crate) fn unauthenticated() -> Response {
     let mut response =
         request_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "Invalid, expired or revoked token; sign in again");
     response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
     response
 }
 
-async fn viewer_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+pub(crate) async fn viewer_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
     let header = match headers.get(header::AUTHORIZATION) {
         None => return Ok(Viewer::Anonymous),
         Some(value) => value.to_str().map_err(|_| unauthenticated())?,

@@ -217,6 +217,61 @@ async fn every_root_field_follows_the_permission_matrix() {
             variables: json!({}),
             expected: ['U', 'A', 'A', 'A', 'A'],
         },
+        Row {
+            field: "revisions",
+            query: "{ revisions { totalCount } }",
+            variables: json!({}),
+            expected: ['U', 'A', 'A', 'A', 'A'],
+        },
+        Row {
+            field: "compareVersions",
+            query: "query($v: ID!) { compareVersions(from: $v, to: $v) { revisions { id } } }",
+            variables: json!({ "v": version }),
+            expected: ['U', 'A', 'A', 'A', 'A'],
+        },
+        // Revisions: leads and the Secretariat record them; versions are the Secretariat's.
+        Row {
+            field: "createGuideVersion",
+            query: r#"mutation { createGuideVersion(input: {document: GUIDE, code: "", label: "x", plannedReleaseOn: "2030-01-01"}) { id } }"#,
+            variables: json!({}),
+            expected: ['U', 'F', 'F', 'F', 'A'],
+        },
+        Row {
+            field: "recordRevision",
+            query: r#"mutation($v: ID!) { recordRevision(input: {version: $v, kind: REVISED, summary: ""}) { id } }"#,
+            variables: json!({ "v": version }),
+            expected: ['U', 'F', 'F', 'A', 'A'],
+        },
+        Row {
+            field: "updateRevision",
+            query: r#"mutation { updateRevision(id: "UmV2aXNpb246OTk5OTk", input: {kind: REVISED, status: DONE, summary: "", decidedOn: "2021-01-01"}, expectedVersion: 1) { id } }"#,
+            variables: json!({}),
+            expected: ['U', 'F', 'F', 'H', 'H'],
+        },
+        Row {
+            field: "deleteRevision",
+            query: r#"mutation { deleteRevision(id: "UmV2aXNpb246OTk5OTk") }"#,
+            variables: json!({}),
+            expected: ['U', 'F', 'F', 'H', 'H'],
+        },
+        Row {
+            field: "linkFeedbackToRevision",
+            query: r#"mutation($f: ID!) { linkFeedbackToRevision(revision: "UmV2aXNpb246OTk5OTk", feedback: $f, disposition: ACCEPTED) { disposition } }"#,
+            variables: json!({ "f": feedback }),
+            expected: ['U', 'F', 'F', 'A', 'A'],
+        },
+        Row {
+            field: "unlinkFeedbackFromRevision",
+            query: r#"mutation($f: ID!) { unlinkFeedbackFromRevision(revision: "UmV2aXNpb246OTk5OTk", feedback: $f) { id } }"#,
+            variables: json!({ "f": feedback }),
+            expected: ['U', 'F', 'F', 'A', 'A'],
+        },
+        Row {
+            field: "releaseVersion",
+            query: "mutation($v: ID!) { releaseVersion(id: $v, expectedVersion: 99) { id } }",
+            variables: json!({ "v": version }),
+            expected: ['U', 'F', 'F', 'A', 'A'],
+        },
         // Accounts.
         Row {
             field: "login",

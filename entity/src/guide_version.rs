@@ -28,11 +28,16 @@ pub struct Model {
     pub code: String,
     pub label: String,
     pub stage: VersionStage,
+    /// The release date, or the planned one while `is_released` is false.
     pub released_on: Date,
     pub released_on_precision: DatePrecision,
     /// ISO 639-1 codes, comma separated (e.g. `en,fr,es`).
     pub languages: String,
     pub notes: Option<String>,
+    /// A released version is frozen: its revisions can no longer change.
+    pub is_released: bool,
+    /// When `releaseVersion` was called; null for versions released before this system.
+    pub released_at: Option<DateTimeUtc>,
     pub provenance: Provenance,
     pub source_note: Option<String>,
     pub created_at: DateTimeUtc,

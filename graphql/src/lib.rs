@@ -16,6 +16,7 @@ pub mod node;
 pub mod pagination;
 pub mod pilot;
 pub mod planned_use;
+pub mod revision;
 pub mod role;
 pub mod scalars;
 pub mod stakeholder;
@@ -49,6 +50,7 @@ pub struct Query(
     pilot::PilotQuery,
     planned_use::PlannedUseQuery,
     contact::ContactQuery,
+    revision::RevisionQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -62,6 +64,7 @@ pub struct Mutation(
     pilot::PilotMutation,
     planned_use::PlannedUseMutation,
     contact::ContactMutation,
+    revision::RevisionMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

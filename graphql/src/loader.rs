@@ -210,6 +210,9 @@ keyed!(
     milestone,
     pilot,
     planned_use,
+    revision,
+    revision_feedback,
+    revision_section,
     role_assignment,
     stakeholder,
     user_account

@@ -276,6 +276,8 @@ impl DateFilter {
 #[graphql(concrete(name = "FeedbackStatusFilter", params(entity::feedback::FeedbackStatus)))]
 #[graphql(concrete(name = "PlannedUseKindFilter", params(entity::planned_use::PlannedUseKind)))]
 #[graphql(concrete(name = "PlannedUseStatusFilter", params(entity::planned_use::PlannedUseStatus)))]
+#[graphql(concrete(name = "RevisionKindFilter", params(entity::revision::RevisionKind)))]
+#[graphql(concrete(name = "RevisionStatusFilter", params(entity::revision::RevisionStatus)))]
 pub struct EnumFilter<T: InputType> {
     pub eq: Option<T>,
     pub ne: Option<T>,

@@ -9,6 +9,7 @@ mod m20261124_000001_unique_event_participant;
 mod m20261124_000002_unique_open_role;
 mod m20261124_000003_create_audit_log;
 mod m20261124_000004_user_credentials_changed_at;
+mod m20261125_000001_create_revisions;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_unique_open_role::Migration),
             Box::new(m20261124_000003_create_audit_log::Migration),
             Box::new(m20261124_000004_user_credentials_changed_at::Migration),
+            Box::new(m20261125_000001_create_revisions::Migration),
         ]
     }
 }
@@ -34,4 +36,35 @@ pub(crate) fn audit_columns(table: &mut TableCreateStatement) -> &mut TableCreat
         .col(timestamp_with_time_zone(Alias::new("created_at")))
         .col(timestamp_with_time_zone(Alias::new("updated_at")))
         .col(integer(Alias::new("version")).default(1))
+}
+
+/// A named foreign key `table.column → target.id`.
+pub(crate) fn fk<T: IntoIden + Copy + 'static, C: IntoIden + 'static, R: IntoIden + 'static>(
+    table: T,
+    column: C,
+    target: R,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    let column = column.into_iden();
+    let name = format!("fk_{}_{}", table.into_iden(), column);
+    ForeignKey::create().name(name).from(table, column).to(target, Alias::new("id")).on_delete(on_delete).to_owned()
+}
+
+/// A named (optionally unique) index on `columns`.
+pub(crate) async fn index<T: IntoIden + Copy + 'static>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    columns: &[&'static str],
+    unique: bool,
+) -> Result<(), DbErr> {
+    let name = format!("{}_{}_{}", if unique { "uq" } else { "idx" }, table.into_iden(), columns.join("_"));
+    let mut statement = Index::create();
+    statement.name(name).table(table);
+    for column in columns {
+        statement.col(Alias::new(*column));
+    }
+    if unique {
+        statement.unique();
+    }
+    manager.create_index(statement.to_owned()).await
 }

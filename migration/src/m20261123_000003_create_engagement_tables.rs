@@ -3,39 +3,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::audit_columns;
+use crate::{audit_columns, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk<T: IntoIden + Copy + 'static, C: IntoIden + 'static, R: IntoIden + 'static>(
-    table: T,
-    column: C,
-    target: R,
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    let column = column.into_iden();
-    let name = format!("fk_{}_{}", table.into_iden(), column);
-    ForeignKey::create().name(name).from(table, column).to(target, Alias::new("id")).on_delete(on_delete).to_owned()
-}
-
-async fn index<T: IntoIden + Copy + 'static>(
-    manager: &SchemaManager<'_>,
-    table: T,
-    columns: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let name = format!("{}_{}_{}", if unique { "uq" } else { "idx" }, table.into_iden(), columns.join("_"));
-    let mut statement = Index::create();
-    statement.name(name).table(table);
-    for column in columns {
-        statement.col(Alias::new(*column));
-    }
-    if unique {
-        statement.unique();
-    }
-    manager.create_index(statement.to_owned()).await
-}
 
 /// A link table `left ↔ right` with a composite primary key, cascading when either side goes.
 fn link_table<T: IntoIden + Copy + 'static>(

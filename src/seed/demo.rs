@@ -14,13 +14,16 @@ use entity::guide_section::SectionKind;
 use entity::guide_version::VersionStage;
 use entity::milestone::MilestoneStatus;
 use entity::planned_use::{PlannedUseKind, PlannedUseStatus};
+use entity::revision::{RevisionKind, RevisionStatus};
+use entity::revision_feedback::Disposition;
+use entity::revision_section::{SectionChangeKind, SectionState};
 use entity::role_assignment::{ChampionRole, RoleStatus};
 use entity::stakeholder::StakeholderKind;
 use entity::user_account::UserRole;
 use entity::{
     country, document, event, event_participant, event_section, feedback, feedback_section, guide_section,
-    guide_version, milestone, planned_use, planned_use_event, planned_use_section, role_assignment, stakeholder,
-    user_account,
+    guide_version, milestone, planned_use, planned_use_event, planned_use_section, revision, revision_feedback,
+    revision_section, role_assignment, stakeholder, user_account,
 };
 use graphql::user::service::{NewUser, create_user};
 use sea_orm::{
@@ -42,6 +45,36 @@ struct DemoData {
     feedback: Vec<FeedbackData>,
     roles: Vec<RoleData>,
     planned_uses: Vec<PlannedUseData>,
+    revisions: Vec<RevisionData>,
+}
+
+/// A change the Network decided on from the Champions' feedback, and the feedback behind it.
+#[derive(Deserialize)]
+struct RevisionData {
+    document: DocumentKind,
+    version: String,
+    kind: RevisionKind,
+    status: RevisionStatus,
+    summary: String,
+    details: String,
+    decided_on: NaiveDate,
+    sections: Vec<SectionChangeData>,
+    feedback: Vec<DecisionData>,
+    source_note: String,
+}
+
+#[derive(Deserialize)]
+struct SectionChangeData {
+    code: String,
+    change: SectionChangeKind,
+}
+
+#[derive(Deserialize)]
+struct DecisionData {
+    /// The `key` of an entry of `feedback`.
+    key: String,
+    disposition: Disposition,
+    rationale: String,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +112,8 @@ struct MilestoneData {
 /// Requests the Champions made on the February 2021 draft, with what was done about each.
 #[derive(Deserialize)]
 struct FeedbackData {
+    /// How revisions refer to this entry.
+    key: String,
     body: String,
     kind: FeedbackKind,
     document: DocumentKind,
@@ -138,6 +173,8 @@ struct VersionData {
     stage: VersionStage,
     released_on: NaiveDate,
     precision: DatePrecision,
+    /// False for versions the sources only announce.
+    released: bool,
     languages: String,
     notes: String,
     provenance: Provenance,
@@ -214,6 +251,9 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoAccoun
     for p in &data.planned_uses {
         ensure_planned_use(&txn, p, &countries, &sections).await?;
     }
+    for r in &data.revisions {
+        ensure_revision(&txn, r, &data.feedback, &sections, &versions).await?;
+    }
     txn.commit().await?;
 
     let mut created = Vec::new();
@@ -289,6 +329,8 @@ async fn ensure_versions(
             stage: Set(v.stage),
             released_on: Set(v.released_on),
             released_on_precision: Set(v.precision),
+            is_released: Set(v.released),
+            released_at: Set(None),
             languages: Set(v.languages.clone()),
             notes: Set(Some(v.notes.clone())),
             provenance: Set(v.provenance),
@@ -659,6 +701,93 @@ async fn ensure_planned_use(
             .await?
             .with_context(|| format!("unknown event {title}"))?;
         planned_use_event::ActiveModel { planned_use_id: Set(row.id), event_id: Set(event.id) }.insert(db).await?;
+    }
+    Ok(())
+}
+
+/// A revision with its section changes and feedback decisions. The sections' current rows are
+/// already in their revised state (the seed describes the guide as it is now), so each change
+/// records that state; a section the revision added has no "before".
+async fn ensure_revision(
+    db: &impl ConnectionTrait,
+    r: &RevisionData,
+    feedback_data: &[FeedbackData],
+    sections: &HashMap<String, i32>,
+    versions: &HashMap<(DocumentKind, String), i32>,
+) -> anyhow::Result<()> {
+    let version_id =
+        *versions.get(&(r.document, r.version.clone())).with_context(|| format!("unknown version {}", r.version))?;
+    let exists = revision::Entity::find()
+        .filter(revision::Column::GuideVersionId.eq(version_id))
+        .filter(revision::Column::Summary.eq(r.summary.clone()))
+        .one(db)
+        .await?
+        .is_some();
+    if exists {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let row = revision::ActiveModel {
+        guide_version_id: Set(version_id),
+        kind: Set(r.kind),
+        status: Set(r.status),
+        summary: Set(r.summary.clone()),
+        details: Set(Some(r.details.clone())),
+        language: Set(None),
+        decided_on: Set(r.decided_on),
+        recorded_by_id: Set(None),
+        provenance: Set(Provenance::Sourced),
+        source_note: Set(Some(r.source_note.clone())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for change in &r.sections {
+        let section_id = *sections.get(&change.code).with_context(|| format!("unknown section {}", change.code))?;
+        let section = guide_section::Entity::find_by_id(section_id).one(db).await?.context("section just listed")?;
+        let state = SectionState::of(&section);
+        let before = (change.change != SectionChangeKind::Added).then(|| state.clone());
+        revision_section::ActiveModel {
+            revision_id: Set(row.id),
+            section_id: Set(section_id),
+            change: Set(change.change),
+            before: Set(before),
+            after: Set(Some(state)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    for decision in &r.feedback {
+        let body = &feedback_data
+            .iter()
+            .find(|f| f.key == decision.key)
+            .with_context(|| format!("unknown feedback key {}", decision.key))?
+            .body;
+        let feedback_row = feedback::Entity::find()
+            .filter(feedback::Column::Collective.eq(CHAMPIONS))
+            .filter(feedback::Column::Body.eq(body.clone()))
+            .one(db)
+            .await?
+            .with_context(|| format!("feedback {} not loaded", decision.key))?;
+        revision_feedback::ActiveModel {
+            revision_id: Set(row.id),
+            feedback_id: Set(feedback_row.id),
+            disposition: Set(decision.disposition),
+            rationale: Set(Some(decision.rationale.clone())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
     }
     Ok(())
 }

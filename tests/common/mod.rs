@@ -218,6 +218,9 @@ impl Drop for TestApp {
 pub async fn clear_engagement_records(db: &DatabaseConnection) {
     use entity::prelude::*;
     use sea_orm::EntityTrait;
+    RevisionFeedback::delete_many().exec(db).await.unwrap();
+    RevisionSection::delete_many().exec(db).await.unwrap();
+    Revision::delete_many().exec(db).await.unwrap();
     FeedbackSection::delete_many().exec(db).await.unwrap();
     Feedback::delete_many().exec(db).await.unwrap();
     PlannedUseEvent::delete_many().exec(db).await.unwrap();

@@ -7,5 +7,5 @@ mod service;
 mod types;
 
 pub use query::AuditQuery;
-pub use service::{Actor, commit, commit_as, diff, linked_ids, linked_section_codes};
+pub use service::{Actor, commit, commit_as, diff, linked_ids, linked_section_codes, record};
 pub use types::{AuditEntry, history};

@@ -86,6 +86,39 @@ pub async fn commit_as<M: Serialize>(
     after: Option<&M>,
     extra: Vec<(&str, Value, Value)>,
 ) -> AppResult<()> {
+    record_as(&txn, actor, action, entity, entity_id, before, after, extra).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Writes one audit row inside `txn` without committing: for a mutation that changes several
+/// records, each gets its own row and the last one goes through [`commit`].
+#[allow(clippy::too_many_arguments)]
+pub async fn record<M: Serialize>(
+    txn: &DatabaseTransaction,
+    ctx: &Context<'_>,
+    entity: NodeType,
+    entity_id: i32,
+    before: Option<&M>,
+    after: Option<&M>,
+    extra: Vec<(&str, Value, Value)>,
+) -> AppResult<()> {
+    let principal = viewer(ctx).principal()?;
+    let actor = Actor { id: principal.user_id, email: principal.email.clone() };
+    record_as(txn, &actor, ctx.field().name(), entity, entity_id, before, after, extra).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record_as<M: Serialize>(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    action: &str,
+    entity: NodeType,
+    entity_id: i32,
+    before: Option<&M>,
+    after: Option<&M>,
+    extra: Vec<(&str, Value, Value)>,
+) -> AppResult<()> {
     let to_json = |model: Option<&M>| model.map(serde_json::to_value).transpose().map_err(AppError::internal);
     let mut changes = diff(to_json(before)?.as_ref(), to_json(after)?.as_ref());
     for (field, old, new) in extra {
@@ -103,9 +136,8 @@ pub async fn commit_as<M: Serialize>(
         changes: Set(Value::Object(changes).to_string()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 

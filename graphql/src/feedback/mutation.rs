@@ -144,6 +144,8 @@ impl FeedbackMutation {
             return Err(AppError::not_found("Feedback", "id").into());
         }
         service::require_editor(viewer(ctx), &current)?;
+        let answered = crate::revision::responses_to(&txn, current.id).await?;
+        crate::write::refuse_if_referenced("feedback", &[("revision decisions", answered)])?;
         let before = current.clone();
         current.delete(&txn).await.map_err(AppError::from)?;
         audit::commit(txn, ctx, NodeType::Feedback, before.id, Some(&before), None, vec![]).await?;

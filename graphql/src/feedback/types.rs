@@ -99,6 +99,10 @@ impl Feedback {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// The revisions that answered this feedback, each with its decision and rationale, oldest first.
+    async fn addressed_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::revision::FeedbackResponse>> {
+        crate::revision::responses_to_feedback(ctx, self.0.id).await
+    }
     /// Every recorded change to this record, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
         Ok(crate::audit::history(ctx, crate::node::NodeType::Feedback, self.0.id).await?)

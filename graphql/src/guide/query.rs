@@ -194,10 +194,24 @@ impl GuideQuery {
         Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Section).await?)
     }
 
-    /// One section by its code, e.g. `III.A` or `OBJ-07` (case-insensitive).
+    /// One section by its code, e.g. `III.A` or `OBJ-07` (case-insensitive). With `asOf`, the
+    /// section that had this code in that guide version, as it stood then (null when no section
+    /// had the code in that version); its `id` is the same as today's, whatever changed since.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn section(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Section>> {
-        Ok(Some(Section(find_section_by_code(db(ctx)?, &code, "code").await?)))
+    async fn section(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        as_of: Option<ID>,
+    ) -> async_graphql::Result<Option<Section>> {
+        let db = db(ctx)?;
+        let Some(version) = as_of else {
+            return Ok(Some(Section(find_section_by_code(db, &code, "code").await?)));
+        };
+        let version =
+            crate::validate::existing::<guide_version::Entity>(db, &version, NodeType::GuideVersion, "asOf").await?;
+        section_code(&code, "code")?;
+        Ok(crate::revision::section_as_of(db, &code, &version).await?.map(Section))
     }
 }
 

@@ -6,11 +6,17 @@ use entity::guide_section::{self, SectionKind};
 use entity::guide_version::{self, VersionStage};
 
 use crate::auth::guard::viewer;
+use crate::context::db;
 use crate::event::{Event, events_of_section};
 use crate::feedback::{Feedback, SectionFeedback, can_read};
 use crate::loader::{ForeignKey, by_id, children, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
+use crate::pagination::{AppConnection, PageArgs, paginate};
 use crate::planned_use::{PlannedUse, PlannedUsesOfSection};
+use crate::revision::{
+    ChangesOfSection, CommentResponse, Revision, RevisionsOfVersion, SectionChange, TranslationStatus, matrix_select,
+    translation_status,
+};
 use crate::scalars::Date;
 
 /// The Guide or the Booklet.
@@ -86,6 +92,15 @@ impl GuideVersion {
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
+    /// Whether the version is released. A released version is frozen: its revisions can no
+    /// longer change. Until then `releasedOn` is the planned date.
+    async fn is_released(&self) -> bool {
+        self.0.is_released
+    }
+    /// When `releaseVersion` was called; null for versions released before this system recorded it.
+    async fn released_at(&self) -> Option<DateTime<Utc>> {
+        self.0.released_at
+    }
     async fn provenance(&self) -> Provenance {
         self.0.provenance
     }
@@ -97,6 +112,39 @@ impl GuideVersion {
             .await?
             .ok_or_else(|| crate::error::AppError::internal("guide version without document"))?;
         Ok(Document(document))
+    }
+    /// The changes that went into this version, in the order recorded.
+    async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
+        Ok(children::<RevisionsOfVersion>(ctx, self.0.id).await?.into_iter().map(Revision).collect())
+    }
+    /// For each language (default EN, FR, ES), which sections of this version have a translation
+    /// that follows their current wording. A section's translation is stale when a revision up to
+    /// this version changed its wording (ADDED, REVISED, RENAMED; not layout or moves) after the
+    /// last translation: a TRANSLATION revision in that language, or a version published in it.
+    async fn translation_status(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "vec![\"en\".to_owned(), \"fr\".to_owned(), \"es\".to_owned()]")] languages: Vec<
+            String,
+        >,
+    ) -> async_graphql::Result<Vec<TranslationStatus>> {
+        Ok(translation_status(db(ctx)?, &self.0, &languages).await?)
+    }
+    /// The comment-response matrix: every feedback given on this version, oldest first, with
+    /// its source, channel, sections and the decision revisions took on it. A Champion sees its
+    /// own country's rows and collective ones. Also as CSV at
+    /// `/export/versions/{id}/comment-response.csv`.
+    #[graphql(complexity = "crate::pagination::page_complexity(first, last, child_complexity)")]
+    async fn comment_response_matrix(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> async_graphql::Result<AppConnection<CommentResponse>> {
+        let select = matrix_select(viewer(ctx), self.0.id)?;
+        Ok(paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), CommentResponse).await?)
     }
     /// Sections first introduced in this version.
     async fn introduced_sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
@@ -187,6 +235,11 @@ impl Section {
     /// The version from which this section no longer appears (null: still present).
     async fn retired_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {
         Ok(maybe_by_id::<guide_version::Entity>(ctx, self.0.retired_in_id).await?.map(GuideVersion))
+    }
+    /// Every revision that touched this section, oldest first, with its state before and after.
+    /// The section keeps its identity through renames and moves, so this is its whole story.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SectionChange>> {
+        Ok(children::<ChangesOfSection>(ctx, self.0.id).await?.into_iter().map(SectionChange).collect())
     }
     /// Events that discussed this section, earliest first.
     async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Event>> {

@@ -19,6 +19,7 @@ pub enum NodeType {
     Milestone,
     Pilot,
     PlannedUse,
+    Revision,
     RoleAssignment,
     Section,
     Stakeholder,
@@ -26,7 +27,7 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 15] = [
+    pub const ALL: [NodeType; 16] = [
         Self::AuditEntry,
         Self::Contact,
         Self::Country,
@@ -38,6 +39,7 @@ impl NodeType {
         Self::Milestone,
         Self::Pilot,
         Self::PlannedUse,
+        Self::Revision,
         Self::RoleAssignment,
         Self::Section,
         Self::Stakeholder,
@@ -55,6 +57,7 @@ impl NodeType {
             Self::Milestone => "Milestone",
             Self::Pilot => "Pilot",
             Self::PlannedUse => "PlannedUse",
+            Self::Revision => "Revision",
             Self::RoleAssignment => "RoleAssignment",
             Self::Document => "Document",
             Self::GuideVersion => "GuideVersion",
@@ -109,6 +112,7 @@ mod tests {
                 | NodeType::Milestone
                 | NodeType::Pilot
                 | NodeType::PlannedUse
+                | NodeType::Revision
                 | NodeType::RoleAssignment
                 | NodeType::Section
                 | NodeType::Stakeholder

@@ -7,7 +7,7 @@ pub use global_id::{NodeType, decode_global_id, expect_global_id, global_id};
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
     audit_log, contact, country, document, event, event_participant, feedback, guide_section, guide_version, milestone,
-    pilot, planned_use, role_assignment, stakeholder, user_account,
+    pilot, planned_use, revision, role_assignment, stakeholder, user_account,
 };
 
 use crate::audit::AuditEntry;
@@ -23,6 +23,7 @@ use crate::loader::by_id;
 use crate::milestone::Milestone;
 use crate::pilot::Pilot;
 use crate::planned_use::PlannedUse;
+use crate::revision::Revision;
 use crate::role::RoleAssignment;
 use crate::stakeholder::Stakeholder;
 use crate::user::User;
@@ -45,6 +46,7 @@ pub enum Node {
     Milestone(Milestone),
     Pilot(Pilot),
     PlannedUse(PlannedUse),
+    Revision(Revision),
     RoleAssignment(RoleAssignment),
     Section(Section),
     Stakeholder(Stakeholder),
@@ -117,6 +119,7 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Opti
             .await?
             .filter(|m| viewer(ctx).can_read_country(Some(m.country_id)))
             .map(|m| Node::PlannedUse(PlannedUse(m))),
+        NodeType::Revision => by_id::<revision::Entity>(ctx, id).await?.map(|m| Node::Revision(Revision(m))),
         NodeType::Contact => by_id::<contact::Entity>(ctx, id)
             .await?
             .filter(|m| crate::contact::visible_to(viewer(ctx), m))

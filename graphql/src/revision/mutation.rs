@@ -1,0 +1,423 @@
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use chrono::Utc;
+use entity::common::{DatePrecision, Provenance};
+use entity::document::{self, DocumentKind};
+use entity::guide_section::SectionKind;
+use entity::guide_version::{self, VersionStage};
+use entity::revision::{self, RevisionKind, RevisionStatus};
+use entity::revision_feedback::{self, Disposition};
+use entity::revision_section::SectionChangeKind;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+
+use super::history::Trail;
+use super::service::{self, Content, LinkRequest, SectionChangeRequest, Touched};
+use super::{FeedbackResponse, Revision};
+use crate::audit;
+use crate::auth::guard::{Require, viewer};
+use crate::context::{Access, db};
+use crate::error::AppError;
+use crate::guide::GuideVersion;
+use crate::node::{NodeType, expect_global_id, global_id};
+use crate::scalars::Date;
+use crate::validate::{MAX_LINE_CHARS, MAX_LINKS, MAX_TEXT_CHARS, language_code, optional_text, required_text};
+use crate::write::{begin_write, claim_version};
+
+#[derive(InputObject)]
+pub struct CreateGuideVersionInput {
+    pub document: DocumentKind,
+    /// Short stable key, unique within the document, e.g. `2023-REVISED`.
+    pub code: String,
+    pub label: String,
+    #[graphql(default_with = "VersionStage::Draft")]
+    pub stage: VersionStage,
+    /// The planned release date; not before the document's latest released version.
+    pub planned_release_on: Date,
+    #[graphql(default_with = "DatePrecision::Day")]
+    pub precision: DatePrecision,
+    /// ISO 639-1 codes the version will exist in.
+    #[graphql(default_with = "vec![\"en\".to_owned()]")]
+    pub languages: Vec<String>,
+    pub notes: Option<String>,
+}
+
+/// One section touched by a revision. Which other fields apply depends on `change`:
+/// ADDED takes `title` and `kind` (required), `titleFr`, `titleEs`, `parentCode`, `position`,
+/// `summary`; RENAMED takes `newCode` and/or titles; MOVED takes `parentCode` (null for the top
+/// level) and/or `position`; REVISED may take a new `summary`; RETIRED takes nothing else.
+#[derive(InputObject)]
+pub struct SectionChangeInput {
+    pub change: SectionChangeKind,
+    /// The section's current code; for ADDED, the new section's code.
+    pub code: String,
+    pub new_code: Option<String>,
+    pub title: Option<String>,
+    pub title_fr: Option<String>,
+    pub title_es: Option<String>,
+    pub kind: Option<SectionKind>,
+    pub parent_code: MaybeUndefined<String>,
+    pub position: Option<i32>,
+    pub summary: Option<String>,
+}
+
+impl From<SectionChangeInput> for SectionChangeRequest {
+    fn from(input: SectionChangeInput) -> Self {
+        Self {
+            change: input.change,
+            code: input.code,
+            new_code: input.new_code,
+            title: input.title,
+            title_fr: input.title_fr,
+            title_es: input.title_es,
+            kind: input.kind,
+            parent_code: input.parent_code,
+            position: input.position,
+            summary: input.summary,
+        }
+    }
+}
+
+/// The decision on one feedback answered by a revision.
+#[derive(InputObject)]
+pub struct FeedbackDecisionInput {
+    pub feedback: ID,
+    pub disposition: Disposition,
+    /// Required unless the disposition is ACCEPTED.
+    pub rationale: Option<String>,
+}
+
+impl From<FeedbackDecisionInput> for LinkRequest {
+    fn from(input: FeedbackDecisionInput) -> Self {
+        Self { feedback: input.feedback, disposition: input.disposition, rationale: input.rationale }
+    }
+}
+
+#[derive(InputObject)]
+pub struct RecordRevisionInput {
+    /// The version the change goes into; it must not be released yet.
+    pub version: ID,
+    pub kind: RevisionKind,
+    #[graphql(default_with = "RevisionStatus::Done")]
+    pub status: RevisionStatus,
+    pub summary: String,
+    pub details: Option<String>,
+    /// Required for a TRANSLATION (the language translated into); refused otherwise.
+    pub language: Option<String>,
+    /// Today when omitted.
+    pub decided_on: Option<Date>,
+    /// The sections touched, applied in this order.
+    #[graphql(default)]
+    pub sections: Vec<SectionChangeInput>,
+    /// The feedback the change answers.
+    #[graphql(default)]
+    pub feedback: Vec<FeedbackDecisionInput>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateRevisionInput {
+    pub kind: RevisionKind,
+    pub status: RevisionStatus,
+    pub summary: String,
+    pub details: Option<String>,
+    pub language: Option<String>,
+    pub decided_on: Date,
+}
+
+#[derive(Default)]
+pub struct RevisionMutation;
+
+#[Object]
+impl RevisionMutation {
+    /// Opens a new version of a document for revisions. It stays open until `releaseVersion`.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn create_guide_version(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateGuideVersionInput,
+    ) -> async_graphql::Result<GuideVersion> {
+        let txn = begin_write(db(ctx)?).await?;
+        let document = document::Entity::find()
+            .filter(document::Column::Kind.eq(input.document))
+            .one(&txn)
+            .await
+            .map_err(AppError::from)?
+            .ok_or_else(|| AppError::not_found("Document", "document"))?;
+        let code = required_text(&input.code, "code", 64)?.to_ascii_uppercase();
+        let label = required_text(&input.label, "label", MAX_LINE_CHARS)?;
+        let notes = optional_text(input.notes.as_deref(), "notes", MAX_TEXT_CHARS)?;
+        if input.languages.is_empty() || input.languages.len() > 10 {
+            return Err(AppError::bad_input("languages", "Give 1 to 10 language codes").into());
+        }
+        let mut languages = Vec::new();
+        for (i, code) in input.languages.iter().enumerate() {
+            let code = language_code(code, &format!("languages.{i}"))?;
+            if !languages.contains(&code) {
+                languages.push(code);
+            }
+        }
+        let taken = guide_version::Entity::find()
+            .filter(guide_version::Column::DocumentId.eq(document.id))
+            .filter(guide_version::Column::Code.eq(code.clone()))
+            .count(&txn)
+            .await
+            .map_err(AppError::from)?;
+        if taken > 0 {
+            return Err(AppError::Conflict {
+                field: Some("code".into()),
+                message: format!("The document already has a version {code}"),
+            }
+            .into());
+        }
+        let latest_released = guide_version::Entity::find()
+            .filter(guide_version::Column::DocumentId.eq(document.id))
+            .filter(guide_version::Column::IsReleased.eq(true))
+            .all(&txn)
+            .await
+            .map_err(AppError::from)?
+            .into_iter()
+            .map(|v| v.released_on)
+            .max();
+        let planned = input.planned_release_on.0;
+        if let Some(latest) = latest_released.filter(|latest| planned < *latest) {
+            return Err(AppError::bad_input(
+                "plannedReleaseOn",
+                format!("A new version cannot come before the latest released one ({latest})"),
+            )
+            .into());
+        }
+        let now = Utc::now();
+        let row = guide_version::ActiveModel {
+            document_id: Set(document.id),
+            code: Set(code),
+            label: Set(label),
+            stage: Set(input.stage),
+            released_on: Set(planned),
+            released_on_precision: Set(input.precision),
+            languages: Set(languages.join(",")),
+            notes: Set(notes),
+            is_released: Set(false),
+            released_at: Set(None),
+            provenance: Set(Provenance::UserEntered),
+            source_note: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::GuideVersion, row.id, None, Some(&row), vec![]).await?;
+        Ok(GuideVersion(row))
+    }
+
+    /// Records a change decided for an open version: the sections it adds, revises, renames,
+    /// moves or retires (section identity is kept, so earlier feedback still points at them),
+    /// and the feedback it answers with a decision on each (the feedback's status follows it).
+    #[graphql(guard = "Require(Access::Triage)")]
+    async fn record_revision(&self, ctx: &Context<'_>, input: RecordRevisionInput) -> async_graphql::Result<Revision> {
+        let txn = begin_write(db(ctx)?).await?;
+        let version = service::open_version(&txn, &input.version, "version").await?;
+        let content = service::check_content(Content {
+            kind: input.kind,
+            status: input.status,
+            summary: input.summary,
+            details: input.details,
+            language: input.language,
+            decided_on: input.decided_on.map_or_else(|| Utc::now().date_naive(), |Date(d)| d),
+        })?;
+        if input.sections.len() > MAX_LINKS {
+            return Err(AppError::bad_input("sections", format!("At most {MAX_LINKS} section changes")).into());
+        }
+        let links: Vec<LinkRequest> = input.feedback.into_iter().map(Into::into).collect();
+        service::check_link_list(&links, "feedback")?;
+        let user_id = viewer(ctx).principal()?.user_id;
+        let row = service::insert(&txn, &version, content, user_id).await?;
+        let trail = Trail::load(&txn, version.document_id).await?;
+        let mut touched = Vec::new();
+        let mut changes = Vec::new();
+        for (i, change) in input.sections.into_iter().enumerate() {
+            let kind = change.change;
+            let done =
+                service::apply_section_change(&txn, &trail, &version, &row, change.into(), &format!("sections.{i}"))
+                    .await?;
+            if let Touched::Section { after: Some(section), .. } = &done {
+                changes.push(json!({ "section": section.code, "change": kind }));
+            }
+            touched.push(done);
+        }
+        let mut decisions = Vec::new();
+        for (i, link) in links.into_iter().enumerate() {
+            let (link, done) = service::link_feedback(&txn, &row, &version, link, &format!("feedback.{i}.")).await?;
+            decisions.push(decision_json(&link));
+            touched.extend(done);
+        }
+        record_touched(&txn, ctx, &touched).await?;
+        let extra = vec![("sectionChanges", Value::Null, json!(changes)), ("feedback", Value::Null, json!(decisions))];
+        audit::commit(txn, ctx, NodeType::Revision, row.id, None, Some(&row), extra).await?;
+        Ok(Revision(row))
+    }
+
+    /// Corrects what a revision says about itself, or marks it DONE. Its version must be open.
+    #[graphql(guard = "Require(Access::Triage)")]
+    async fn update_revision(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateRevisionInput,
+        expected_version: i32,
+    ) -> async_graphql::Result<Revision> {
+        let txn = begin_write(db(ctx)?).await?;
+        let (found, _) = service::open_revision(&txn, &id, "id").await?;
+        let content = service::check_content(Content {
+            kind: input.kind,
+            status: input.status,
+            summary: input.summary,
+            details: input.details,
+            language: input.language,
+            decided_on: input.decided_on.0,
+        })?;
+        if content.kind == RevisionKind::Translation && found.kind != RevisionKind::Translation {
+            let structural = entity::revision_section::Entity::find()
+                .filter(entity::revision_section::Column::RevisionId.eq(found.id))
+                .filter(entity::revision_section::Column::Change.ne(SectionChangeKind::Revised))
+                .count(&txn)
+                .await
+                .map_err(AppError::from)?;
+            if structural > 0 {
+                return Err(AppError::bad_input(
+                    "kind",
+                    "This revision changes the structure; it is not a TRANSLATION",
+                )
+                .into());
+            }
+        }
+        let current = claim_version::<revision::Entity>(&txn, found.id, expected_version, "Revision").await?;
+        let before = current.clone();
+        let mut row: revision::ActiveModel = current.into();
+        row.kind = Set(content.kind);
+        row.status = Set(content.status);
+        row.summary = Set(content.summary);
+        row.details = Set(content.details);
+        row.language = Set(content.language);
+        row.decided_on = Set(content.decided_on);
+        let row = row.update(&txn).await.map_err(AppError::from)?;
+        audit::commit(txn, ctx, NodeType::Revision, row.id, Some(&before), Some(&row), vec![]).await?;
+        Ok(Revision(row))
+    }
+
+    /// Deletes a revision of an open version, undoing its section changes. Returns its id.
+    #[graphql(guard = "Require(Access::Triage)")]
+    async fn delete_revision(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        let txn = begin_write(db(ctx)?).await?;
+        let (found, _) = service::open_revision(&txn, &id, "id").await?;
+        let touched = service::delete(&txn, &found).await?;
+        record_touched(&txn, ctx, &touched).await?;
+        audit::commit(txn, ctx, NodeType::Revision, found.id, Some(&found), None, vec![]).await?;
+        Ok(id)
+    }
+
+    /// Records the decision a revision of an open version took on one feedback (again to change
+    /// it). The feedback's status follows: ACCEPTED, PARTIALLY_ACCEPTED or DECLINED; DEFERRED
+    /// moves RECEIVED feedback to UNDER_REVIEW. ADDRESSED feedback keeps its status.
+    #[graphql(guard = "Require(Access::Triage)")]
+    async fn link_feedback_to_revision(
+        &self,
+        ctx: &Context<'_>,
+        revision: ID,
+        feedback: ID,
+        disposition: Disposition,
+        rationale: Option<String>,
+    ) -> async_graphql::Result<FeedbackResponse> {
+        let txn = begin_write(db(ctx)?).await?;
+        let (found, version) = service::open_revision(&txn, &revision, "revision").await?;
+        let before = linked_decision(&txn, found.id, &feedback).await?;
+        let request = LinkRequest { feedback, disposition, rationale };
+        let (link, touched) = service::link_feedback(&txn, &found, &version, request, "").await?;
+        record_touched(&txn, ctx, &touched.into_iter().collect::<Vec<_>>()).await?;
+        let field = format!("feedback:{}", global_id(NodeType::Feedback, link.feedback_id).0);
+        let extra = vec![(field.as_str(), before, decision_json(&link))];
+        audit::commit(txn, ctx, NodeType::Revision, found.id, None::<&revision::Model>, None, extra).await?;
+        Ok(FeedbackResponse(link))
+    }
+
+    /// Removes a feedback from the ones a revision of an open version answered. The feedback
+    /// keeps its status; triage it again if needed.
+    #[graphql(guard = "Require(Access::Triage)")]
+    async fn unlink_feedback_from_revision(
+        &self,
+        ctx: &Context<'_>,
+        revision: ID,
+        feedback: ID,
+    ) -> async_graphql::Result<Revision> {
+        let feedback_id = expect_global_id(&feedback, NodeType::Feedback, "feedback")?;
+        let txn = begin_write(db(ctx)?).await?;
+        let (found, _) = service::open_revision(&txn, &revision, "revision").await?;
+        let link = service::unlink_feedback(&txn, &found, feedback_id).await?;
+        let field = format!("feedback:{}", feedback.0);
+        let extra = vec![(field.as_str(), decision_json(&link), Value::Null)];
+        audit::commit(txn, ctx, NodeType::Revision, found.id, None::<&revision::Model>, None, extra).await?;
+        Ok(Revision(found))
+    }
+
+    /// Releases a version: refused while any of its revisions is PENDING. From then on it is
+    /// frozen. Feedback its revisions accepted (fully or partly) becomes ADDRESSED; feedback
+    /// they only declined becomes DECLINED; deferred feedback stays as it is. Each change is audited.
+    #[graphql(guard = "Require(Access::Triage)")]
+    async fn release_version(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(desc = "The release day; the planned date when omitted.")] released_on: Option<Date>,
+        expected_version: i32,
+    ) -> async_graphql::Result<GuideVersion> {
+        let key = expect_global_id(&id, NodeType::GuideVersion, "id")?;
+        let txn = begin_write(db(ctx)?).await?;
+        let current = claim_version::<guide_version::Entity>(&txn, key, expected_version, "Guide version").await?;
+        let before = current.clone();
+        let (version, touched) = service::release(&txn, current, released_on.map(|Date(d)| d)).await?;
+        record_touched(&txn, ctx, &touched).await?;
+        audit::commit(txn, ctx, NodeType::GuideVersion, version.id, Some(&before), Some(&version), vec![]).await?;
+        Ok(GuideVersion(version))
+    }
+}
+
+fn decision_json(link: &revision_feedback::Model) -> Value {
+    json!({
+        "feedback": global_id(NodeType::Feedback, link.feedback_id).0,
+        "disposition": link.disposition,
+        "rationale": link.rationale,
+    })
+}
+
+/// The decision currently recorded for `feedback` on `revision_id`, for the audit's "before".
+async fn linked_decision(txn: &DatabaseTransaction, revision_id: i32, feedback: &ID) -> async_graphql::Result<Value> {
+    let Ok(feedback_id) = expect_global_id(feedback, NodeType::Feedback, "feedback") else { return Ok(Value::Null) };
+    let link = revision_feedback::Entity::find()
+        .filter(revision_feedback::Column::RevisionId.eq(revision_id))
+        .filter(revision_feedback::Column::FeedbackId.eq(feedback_id))
+        .one(txn)
+        .await
+        .map_err(AppError::from)?;
+    Ok(link.as_ref().map_or(Value::Null, decision_json))
+}
+
+/// One audit row per record a revision changed on the side.
+async fn record_touched(
+    txn: &DatabaseTransaction,
+    ctx: &Context<'_>,
+    touched: &[Touched],
+) -> async_graphql::Result<()> {
+    for change in touched {
+        match change {
+            Touched::Section { before, after } => {
+                let id = after.as_ref().or(before.as_ref()).map_or(0, |s| s.id);
+                audit::record(txn, ctx, NodeType::Section, id, before.as_ref(), after.as_ref(), vec![]).await?;
+            }
+            Touched::Feedback { before, after } => {
+                audit::record(txn, ctx, NodeType::Feedback, after.id, Some(before), Some(after), vec![]).await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,307 @@
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::common::Provenance;
+use entity::revision::{self, RevisionKind, RevisionStatus};
+use entity::revision_feedback::{self, Disposition};
+use entity::revision_section::{self, SectionChangeKind, SectionState as StateModel};
+use entity::{feedback, guide_section, guide_version};
+
+use super::history::TranslationState;
+use crate::auth::guard::viewer;
+use crate::error::AppError;
+use crate::feedback::{Feedback, can_read};
+use crate::guide::{GuideVersion, Section};
+use crate::loader::{ForeignKey, by_id, children, many_by_id, maybe_by_id};
+use crate::node::{NodeType, global_id};
+use crate::scalars::Date;
+
+/// One change decided for a guide version, with the sections it touched and the feedback it answered.
+pub struct Revision(pub revision::Model);
+
+#[Object]
+impl Revision {
+    pub async fn id(&self) -> ID {
+        global_id(NodeType::Revision, self.0.id)
+    }
+    /// The version the change belongs to.
+    async fn guide_version(&self, ctx: &Context<'_>) -> async_graphql::Result<GuideVersion> {
+        let version = by_id::<guide_version::Entity>(ctx, self.0.guide_version_id)
+            .await?
+            .ok_or_else(|| AppError::internal("revision without guide version"))?;
+        Ok(GuideVersion(version))
+    }
+    async fn kind(&self) -> RevisionKind {
+        self.0.kind
+    }
+    /// PENDING while decided but not yet carried out; DONE once it is in the text.
+    async fn status(&self) -> RevisionStatus {
+        self.0.status
+    }
+    async fn summary(&self) -> &str {
+        &self.0.summary
+    }
+    async fn details(&self) -> Option<&str> {
+        self.0.details.as_deref()
+    }
+    /// For a TRANSLATION: the ISO 639-1 code of the language translated into.
+    async fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+    /// The day the change was decided.
+    async fn decided_on(&self) -> Date {
+        Date(self.0.decided_on)
+    }
+    /// The sections it touched, each with its state before and after, in the order applied.
+    async fn section_changes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SectionChange>> {
+        Ok(children::<ChangesOfRevision>(ctx, self.0.id).await?.into_iter().map(SectionChange).collect())
+    }
+    /// The feedback it answered, with the decision on each (only feedback the viewer may read).
+    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackResponse>> {
+        visible_responses(ctx, children::<ResponsesOfRevision>(ctx, self.0.id).await?).await
+    }
+    async fn provenance(&self) -> Provenance {
+        self.0.provenance
+    }
+    async fn source_note(&self) -> Option<&str> {
+        self.0.source_note.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Every recorded change to this revision and its feedback links, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
+        Ok(crate::audit::history(ctx, NodeType::Revision, self.0.id).await?)
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// The links among `links` whose feedback the viewer may read, with their feedback loaded.
+pub async fn visible_responses(
+    ctx: &Context<'_>,
+    links: Vec<revision_feedback::Model>,
+) -> async_graphql::Result<Vec<FeedbackResponse>> {
+    let ids: Vec<i32> = links.iter().map(|l| l.feedback_id).collect();
+    let found = many_by_id::<feedback::Entity>(ctx, ids).await?;
+    Ok(links
+        .into_iter()
+        .filter(|link| found.get(&link.feedback_id).is_some_and(|f| can_read(viewer(ctx), f)))
+        .map(FeedbackResponse)
+        .collect())
+}
+
+/// A feedback answered by a revision: the decision taken on it and why.
+pub struct FeedbackResponse(pub revision_feedback::Model);
+
+#[Object]
+impl FeedbackResponse {
+    async fn revision(&self, ctx: &Context<'_>) -> async_graphql::Result<Revision> {
+        let revision = by_id::<revision::Entity>(ctx, self.0.revision_id)
+            .await?
+            .ok_or_else(|| AppError::internal("response without revision"))?;
+        Ok(Revision(revision))
+    }
+    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Feedback> {
+        let feedback = by_id::<feedback::Entity>(ctx, self.0.feedback_id)
+            .await?
+            .ok_or_else(|| AppError::internal("response without feedback"))?;
+        Ok(Feedback(feedback))
+    }
+    async fn disposition(&self) -> Disposition {
+        self.0.disposition
+    }
+    /// Why it was decided so: what the comment-response matrix shows as the response.
+    async fn rationale(&self) -> Option<&str> {
+        self.0.rationale.as_deref()
+    }
+    async fn linked_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// One section touched by one revision, with its state just before and just after.
+pub struct SectionChange(pub revision_section::Model);
+
+#[Object]
+impl SectionChange {
+    async fn revision(&self, ctx: &Context<'_>) -> async_graphql::Result<Revision> {
+        let revision = by_id::<revision::Entity>(ctx, self.0.revision_id)
+            .await?
+            .ok_or_else(|| AppError::internal("section change without revision"))?;
+        Ok(Revision(revision))
+    }
+    /// The section, as it is now (same identity whatever its code or place became).
+    async fn section(&self, ctx: &Context<'_>) -> async_graphql::Result<Section> {
+        let section = by_id::<guide_section::Entity>(ctx, self.0.section_id)
+            .await?
+            .ok_or_else(|| AppError::internal("section change without section"))?;
+        Ok(Section(section))
+    }
+    /// ADDED, RENAMED, MOVED and RETIRED change the structure; REVISED means the section's
+    /// content changed in the way the revision's kind says (text, examples, translation, layout).
+    async fn change(&self) -> SectionChangeKind {
+        self.0.change
+    }
+    /// Null for ADDED.
+    async fn before(&self) -> Option<SectionState> {
+        self.0.before.clone().map(SectionState)
+    }
+    /// Null for RETIRED.
+    async fn after(&self) -> Option<SectionState> {
+        self.0.after.clone().map(SectionState)
+    }
+}
+
+/// What a section looked like at one point in its history.
+pub struct SectionState(pub StateModel);
+
+#[Object]
+impl SectionState {
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn title_fr(&self) -> Option<&str> {
+        self.0.title_fr.as_deref()
+    }
+    async fn title_es(&self) -> Option<&str> {
+        self.0.title_es.as_deref()
+    }
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Section>> {
+        Ok(maybe_by_id::<guide_section::Entity>(ctx, self.0.parent_id).await?.map(Section))
+    }
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+}
+
+/// The sections that changed between two versions of a document, each with the changes and the
+/// feedback behind it.
+#[derive(SimpleObject)]
+pub struct VersionComparison {
+    pub from: GuideVersion,
+    pub to: GuideVersion,
+    /// Sections present in `to` but not in `from`.
+    pub added: Vec<SectionDifference>,
+    /// Sections present in both whose text, examples, title, code, place or layout changed.
+    pub revised: Vec<SectionDifference>,
+    /// Sections present in `from` but no longer in `to`.
+    pub retired: Vec<SectionDifference>,
+    /// Every revision of the versions after `from` up to and including `to`, oldest first,
+    /// including those that touched no section.
+    pub revisions: Vec<Revision>,
+}
+
+/// How one section differs between the two versions compared.
+#[derive(SimpleObject)]
+pub struct SectionDifference {
+    /// The section as it stands in `to` (in `from` when retired).
+    pub section: Section,
+    /// Its state in `from`; null when it was added.
+    pub before: Option<SectionState>,
+    /// Its state in `to`; null when it was retired.
+    pub after: Option<SectionState>,
+    /// The changes between the two versions, oldest first.
+    pub changes: Vec<SectionChange>,
+    /// The feedback answered by the revisions behind those changes (what the viewer may read).
+    pub feedback: Vec<FeedbackResponse>,
+}
+
+/// How far the translations of one version into one language are up to date.
+#[derive(SimpleObject)]
+pub struct TranslationStatus {
+    /// ISO 639-1 code.
+    pub language: String,
+    /// Sections whose translation is up to date.
+    pub current: i32,
+    /// Sections translated once but revised since.
+    pub stale: i32,
+    /// Sections never translated into this language.
+    pub missing: i32,
+    /// Every section present in the version, in document order.
+    pub sections: Vec<SectionTranslation>,
+}
+
+#[derive(SimpleObject)]
+pub struct SectionTranslation {
+    /// The section as it stands in the version.
+    pub section: Section,
+    pub state: TranslationState,
+    /// The version whose text the translation follows; null when missing.
+    pub translated_in: Option<GuideVersion>,
+    /// The latest version, up to this one, that changed the section's wording.
+    pub changed_in: Option<GuideVersion>,
+}
+
+pub struct RevisionsOfVersion;
+
+impl ForeignKey for RevisionsOfVersion {
+    type Entity = revision::Entity;
+    fn column() -> revision::Column {
+        revision::Column::GuideVersionId
+    }
+    fn key_of(model: &revision::Model) -> Option<i32> {
+        Some(model.guide_version_id)
+    }
+}
+
+pub struct ChangesOfRevision;
+
+impl ForeignKey for ChangesOfRevision {
+    type Entity = revision_section::Entity;
+    fn column() -> revision_section::Column {
+        revision_section::Column::RevisionId
+    }
+    fn key_of(model: &revision_section::Model) -> Option<i32> {
+        Some(model.revision_id)
+    }
+}
+
+/// A section's changes in the order applied, which is version order (see `history::Trail`).
+pub struct ChangesOfSection;
+
+impl ForeignKey for ChangesOfSection {
+    type Entity = revision_section::Entity;
+    fn column() -> revision_section::Column {
+        revision_section::Column::SectionId
+    }
+    fn key_of(model: &revision_section::Model) -> Option<i32> {
+        Some(model.section_id)
+    }
+}
+
+pub struct ResponsesOfRevision;
+
+impl ForeignKey for ResponsesOfRevision {
+    type Entity = revision_feedback::Entity;
+    fn column() -> revision_feedback::Column {
+        revision_feedback::Column::RevisionId
+    }
+    fn key_of(model: &revision_feedback::Model) -> Option<i32> {
+        Some(model.revision_id)
+    }
+}
+
+pub struct ResponsesToFeedback;
+
+impl ForeignKey for ResponsesToFeedback {
+    type Entity = revision_feedback::Entity;
+    fn column() -> revision_feedback::Column {
+        revision_feedback::Column::FeedbackId
+    }
+    fn key_of(model: &revision_feedback::Model) -> Option<i32> {
+        Some(model.feedback_id)
+    }
+}
