@@ -116,8 +116,9 @@ async fn a_released_version_is_frozen_and_releasing_closes_the_feedback() {
         )
         .await["node"]["revisions"][0]
         .clone();
-    let feedback = app.data(r#"{ feedback(filter: {search: "Hub"}) { edges { node { id } } } }"#, json!({}), &lead).await
-        ["feedback"]["edges"][0]["node"]["id"]
+    let feedback = app
+        .data(r#"{ feedback(filter: {search: "Hub"}) { edges { node { id } } } }"#, json!({}), &lead)
+        .await["feedback"]["edges"][0]["node"]["id"]
         .clone();
     let before = revision_count(&app).await;
 

@@ -28,3 +28,34 @@ async fn nested_sections_cost_the_same_number_of_statements_for_any_page_size() 
     // Viewer lookup, page, and one query per relation level at most.
     assert!(large <= 10, "{large} statements");
 }
+
+const REVISIONS: &str = r#"query($n: Int!) { revisions(first: $n) { edges { node {
+    guideVersion { code document { kind } }
+    sectionChanges { change section { code history { change } } before { parent { code } } }
+    feedback { disposition feedback { sections { code } addressedBy { revision { kind } } } } } } } }"#;
+
+const MATRIX: &str = r#"query($v: ID!, $n: Int!) { node(id: $v) { ... on GuideVersion { commentResponseMatrix(first: $n) {
+    edges { node { sourceName sections { code } disposition rationale revision { summary guideVersion { code } }
+    responses { revision { kind } } } } } } } }"#;
+
+#[tokio::test]
+async fn revision_trails_and_the_comment_response_matrix_are_loaded_in_batches() {
+    let app = TestApp::spawn_with(Options { demo_records: true, ..Options::default() }).await;
+    let token = app.login(WG_LEAD).await;
+    let (few, data) = app.fewest_statements(REVISIONS, json!({ "n": 2 }), &token).await;
+    assert_eq!(nodes(&data["revisions"]).len(), 2);
+    let (all, data) = app.fewest_statements(REVISIONS, json!({ "n": 6 }), &token).await;
+    assert_eq!(nodes(&data["revisions"]).len(), 6);
+    assert_eq!(few, all, "revisions: {few} statements for 2 rows, {all} for 6");
+
+    let versions = app
+        .data(r#"{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-02-CHAMPIONS-DRAFT"}}) { edges { node { id } } } }"#, json!({}), &token)
+        .await;
+    let draft = nodes(&versions["guideVersions"])[0]["id"].clone();
+    let rows = |data: &serde_json::Value| nodes(&data["node"]["commentResponseMatrix"]).len();
+    let (few, data) = app.fewest_statements(MATRIX, json!({ "v": draft, "n": 1 }), &token).await;
+    assert_eq!(rows(&data), 1);
+    let (all, data) = app.fewest_statements(MATRIX, json!({ "v": draft, "n": 4 }), &token).await;
+    assert_eq!(rows(&data), 4);
+    assert_eq!(few, all, "matrix: {few} statements for 1 row, {all} for 4");
+}
