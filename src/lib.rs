@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod config;
 pub mod db;
 pub mod export;
+pub mod listener;
 pub mod seed;
 pub mod server;
 pub mod startup;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
 use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
+use graphql::activity::ActivityBus;
 use graphql::auth::jwt::TokenService;
 use graphql::auth::throttle::ClientAddress;
 use graphql::auth::{authenticate, authenticate_until, bearer_token};
@@ -56,6 +57,7 @@ pub struct AppState {
     schema: AppSchema,
     pub(crate) db: DatabaseConnection,
     tokens: Arc<TokenService>,
+    activity: Arc<ActivityBus>,
     settings: ServerSettings,
     statements: Arc<AtomicU64>,
     requests: AtomicU64,
@@ -82,8 +84,10 @@ impl Application {
             .first()
             .and_then(|addr| addr.as_socket_addr().map(|a| a.port()))
             .ok_or_else(|| anyhow::anyhow!("listener has no TCP address"))?;
-        let schema = build_schema(db.clone(), tokens.clone(), &settings.limits);
-        let state = Arc::new(AppState { schema, db, tokens, settings, statements, requests: AtomicU64::new(0) });
+        let activity = Arc::new(ActivityBus::for_database(&db));
+        let schema = build_schema(db.clone(), tokens.clone(), activity.clone(), &settings.limits);
+        let state =
+            Arc::new(AppState { schema, db, tokens, activity, settings, statements, requests: AtomicU64::new(0) });
         Ok(Self { acceptor, port, state })
     }
 
@@ -97,9 +101,17 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let grace = self.state.settings.shutdown_grace;
-        Server::new_with_acceptor(self.acceptor)
+        // On PostgreSQL, activity published by any instance reaches this one's subscribers.
+        let relay = self.state.activity.uses_notify().then(|| {
+            tokio::spawn(crate::listener::relay_notifications(self.state.db.clone(), self.state.activity.clone()))
+        });
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(grace))
-            .await
+            .await;
+        if let Some(relay) = relay {
+            relay.abort();
+        }
+        served
     }
 }
 

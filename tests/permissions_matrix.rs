@@ -224,6 +224,12 @@ async fn every_root_field_follows_the_permission_matrix() {
             expected: ['U', 'A', 'A', 'A', 'A'],
         },
         Row {
+            field: "dashboard",
+            query: "{ dashboard { feedbackByStatus { count } responses { rate } } }",
+            variables: json!({}),
+            expected: ['U', 'A', 'A', 'A', 'A'],
+        },
+        Row {
             field: "compareVersions",
             query: "query($v: ID!) { compareVersions(from: $v, to: $v) { revisions { id } } }",
             variables: json!({ "v": version }),

@@ -1,10 +1,12 @@
 //! The champion-tracker GraphQL schema. One module per domain, merged at the root; no HTTP here.
 
+pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod contact;
 pub mod context;
 pub mod country;
+pub mod dashboard;
 pub mod error;
 pub mod event;
 pub mod extension;
@@ -28,7 +30,7 @@ pub mod write;
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 use auth::jwt::TokenService;
@@ -51,6 +53,7 @@ pub struct Query(
     planned_use::PlannedUseQuery,
     contact::ContactQuery,
     revision::RevisionQuery,
+    dashboard::DashboardQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -67,7 +70,7 @@ pub struct Mutation(
     revision::RevisionMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, activity::ActivitySubscription>;
 
 /// Query-shape limits, checked before any resolver runs.
 #[derive(Clone, Debug)]
@@ -84,12 +87,18 @@ impl Default for Limits {
     }
 }
 
-pub fn build_schema(db: DatabaseConnection, tokens: Arc<TokenService>, limits: &Limits) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn build_schema(
+    db: DatabaseConnection,
+    tokens: Arc<TokenService>,
+    activity: Arc<activity::ActivityBus>,
+    limits: &Limits,
+) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), activity::ActivitySubscription)
         .extension(extension::ErrorCodes)
         .extension(extension::AliasLimit { max_aliases: limits.max_aliases })
         .data(db)
         .data(tokens)
+        .data(activity)
         .data(Arc::new(auth::throttle::LoginThrottle::new(auth::throttle::ThrottleSettings::default())))
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity);
@@ -107,5 +116,5 @@ pub fn request_loader(db: &DatabaseConnection) -> loader::AppLoader {
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish().sdl()
+    Schema::build(Query::default(), Mutation::default(), activity::ActivitySubscription).finish().sdl()
 }

@@ -76,6 +76,8 @@ impl FeedbackMutation {
         let sections = audit::linked_section_codes::<FeedbackSections>(&txn, row.id).await?;
         let extra = vec![("sections", serde_json::Value::Null, sections)];
         audit::commit(txn, ctx, NodeType::Feedback, row.id, None, Some(&row), extra).await?;
+        crate::activity::publish(ctx, crate::activity::ActivityKind::FeedbackSubmitted, row.id, row.country_id, false)
+            .await;
         Ok(Feedback(row))
     }
 
@@ -132,6 +134,8 @@ impl FeedbackMutation {
         let before = current.clone();
         let row = service::set_status(&txn, current, status, response.as_deref()).await?;
         audit::commit(txn, ctx, NodeType::Feedback, row.id, Some(&before), Some(&row), vec![]).await?;
+        crate::activity::publish(ctx, crate::activity::ActivityKind::FeedbackTriaged, row.id, row.country_id, false)
+            .await;
         Ok(Feedback(row))
     }
 

@@ -8,5 +8,5 @@ mod service;
 mod types;
 
 pub use mutation::MilestoneMutation;
-pub use query::MilestoneQuery;
-pub use types::Milestone;
+pub use query::{MilestoneQuery, at_risk, overdue};
+pub use types::{Milestone, today};

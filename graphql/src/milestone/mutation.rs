@@ -116,6 +116,16 @@ impl MilestoneMutation {
         let before = claimed.clone();
         let updated = service::update(&txn, claimed, draft).await?;
         audit::commit(txn, ctx, NodeType::Milestone, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        if before.status != updated.status {
+            crate::activity::publish(
+                ctx,
+                crate::activity::ActivityKind::MilestoneStatusChanged,
+                updated.id,
+                None,
+                false,
+            )
+            .await;
+        }
         Ok(Milestone(updated))
     }
 
@@ -143,6 +153,16 @@ impl MilestoneMutation {
         let draft = MilestoneDraft { status: MilestoneStatus::Done, done_on: Some(done_on.0), ..(&claimed).into() };
         let updated = service::update(&txn, claimed, draft).await?;
         audit::commit(txn, ctx, NodeType::Milestone, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        if before.status != updated.status {
+            crate::activity::publish(
+                ctx,
+                crate::activity::ActivityKind::MilestoneStatusChanged,
+                updated.id,
+                None,
+                false,
+            )
+            .await;
+        }
         Ok(Milestone(updated))
     }
 

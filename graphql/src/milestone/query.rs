@@ -41,12 +41,12 @@ pub struct MilestoneOrder {
     pub direction: OrderDirection,
 }
 
-fn overdue(today: NaiveDate) -> Condition {
+pub fn overdue(today: NaiveDate) -> Condition {
     use milestone::Column;
     Condition::all().add(Column::Status.ne(MilestoneStatus::Done)).add(Column::DueOn.lt(today))
 }
 
-fn at_risk(today: NaiveDate) -> Condition {
+pub fn at_risk(today: NaiveDate) -> Condition {
     Condition::any()
         .add(milestone::Column::Status.is_in([MilestoneStatus::AtRisk, MilestoneStatus::Slipped]))
         .add(overdue(today))

@@ -70,6 +70,14 @@ impl PlannedUseMutation {
             ("events", Value::Null, audit::linked_ids::<EventsOfPlannedUse>(&txn, created.id, NodeType::Event).await?),
         ];
         audit::commit(txn, ctx, NodeType::PlannedUse, created.id, None, Some(&created), extra).await?;
+        crate::activity::publish(
+            ctx,
+            crate::activity::ActivityKind::PlannedUseChanged,
+            created.id,
+            Some(created.country_id),
+            false,
+        )
+        .await;
         Ok(PlannedUse(created))
     }
 
@@ -106,6 +114,14 @@ impl PlannedUseMutation {
             ),
         ];
         audit::commit(txn, ctx, NodeType::PlannedUse, updated.id, Some(&before), Some(&updated), extra).await?;
+        crate::activity::publish(
+            ctx,
+            crate::activity::ActivityKind::PlannedUseChanged,
+            updated.id,
+            Some(updated.country_id),
+            false,
+        )
+        .await;
         Ok(PlannedUse(updated))
     }
 
@@ -117,6 +133,14 @@ impl PlannedUseMutation {
         let before = planned_use.clone();
         planned_use.delete(&txn).await.map_err(AppError::from)?;
         audit::commit(txn, ctx, NodeType::PlannedUse, before.id, Some(&before), None, vec![]).await?;
+        crate::activity::publish(
+            ctx,
+            crate::activity::ActivityKind::PlannedUseChanged,
+            before.id,
+            Some(before.country_id),
+            true,
+        )
+        .await;
         Ok(id)
     }
 }

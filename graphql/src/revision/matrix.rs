@@ -85,7 +85,7 @@ impl CommentResponse {
     async fn responses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackResponse>> {
         Ok(children::<ResponsesToFeedback>(ctx, self.0.id).await?.into_iter().map(FeedbackResponse).collect())
     }
-    /// The latest decision; null while no revision answered it.
+    /// The latest decision (the one recorded or changed last); null while no revision answered it.
     async fn disposition(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Disposition>> {
         Ok(self.latest(ctx).await?.map(|l| l.disposition))
     }
@@ -108,7 +108,7 @@ impl CommentResponse {
     }
 
     async fn latest(&self, ctx: &Context<'_>) -> AppResult<Option<revision_feedback::Model>> {
-        Ok(children::<ResponsesToFeedback>(ctx, self.0.id).await?.into_iter().max_by_key(|l| l.id))
+        Ok(children::<ResponsesToFeedback>(ctx, self.0.id).await?.into_iter().max_by_key(|l| (l.updated_at, l.id)))
     }
 }
 

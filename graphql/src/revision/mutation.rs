@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::history::Trail;
 use super::service::{self, Content, LinkRequest, SectionChangeRequest, Touched};
 use super::{FeedbackResponse, Revision};
+use crate::activity::{self, ActivityKind};
 use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
@@ -255,6 +256,8 @@ impl RevisionMutation {
         record_touched(&txn, ctx, &touched).await?;
         let extra = vec![("sectionChanges", Value::Null, json!(changes)), ("feedback", Value::Null, json!(decisions))];
         audit::commit(txn, ctx, NodeType::Revision, row.id, None, Some(&row), extra).await?;
+        activity::publish(ctx, ActivityKind::RevisionRecorded, row.id, None, false).await;
+        publish_triaged(ctx, &touched).await;
         Ok(Revision(row))
     }
 
@@ -311,9 +314,18 @@ impl RevisionMutation {
     async fn delete_revision(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let (found, _) = service::open_revision(&txn, &id, "id").await?;
+        let decisions: Vec<Value> = revision_feedback::Entity::find()
+            .filter(revision_feedback::Column::RevisionId.eq(found.id))
+            .all(&txn)
+            .await
+            .map_err(AppError::from)?
+            .iter()
+            .map(decision_json)
+            .collect();
         let touched = service::delete(&txn, &found).await?;
         record_touched(&txn, ctx, &touched).await?;
-        audit::commit(txn, ctx, NodeType::Revision, found.id, Some(&found), None, vec![]).await?;
+        let extra = vec![("feedback", json!(decisions), Value::Null)];
+        audit::commit(txn, ctx, NodeType::Revision, found.id, Some(&found), None, extra).await?;
         Ok(id)
     }
 
@@ -334,10 +346,12 @@ impl RevisionMutation {
         let before = linked_decision(&txn, found.id, &feedback).await?;
         let request = LinkRequest { feedback, disposition, rationale };
         let (link, touched) = service::link_feedback(&txn, &found, &version, request, "").await?;
-        record_touched(&txn, ctx, &touched.into_iter().collect::<Vec<_>>()).await?;
+        let touched: Vec<Touched> = touched.into_iter().collect();
+        record_touched(&txn, ctx, &touched).await?;
         let field = format!("feedback:{}", global_id(NodeType::Feedback, link.feedback_id).0);
         let extra = vec![(field.as_str(), before, decision_json(&link))];
         audit::commit(txn, ctx, NodeType::Revision, found.id, None::<&revision::Model>, None, extra).await?;
+        publish_triaged(ctx, &touched).await;
         Ok(FeedbackResponse(link))
     }
 
@@ -378,6 +392,8 @@ impl RevisionMutation {
         let (version, touched) = service::release(&txn, current, released_on.map(|Date(d)| d)).await?;
         record_touched(&txn, ctx, &touched).await?;
         audit::commit(txn, ctx, NodeType::GuideVersion, version.id, Some(&before), Some(&version), vec![]).await?;
+        activity::publish(ctx, ActivityKind::VersionReleased, version.id, None, false).await;
+        publish_triaged(ctx, &touched).await;
         Ok(GuideVersion(version))
     }
 }
@@ -400,6 +416,15 @@ async fn linked_decision(txn: &DatabaseTransaction, revision_id: i32, feedback: 
         .await
         .map_err(AppError::from)?;
     Ok(link.as_ref().map_or(Value::Null, decision_json))
+}
+
+/// Tells subscribers about the feedback a revision's decisions changed (after the commit).
+async fn publish_triaged(ctx: &Context<'_>, touched: &[Touched]) {
+    for change in touched {
+        if let Touched::Feedback { after, .. } = change {
+            activity::publish(ctx, ActivityKind::FeedbackTriaged, after.id, after.country_id, false).await;
+        }
+    }
 }
 
 /// One audit row per record a revision changed on the side.

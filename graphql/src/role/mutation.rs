@@ -64,6 +64,14 @@ impl RoleMutation {
         )
         .await?;
         audit::commit(txn, ctx, NodeType::RoleAssignment, assignment.id, None, Some(&assignment), vec![]).await?;
+        crate::activity::publish(
+            ctx,
+            crate::activity::ActivityKind::RoleAssigned,
+            assignment.id,
+            Some(assignment.country_id),
+            false,
+        )
+        .await;
         Ok(RoleAssignment(assignment))
     }
 
@@ -92,6 +100,16 @@ impl RoleMutation {
         };
         let updated = service::change(&txn, current, changes).await?;
         audit::commit(txn, ctx, NodeType::RoleAssignment, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        if before.status.is_open() && !updated.status.is_open() {
+            crate::activity::publish(
+                ctx,
+                crate::activity::ActivityKind::RoleEnded,
+                updated.id,
+                Some(updated.country_id),
+                false,
+            )
+            .await;
+        }
         Ok(RoleAssignment(updated))
     }
 
@@ -123,6 +141,14 @@ impl RoleMutation {
             RoleChanges { status: Some(status), started_on: None, ended_on: Some(Some(ended_on.0)), notes: None };
         let updated = service::change(&txn, current, changes).await?;
         audit::commit(txn, ctx, NodeType::RoleAssignment, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        crate::activity::publish(
+            ctx,
+            crate::activity::ActivityKind::RoleEnded,
+            updated.id,
+            Some(updated.country_id),
+            false,
+        )
+        .await;
         Ok(RoleAssignment(updated))
     }
 

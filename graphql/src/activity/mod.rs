@@ -1,0 +1,249 @@
+//! Live activity: mutations publish what changed once it is committed; `activity` subscribers
+//! over `/graphql/ws` receive it, each loading the changed record under its own read rules.
+
+mod bus;
+
+pub use bus::{ActivityBus, ActivityMessage, CHANNEL};
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Subscription};
+use chrono::{DateTime, Utc};
+use entity::{feedback, guide_version, milestone, planned_use, revision, role_assignment};
+use futures_util::Stream;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::auth::guard::{Require, viewer};
+use crate::context::{Access, Viewer};
+use crate::country::{Country, find_by_iso3};
+use crate::error::AppError;
+use crate::feedback::{Feedback, can_read};
+use crate::guide::GuideVersion;
+use crate::loader::maybe_by_id;
+use crate::milestone::Milestone;
+use crate::node::{NodeType, global_id};
+use crate::planned_use::PlannedUse;
+use crate::revision::Revision;
+use crate::role::RoleAssignment;
+
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ActivityKind {
+    /// A feedback was recorded (`feedback`).
+    FeedbackSubmitted,
+    /// A feedback's status or response changed: triage, a revision's decision, a release (`feedback`).
+    FeedbackTriaged,
+    /// A planned use was created, changed or deleted (`plannedUse`; null when deleted).
+    PlannedUseChanged,
+    /// A role was assigned (`roleAssignment`).
+    RoleAssigned,
+    /// A role assignment ended (`roleAssignment`).
+    RoleEnded,
+    /// A revision was recorded (`revision`).
+    RevisionRecorded,
+    /// A guide version was released (`guideVersion`).
+    VersionReleased,
+    /// A milestone's status changed (`milestone`).
+    MilestoneStatusChanged,
+}
+
+impl ActivityKind {
+    fn node_type(self) -> NodeType {
+        match self {
+            Self::FeedbackSubmitted | Self::FeedbackTriaged => NodeType::Feedback,
+            Self::PlannedUseChanged => NodeType::PlannedUse,
+            Self::RoleAssigned | Self::RoleEnded => NodeType::RoleAssignment,
+            Self::RevisionRecorded => NodeType::Revision,
+            Self::VersionReleased => NodeType::GuideVersion,
+            Self::MilestoneStatusChanged => NodeType::Milestone,
+        }
+    }
+}
+
+/// Publishes a committed change to every subscriber (of every instance on PostgreSQL).
+pub async fn publish(ctx: &Context<'_>, kind: ActivityKind, entity_id: i32, country_id: Option<i32>, deleted: bool) {
+    let Ok(bus) = ctx.data::<Arc<ActivityBus>>() else {
+        tracing::error!("activity bus missing from the schema data");
+        return;
+    };
+    let message =
+        ActivityMessage { kind, entity_id, country_id, deleted, actor_id: viewer(ctx).user_id(), at: Utc::now() };
+    bus.publish(message).await;
+}
+
+#[derive(InputObject, Default)]
+pub struct ActivityFilter {
+    /// Only these kinds; all when omitted.
+    pub kinds: Option<Vec<ActivityKind>>,
+    /// ISO3 code: only activity about this country's records.
+    pub country: Option<String>,
+}
+
+/// One change, with the changed record as it is after the change (loaded when delivered).
+pub struct ActivityEvent {
+    message: ActivityMessage,
+    record: Record,
+}
+
+enum Record {
+    Feedback(feedback::Model),
+    PlannedUse(planned_use::Model),
+    RoleAssignment(role_assignment::Model),
+    Revision(revision::Model),
+    GuideVersion(guide_version::Model),
+    Milestone(milestone::Model),
+    Deleted,
+}
+
+#[Object]
+impl ActivityEvent {
+    async fn kind(&self) -> ActivityKind {
+        self.message.kind
+    }
+    /// When the change was committed.
+    async fn at(&self) -> DateTime<Utc> {
+        self.message.at
+    }
+    /// Global id of the changed record.
+    async fn entity_id(&self) -> ID {
+        global_id(self.message.kind.node_type(), self.message.entity_id)
+    }
+    /// Whether the record was deleted; then only `entityId` identifies it.
+    async fn deleted(&self) -> bool {
+        self.message.deleted
+    }
+    /// The country the record belongs to or was given by, if any.
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+        Ok(maybe_by_id::<entity::country::Entity>(ctx, self.message.country_id).await?.map(Country))
+    }
+    async fn feedback(&self) -> Option<Feedback> {
+        match &self.record {
+            Record::Feedback(m) => Some(Feedback(m.clone())),
+            _ => None,
+        }
+    }
+    async fn planned_use(&self) -> Option<PlannedUse> {
+        match &self.record {
+            Record::PlannedUse(m) => Some(PlannedUse(m.clone())),
+            _ => None,
+        }
+    }
+    async fn role_assignment(&self) -> Option<RoleAssignment> {
+        match &self.record {
+            Record::RoleAssignment(m) => Some(RoleAssignment(m.clone())),
+            _ => None,
+        }
+    }
+    async fn revision(&self) -> Option<Revision> {
+        match &self.record {
+            Record::Revision(m) => Some(Revision(m.clone())),
+            _ => None,
+        }
+    }
+    async fn guide_version(&self) -> Option<GuideVersion> {
+        match &self.record {
+            Record::GuideVersion(m) => Some(GuideVersion(m.clone())),
+            _ => None,
+        }
+    }
+    async fn milestone(&self) -> Option<Milestone> {
+        match &self.record {
+            Record::Milestone(m) => Some(Milestone(m.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// Loads the record a message names, if it still exists and `viewer` may read it.
+async fn visible_record(db: &DatabaseConnection, viewer: &Viewer, message: &ActivityMessage) -> Option<Record> {
+    let id = message.entity_id;
+    let own_country = |country_id: i32| viewer.can_read_country(Some(country_id));
+    if message.deleted {
+        // Only the id is left: a private record's deletion is told to those who could read it.
+        let private = message.kind == ActivityKind::PlannedUseChanged;
+        return (!private || message.country_id.is_some_and(own_country)).then_some(Record::Deleted);
+    }
+    let found = match message.kind {
+        ActivityKind::FeedbackSubmitted | ActivityKind::FeedbackTriaged => feedback::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .map(|row| row.filter(|f| can_read(viewer, f)).map(Record::Feedback)),
+        ActivityKind::PlannedUseChanged => planned_use::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .map(|row| row.filter(|u| own_country(u.country_id)).map(Record::PlannedUse)),
+        ActivityKind::RoleAssigned | ActivityKind::RoleEnded => {
+            role_assignment::Entity::find_by_id(id).one(db).await.map(|row| row.map(Record::RoleAssignment))
+        }
+        ActivityKind::RevisionRecorded => {
+            revision::Entity::find_by_id(id).one(db).await.map(|row| row.map(Record::Revision))
+        }
+        ActivityKind::VersionReleased => {
+            guide_version::Entity::find_by_id(id).one(db).await.map(|row| row.map(Record::GuideVersion))
+        }
+        ActivityKind::MilestoneStatusChanged => {
+            milestone::Entity::find_by_id(id).one(db).await.map(|row| row.map(Record::Milestone))
+        }
+    };
+    found.unwrap_or_else(|error| {
+        tracing::error!(%error, "loading an activity record");
+        None
+    })
+}
+
+#[derive(Default)]
+pub struct ActivitySubscription;
+
+#[Subscription]
+impl ActivitySubscription {
+    /// Changes as they are committed, on any server instance: feedback submitted or triaged,
+    /// planned uses changed, roles assigned or ended, revisions recorded, versions released,
+    /// milestone statuses changed. Each event carries the changed record. A subscriber receives
+    /// only what it may read (a Champion: its own country's feedback and planned uses, collective
+    /// feedback, and the shared records).
+    #[graphql(guard = "Require(Access::SignedIn)")]
+    async fn activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: ActivityFilter,
+    ) -> async_graphql::Result<impl Stream<Item = ActivityEvent> + use<>> {
+        let bus = ctx.data::<Arc<ActivityBus>>().map_err(|_| AppError::internal("activity bus missing"))?;
+        let db = crate::context::db(ctx)?.clone();
+        let country = match &filter.country {
+            Some(iso3) => Some(find_by_iso3(&db, iso3, "filter.country").await?.id),
+            None => None,
+        };
+        let kinds = filter.kinds.unwrap_or_default();
+        let receiver = bus.subscribe();
+        let viewer = viewer(ctx).clone();
+        Ok(futures_util::stream::unfold(receiver, move |mut receiver| {
+            let kinds = kinds.clone();
+            let viewer = viewer.clone();
+            let db = db.clone();
+            async move {
+                loop {
+                    let message = match receiver.recv().await {
+                        Ok(message) => message,
+                        // A subscriber that fell behind skips what it missed rather than stalling others.
+                        Err(RecvError::Lagged(missed)) => {
+                            tracing::warn!(missed, "activity subscriber lagged");
+                            continue;
+                        }
+                        Err(RecvError::Closed) => return None,
+                    };
+                    if !kinds.is_empty() && !kinds.contains(&message.kind) {
+                        continue;
+                    }
+                    if country.is_some() && message.country_id != country {
+                        continue;
+                    }
+                    if let Some(record) = visible_record(&db, &viewer, &message).await {
+                        return Some((ActivityEvent { message, record }, receiver));
+                    }
+                }
+            }
+        }))
+    }
+}

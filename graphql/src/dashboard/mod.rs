@@ -1,0 +1,333 @@
+//! The dashboard: engagement at a glance for a period, a region and a version. Each field is
+//! computed only when asked for, by SQL aggregates, and counts only what the viewer may read.
+//! Field descriptions state each figure's exact definition.
+
+mod figures;
+mod scope;
+
+use std::collections::BTreeMap;
+
+use async_graphql::{Context, Object, SimpleObject};
+use entity::feedback::{FeedbackChannel, FeedbackStatus};
+use entity::pilot::PilotStatus;
+use entity::planned_use::{PlannedUseKind, PlannedUseStatus};
+use entity::role_assignment::{ChampionRole, RoleStatus};
+use entity::{country, guide_section};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::auth::guard::{Require, viewer};
+use crate::context::{Access, db};
+use crate::country::Country;
+use crate::error::AppError;
+use crate::event::Event;
+use crate::guide::Section;
+use crate::loader::many_by_id;
+use crate::milestone::{Milestone, at_risk, overdue};
+pub use scope::DashboardFilter;
+use scope::Scope;
+
+/// Most rows a top-N list returns.
+const MAX_LIST: i32 = 100;
+
+#[derive(Default)]
+pub struct DashboardQuery;
+
+#[Object]
+impl DashboardQuery {
+    /// Engagement figures for a period, a region and a version (every part optional). A
+    /// Champion's dashboard counts only what it may read: its own country's feedback, planned uses
+    /// and pilots, plus collective feedback.
+    #[graphql(guard = "Require(Access::SignedIn)", complexity = "20 + child_complexity")]
+    async fn dashboard(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: DashboardFilter,
+    ) -> async_graphql::Result<Dashboard> {
+        Ok(Dashboard(Scope::new(db(ctx)?, viewer(ctx), filter).await?))
+    }
+}
+
+pub struct Dashboard(Scope);
+
+#[derive(SimpleObject)]
+pub struct FeedbackStatusCount {
+    pub status: FeedbackStatus,
+    pub count: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct FeedbackChannelCount {
+    pub channel: FeedbackChannel,
+    pub count: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct CountryCount {
+    pub country: Country,
+    pub count: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct MonthCount {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub count: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct PilotStatusCount {
+    pub status: PilotStatus,
+    pub count: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct PlannedUseCount {
+    pub kind: PlannedUseKind,
+    pub status: PlannedUseStatus,
+    pub count: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct RoleCount {
+    pub role: ChampionRole,
+    pub status: RoleStatus,
+    pub count: i64,
+}
+
+/// Feedback about one section.
+#[derive(SimpleObject)]
+pub struct SectionFeedbackCount {
+    pub section: Section,
+    /// Distinct feedback counted about this section or any of its sub-sections.
+    pub total: i64,
+    /// Distinct feedback counted about this section itself.
+    pub direct: i64,
+    /// Of `total`, feedback still RECEIVED or UNDER_REVIEW.
+    pub open: i64,
+    /// Of `direct`, feedback still RECEIVED or UNDER_REVIEW.
+    pub direct_open: i64,
+    /// `total` split by feedback status.
+    pub by_status: Vec<FeedbackStatusCount>,
+}
+
+/// Whether the Network has answered the feedback counted, and how fast.
+#[derive(SimpleObject)]
+pub struct ResponseFigures {
+    /// Feedback counted.
+    pub feedback: i64,
+    /// Of those, feedback with a response: status ACCEPTED, PARTIALLY_ACCEPTED, DECLINED or ADDRESSED.
+    pub responded: i64,
+    /// `responded / feedback`, between 0 and 1; null when no feedback is counted.
+    pub rate: Option<f64>,
+    /// Median, over responded feedback whose response time is recorded, of the whole days from
+    /// `receivedOn` to the day (UTC) of `respondedAt`; the mean of the two middle values for an
+    /// even count; null when there is none.
+    pub median_days_to_response: Option<f64>,
+}
+
+/// One Champion country's roles: the latest assignment of each role in force in the period.
+#[derive(SimpleObject)]
+pub struct RoleCoverageRow {
+    pub country: Country,
+    /// One cell per role (PARTNER, TESTER, PROMOTER, CONVENOR), in that order.
+    pub cells: Vec<RoleCell>,
+}
+
+#[derive(SimpleObject)]
+pub struct RoleCell {
+    pub role: ChampionRole,
+    /// Status of the latest assignment (highest id) of this role in force at some time in the
+    /// period; null when there is none.
+    pub status: Option<RoleStatus>,
+}
+
+#[derive(SimpleObject)]
+pub struct RoleCoverage {
+    /// Every Champion country of the region (a Champion viewer: its own), by name, with its roles.
+    pub matrix: Vec<RoleCoverageRow>,
+    /// Role assignments in force at some time in the period (start on or before `to`, end on or
+    /// after `from`, an open end counting as in force), of countries of the region, by role and status.
+    pub by_role_and_status: Vec<RoleCount>,
+}
+
+#[Object]
+impl Dashboard {
+    /// The Champion countries × roles matrix and the assignment counts by role and status.
+    async fn role_coverage(&self, ctx: &Context<'_>) -> async_graphql::Result<RoleCoverage> {
+        let db = db(ctx)?;
+        let champions =
+            country::Entity::find().filter(self.0.champions()).order_by_asc(country::Column::Name).all(db).await;
+        let champions = champions.map_err(AppError::from)?;
+        let cells = figures::role_matrix(db, &self.0).await?;
+        let roles = [ChampionRole::Partner, ChampionRole::Tester, ChampionRole::Promoter, ChampionRole::Convenor];
+        let matrix = champions
+            .into_iter()
+            .map(|c| {
+                let cells = roles
+                    .iter()
+                    .map(|role| RoleCell {
+                        role: *role,
+                        status: cells.iter().find(|a| a.country_id == c.id && a.role == *role).map(|a| a.status),
+                    })
+                    .collect();
+                RoleCoverageRow { country: Country(c), cells }
+            })
+            .collect();
+        let counts = figures::roles_by_role_and_status(db, &self.0).await?;
+        Ok(RoleCoverage {
+            matrix,
+            by_role_and_status: counts
+                .into_iter()
+                .map(|(role, status, count)| RoleCount { role, status, count })
+                .collect(),
+        })
+    }
+
+    /// Feedback counted, by status. Feedback counted: what the viewer may read, received in the
+    /// period (`receivedOn` between `from` and `to`), given on `version`, and with `region` given
+    /// by a country of that region. Statuses without feedback are left out.
+    async fn feedback_by_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackStatusCount>> {
+        let rows = figures::feedback_by_status(db(ctx)?, &self.0).await?;
+        Ok(rows.into_iter().map(|(status, count)| FeedbackStatusCount { status, count }).collect())
+    }
+
+    /// Feedback counted (see `feedbackByStatus`), by channel; channels without feedback are left out.
+    async fn feedback_by_channel(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackChannelCount>> {
+        let rows = figures::feedback_by_channel(db(ctx)?, &self.0).await?;
+        Ok(rows.into_iter().map(|(channel, count)| FeedbackChannelCount { channel, count }).collect())
+    }
+
+    /// Feedback counted (see `feedbackByStatus`) that a country gave, by country, most first (ties
+    /// by country id); stakeholder and collective feedback is not in this list.
+    async fn feedback_by_country(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CountryCount>> {
+        let rows = figures::feedback_by_country(db(ctx)?, &self.0).await?;
+        let countries = many_by_id::<country::Entity>(ctx, rows.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, count)| countries.get(&id).map(|c| CountryCount { country: Country(c.clone()), count }))
+            .collect())
+    }
+
+    /// Feedback counted (see `feedbackByStatus`) by the calendar month of `receivedOn`, oldest
+    /// first; months without feedback are left out.
+    async fn feedback_by_month(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MonthCount>> {
+        let rows = figures::feedback_by_month(db(ctx)?, &self.0).await?;
+        Ok(rows.into_iter().map(|(month, count)| MonthCount { month, count }).collect())
+    }
+
+    /// Feedback counted (see `feedbackByStatus`) per section, rolled up the section tree: every
+    /// section with any, in document order.
+    async fn feedback_by_section(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SectionFeedbackCount>> {
+        section_counts(ctx, figures::feedback_by_section(db(ctx)?, &self.0).await?).await
+    }
+
+    /// The sections with the most open feedback about them directly (`directOpen`: RECEIVED or
+    /// UNDER_REVIEW, of the feedback counted), most first, ties in document order; up to `limit`.
+    async fn sections_with_most_open_feedback(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] limit: i32,
+    ) -> async_graphql::Result<Vec<SectionFeedbackCount>> {
+        let limit = check_limit(limit)?;
+        let mut rows = section_counts(ctx, figures::feedback_by_section(db(ctx)?, &self.0).await?).await?;
+        rows.retain(|r| r.direct_open > 0);
+        rows.sort_by_key(|r| std::cmp::Reverse(r.direct_open));
+        rows.truncate(limit);
+        Ok(rows)
+    }
+
+    /// Response rate and median time to respond, over the feedback counted (see `feedbackByStatus`).
+    async fn responses(&self, ctx: &Context<'_>) -> async_graphql::Result<ResponseFigures> {
+        let figures = figures::responses(db(ctx)?, &self.0).await?;
+        Ok(ResponseFigures {
+            feedback: figures.feedback,
+            responded: figures.responded,
+            rate: (figures.feedback > 0).then(|| figures.responded as f64 / figures.feedback as f64),
+            median_days_to_response: figures.median_days,
+        })
+    }
+
+    /// Planned uses by kind and status: those the viewer may read, of countries of the region,
+    /// with a target date in the period (without a period, all, including those with no target date).
+    async fn planned_uses_by_kind_and_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlannedUseCount>> {
+        let rows = figures::planned_uses_by_kind_and_status(db(ctx)?, &self.0).await?;
+        Ok(rows.into_iter().map(|(kind, status, count)| PlannedUseCount { kind, status, count }).collect())
+    }
+
+    /// Champion countries of the region (a Champion viewer: its own) with no planned use other
+    /// than DROPPED ones, whatever the period; by name.
+    async fn champions_without_planned_use(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Country>> {
+        Ok(figures::champions_without_planned_use(db(ctx)?, &self.0).await?.into_iter().map(Country).collect())
+    }
+
+    /// Pilots by status: those the viewer may read, of countries of the region, on `version`,
+    /// running at some time in the period (started on or before `to`, ended on or after `from`,
+    /// open dates counting as running).
+    async fn pilots_by_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PilotStatusCount>> {
+        let rows = figures::pilots_by_status(db(ctx)?, &self.0).await?;
+        Ok(rows.into_iter().map(|(status, count)| PilotStatusCount { status, count }).collect())
+    }
+
+    /// Events starting today or later, not before `from` and not after `to`, earliest first; up
+    /// to `limit`. Not narrowed by region or version.
+    async fn upcoming_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5)] limit: i32,
+    ) -> async_graphql::Result<Vec<Event>> {
+        let limit = check_limit(limit)? as u64;
+        Ok(figures::upcoming_events(db(ctx)?, &self.0, limit).await?.into_iter().map(Event).collect())
+    }
+
+    /// Milestones not DONE whose due date is before today, due in the period and tied to
+    /// `version` when given; earliest due first.
+    async fn overdue_milestones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Milestone>> {
+        let today = crate::milestone::today();
+        Ok(figures::milestones(db(ctx)?, &self.0, overdue(today)).await?.into_iter().map(Milestone).collect())
+    }
+
+    /// Milestones AT_RISK or SLIPPED, or overdue (see `overdueMilestones`), due in the period and
+    /// tied to `version` when given; earliest due first.
+    async fn at_risk_milestones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Milestone>> {
+        let today = crate::milestone::today();
+        Ok(figures::milestones(db(ctx)?, &self.0, at_risk(today)).await?.into_iter().map(Milestone).collect())
+    }
+}
+
+fn check_limit(limit: i32) -> async_graphql::Result<usize> {
+    if !(1..=MAX_LIST).contains(&limit) {
+        return Err(AppError::bad_input("limit", format!("`limit` is between 1 and {MAX_LIST}")).into());
+    }
+    Ok(limit as usize)
+}
+
+async fn section_counts(
+    ctx: &Context<'_>,
+    counts: BTreeMap<i32, figures::SectionCounts>,
+) -> async_graphql::Result<Vec<SectionFeedbackCount>> {
+    let sections = guide_section::Entity::find()
+        .filter(guide_section::Column::Id.is_in(counts.keys().copied()))
+        .order_by_asc(guide_section::Column::Id)
+        .all(db(ctx)?)
+        .await
+        .map_err(AppError::from)?;
+    let open = Some(&figures::OPEN_STATUSES[..]);
+    Ok(sections
+        .into_iter()
+        .filter_map(|section| {
+            let c = counts.get(&section.id)?;
+            Some(SectionFeedbackCount {
+                total: figures::SectionCounts::sum(&c.total, None),
+                direct: figures::SectionCounts::sum(&c.direct, None),
+                open: figures::SectionCounts::sum(&c.total, open),
+                direct_open: figures::SectionCounts::sum(&c.direct, open),
+                by_status: c
+                    .total
+                    .iter()
+                    .map(|(status, count)| FeedbackStatusCount { status: *status, count: *count })
+                    .collect(),
+                section: Section(section),
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,46 @@
+//! The PostgreSQL side of live activity: one `LISTEN` connection per server instance, feeding
+//! what every instance publishes (through `NOTIFY`) to this instance's subscribers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use graphql::activity::{ActivityBus, ActivityMessage, CHANNEL};
+use sea_orm::DatabaseConnection;
+use sqlx::postgres::PgListener;
+
+/// Pause before retrying after the listening connection failed.
+const RETRY: Duration = Duration::from_secs(1);
+
+/// Listens until the task is aborted; reconnects after failures.
+pub async fn relay_notifications(db: DatabaseConnection, bus: Arc<ActivityBus>) {
+    let pool = db.get_postgres_connection_pool().clone();
+    loop {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::error!(%error, "activity listener cannot connect; retrying");
+                tokio::time::sleep(RETRY).await;
+                continue;
+            }
+        };
+        if let Err(error) = listener.listen(CHANNEL).await {
+            tracing::error!(%error, "activity listener cannot LISTEN; retrying");
+            tokio::time::sleep(RETRY).await;
+            continue;
+        }
+        loop {
+            // `recv` reconnects by itself after a lost connection (notifications sent meanwhile are lost).
+            match listener.recv().await {
+                Ok(notification) => match serde_json::from_str::<ActivityMessage>(notification.payload()) {
+                    Ok(message) => bus.deliver(message),
+                    Err(error) => tracing::warn!(%error, "ignoring a malformed activity notification"),
+                },
+                Err(error) => {
+                    tracing::error!(%error, "activity listener failed; reconnecting");
+                    tokio::time::sleep(RETRY).await;
+                    break;
+                }
+            }
+        }
+    }
+}
