@@ -487,3 +487,40 @@ async fn pages_of_the_connection_cover_the_export() {
     assert_eq!(page["totalCount"], 6);
     assert_eq!(distinct_feedback(&csv_lines(&app, &champion, &guide).await).len(), 6);
 }
+
+/// The download is named after the version's code; codes are free text, so whatever they hold
+/// the `Content-Disposition` header must stay present and well-formed.
+#[tokio::test]
+async fn the_file_name_stays_valid_whatever_the_version_code() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let guide = version_id(&app, &admin, "GUIDE", DRAFT).await;
+    let response = export(&app, Some(&admin), &guide).await;
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "attachment; filename=\"comment-response-2021-02-champions-draft.csv\""
+    );
+
+    for code in ["2023 \"SPECIAL\" EDITION", "2023\nTWO LINES", "2023-RÉVISÉ"] {
+        let created = app
+            .data(
+                "mutation($code: String!) { createGuideVersion(input: {document: GUIDE, code: $code,
+                   label: \"Odd code\", plannedReleaseOn: \"2023-06-01\"}) { id } }",
+                json!({ "code": code }),
+                &admin,
+            )
+            .await;
+        let version = created["createGuideVersion"]["id"].as_str().unwrap();
+        let response = export(&app, Some(&admin), version).await;
+        assert_eq!(response.status(), 200);
+        let disposition = response.headers().get("content-disposition").unwrap_or_else(|| panic!("none for {code:?}"));
+        let name = disposition
+            .to_str()
+            .unwrap_or_else(|_| panic!("not ASCII for {code:?}: {disposition:?}"))
+            .strip_prefix("attachment; filename=\"")
+            .and_then(|rest| rest.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("malformed for {code:?}: {disposition:?}"));
+        assert!(name.starts_with("comment-response-2023") && name.ends_with(".csv"), "{name}");
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "{name}");
+    }
+}
