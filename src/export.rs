@@ -50,13 +50,24 @@ pub async fn comment_response_csv(
         Ok(body) => body,
         Err(error) => return internal(&error),
     };
-    let filename = format!("comment-response-{}.csv", version.code.to_ascii_lowercase());
+    let filename = file_name(&version.code);
     Response::builder()
         .status(StatusCode::OK)
         .content_type("text/csv; charset=utf-8")
         .header(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\""))
         .header(header::CACHE_CONTROL, "no-store")
         .body(body)
+}
+
+/// The download's name, from the version code. Codes are free text: anything but ASCII letters,
+/// digits, `-`, `_` and `.` becomes `_`, so a quote cannot end the quoted name early and a line
+/// break or another byte a header may not hold cannot get the header silently dropped.
+fn file_name(code: &str) -> String {
+    let safe: String = code
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    format!("comment-response-{safe}.csv")
 }
 
 fn internal(error: &dyn std::fmt::Debug) -> Response {
