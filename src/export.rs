@@ -41,8 +41,12 @@ pub async fn comment_response_csv(
     if let Err(error) = writer.write_record(MatrixLine::COLUMNS) {
         return internal(&error);
     }
-    for line in &lines {
-        if let Err(error) = writer.serialize(line) {
+    for mut line in lines {
+        line.comment = spreadsheet_safe(line.comment);
+        line.source = spreadsheet_safe(line.source);
+        line.rationale = line.rationale.map(spreadsheet_safe);
+        line.revision_summary = line.revision_summary.map(spreadsheet_safe);
+        if let Err(error) = writer.serialize(&line) {
             return internal(&error);
         }
     }
@@ -73,4 +77,13 @@ fn file_name(code: &str) -> String {
 fn internal(error: &dyn std::fmt::Debug) -> Response {
     tracing::error!(?error, "comment-response export failed");
     request_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "Internal error; it has been logged")
+}
+
+/// Free text as a spreadsheet shows it, not runs it: a cell starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return would be taken for a formula, so it gets a leading apostrophe.
+fn spreadsheet_safe(text: String) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text,
+    }
 }

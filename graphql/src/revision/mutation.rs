@@ -144,6 +144,11 @@ impl RevisionMutation {
             .map_err(AppError::from)?
             .ok_or_else(|| AppError::not_found("Document", "document"))?;
         let code = required_text(&input.code, "code", 64)?.to_ascii_uppercase();
+        if !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"._-".contains(&b)) {
+            return Err(
+                AppError::bad_input("code", "A version code has letters, digits, dots, dashes or underscores").into()
+            );
+        }
         let label = required_text(&input.label, "label", MAX_LINE_CHARS)?;
         let notes = optional_text(input.notes.as_deref(), "notes", MAX_TEXT_CHARS)?;
         if input.languages.is_empty() || input.languages.len() > 10 {
