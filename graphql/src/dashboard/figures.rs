@@ -104,7 +104,7 @@ pub async fn responses(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Re
     let (feedback_count, responded_count) = counts.unwrap_or((0, 0));
     // Days from receipt to the recorded response, over the responded feedback that has a time.
     let days = match db.get_database_backend() {
-        DatabaseBackend::Postgres => "(CAST(responded_at AT TIME ZONE 'UTC' AS DATE) - received_on)",
+        DatabaseBackend::Postgres => "CAST(CAST(responded_at AT TIME ZONE 'UTC' AS DATE) - received_on AS BIGINT)",
         _ => "CAST(julianday(date(responded_at)) - julianday(received_on) AS INTEGER)",
     };
     let timed = Condition::all()
