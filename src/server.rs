@@ -468,9 +468,13 @@ fn metrics(Data(state): Data<&Arc<AppState>>) -> Response {
          champion_tracker_graphql_requests_total {}\n\
          # HELP champion_tracker_db_statements_total SQL statements executed.\n\
          # TYPE champion_tracker_db_statements_total counter\n\
-         champion_tracker_db_statements_total {}\n",
+         champion_tracker_db_statements_total {}\n\
+         # HELP champion_tracker_activity_subscriptions Open `activity` subscriptions on this instance.\n\
+         # TYPE champion_tracker_activity_subscriptions gauge\n\
+         champion_tracker_activity_subscriptions {}\n",
         state.requests.load(Ordering::Relaxed),
         state.statements.load(Ordering::Relaxed),
+        state.activity.subscriber_count(),
     );
     Response::builder().content_type("text/plain; version=0.0.4").body(body)
 }

@@ -2,11 +2,11 @@
 
 mod common;
 
+use common::ws::*;
 use common::*;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 #[tokio::test]
 async fn health_ready_schema_and_metrics() {
@@ -179,45 +179,8 @@ async fn batches_run_each_operation_and_are_capped() {
     assert_eq!(error_code(&response.json::<Value>().await.unwrap()), "BATCH_TOO_LARGE");
 }
 
-async fn ws_connect(
-    app: &TestApp,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut request = format!("{}/graphql/ws", app.base.replace("http", "ws")).into_client_request().unwrap();
-    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
-    let (stream, response) = tokio_tungstenite::connect_async(request).await.expect("websocket upgrade");
-    assert_eq!(response.headers()["sec-websocket-protocol"], "graphql-transport-ws");
-    stream
-}
-
-/// The close frame's code and reason, once the server closes the connection.
-async fn close_frame(
-    stream: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-) -> Option<(u16, String)> {
-    loop {
-        match tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
-            .await
-            .expect("ws reply in time")?
-        {
-            Ok(Message::Close(frame)) => return frame.map(|f| (u16::from(f.code), f.reason.to_string())),
-            Ok(_) => continue,
-            Err(_) => return None,
-        }
-    }
-}
-
-async fn next_json(
-    stream: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-) -> Option<Value> {
-    loop {
-        match tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
-            .await
-            .expect("ws reply in time")?
-        {
-            Ok(Message::Text(text)) => return Some(serde_json::from_str(&text).unwrap()),
-            Ok(Message::Close(_)) | Err(_) => return None,
-            Ok(_) => continue,
-        }
-    }
+async fn ws_connect(app: &TestApp) -> WsStream {
+    ws_connect_to(&app.base).await
 }
 
 #[tokio::test]

@@ -75,7 +75,10 @@ pub fn ensure_codes(response: &mut Response) {
         }
         if error.path.is_empty() {
             code_validation_error(error);
-        } else if error.message.starts_with("Failed to parse") || error.message.starts_with("Invalid value") {
+        } else if ["Failed to parse", "Invalid value", "Expected input type"]
+            .iter()
+            .any(|p| error.message.starts_with(p))
+        {
             let field = invalid_input_field(&error.message);
             set(error, "BAD_USER_INPUT", field);
         } else {

@@ -3,6 +3,8 @@
 //! to it over HTTP.
 #![allow(dead_code)]
 
+pub mod ws;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -49,6 +49,11 @@ impl ActivityBus {
         self.notify.is_some()
     }
 
+    /// Open subscriptions on this instance.
+    pub fn subscriber_count(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<ActivityMessage> {
         self.sender.subscribe()
     }

@@ -207,10 +207,11 @@ impl ActivitySubscription {
     async fn activity(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] filter: ActivityFilter,
+        filter: Option<ActivityFilter>,
     ) -> async_graphql::Result<impl Stream<Item = ActivityEvent> + use<>> {
         let bus = ctx.data::<Arc<ActivityBus>>().map_err(|_| AppError::internal("activity bus missing"))?;
         let db = crate::context::db(ctx)?.clone();
+        let filter = filter.unwrap_or_default();
         let country = match &filter.country {
             Some(iso3) => Some(find_by_iso3(&db, iso3, "filter.country").await?.id),
             None => None,

@@ -301,7 +301,8 @@ pub async fn milestones(
     scope: &Scope,
     which: Condition,
 ) -> AppResult<Vec<milestone::Model>> {
-    let mut condition = which.add(scope.in_period(milestone::Column::DueOn));
+    // `which` may be an OR of conditions: nest it rather than extend it.
+    let mut condition = Condition::all().add(which).add(scope.in_period(milestone::Column::DueOn));
     if let Some(version) = scope.version_id {
         condition = condition.add(milestone::Column::GuideVersionId.eq(version));
     }

@@ -38,12 +38,8 @@ impl DashboardQuery {
     /// Champion's dashboard counts only what it may read: its own country's feedback, planned uses
     /// and pilots, plus collective feedback.
     #[graphql(guard = "Require(Access::SignedIn)", complexity = "20 + child_complexity")]
-    async fn dashboard(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(default)] filter: DashboardFilter,
-    ) -> async_graphql::Result<Dashboard> {
-        Ok(Dashboard(Scope::new(db(ctx)?, viewer(ctx), filter).await?))
+    async fn dashboard(&self, ctx: &Context<'_>, filter: Option<DashboardFilter>) -> async_graphql::Result<Dashboard> {
+        Ok(Dashboard(Scope::new(db(ctx)?, viewer(ctx), filter.unwrap_or_default()).await?))
     }
 }
 
