@@ -142,6 +142,34 @@ pub struct SeedArgs {
     /// Also load the demo data (guide structure, versions, Champions, stakeholders, accounts).
     #[arg(long)]
     pub demo: bool,
+    /// Load a synthetic data set for benchmarks (implies --demo), sized by the flags below.
+    #[arg(long)]
+    pub synthetic: bool,
+    /// Countries in all (the 193 UN Member States, then synthetic ones, up to 219).
+    #[arg(long, default_value_t = 200, requires = "synthetic")]
+    pub countries: usize,
+    /// How many of them are Champions.
+    #[arg(long, default_value_t = 60, requires = "synthetic")]
+    pub champions: usize,
+    /// Guide and Booklet sections in all (synthetic sub-sections are added under the Guide's parts).
+    #[arg(long, default_value_t = 80, requires = "synthetic")]
+    pub sections: usize,
+    #[arg(long, default_value_t = 300, requires = "synthetic")]
+    pub roles: usize,
+    /// Feedback items, each on one or two sections.
+    #[arg(long, default_value_t = 100_000, requires = "synthetic")]
+    pub feedback: usize,
+    #[arg(long, default_value_t = 500, requires = "synthetic")]
+    pub events: usize,
+    #[arg(long, default_value_t = 600, requires = "synthetic")]
+    pub planned_uses: usize,
+    #[arg(long, default_value_t = 100, requires = "synthetic")]
+    pub milestones: usize,
+    #[arg(long, default_value_t = 120, requires = "synthetic")]
+    pub pilots: usize,
+    /// The same seed gives the same data.
+    #[arg(long, default_value_t = 42, requires = "synthetic")]
+    pub seed: u64,
 }
 
 #[derive(Subcommand, Debug)]

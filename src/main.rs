@@ -1,6 +1,6 @@
 use champion_tracker::config::{Cli, Command};
 use champion_tracker::startup::{ServeConfig, prepare_database, print_demo_accounts, start};
-use champion_tracker::{accounts, db, server, telemetry};
+use champion_tracker::{accounts, db, seed, server, telemetry};
 use clap::Parser;
 
 #[tokio::main]
@@ -24,8 +24,25 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Seed(args) => {
-            let (_, accounts) = prepare_database(&global.database_url, 1, true, args.demo).await?;
+            let (database, accounts) =
+                prepare_database(&global.database_url, 1, true, args.demo || args.synthetic).await?;
             print_demo_accounts(&accounts);
+            if args.synthetic {
+                let sizes = seed::SyntheticSizes {
+                    countries: args.countries,
+                    champions: args.champions,
+                    sections: args.sections,
+                    roles: args.roles,
+                    feedback: args.feedback,
+                    events: args.events,
+                    planned_uses: args.planned_uses,
+                    milestones: args.milestones,
+                    pilots: args.pilots,
+                    seed: args.seed,
+                };
+                let report = seed::load_synthetic(&database.conn, &sizes).await?;
+                println!("{report:#?}");
+            }
         }
         Command::User(champion_tracker::config::UserCommand::Add(args)) => {
             let (database, _) = prepare_database(&global.database_url, 1, true, false).await?;

@@ -3,6 +3,8 @@
 
 pub mod countries;
 pub mod demo;
+pub mod synthetic;
 
 pub use countries::load_countries;
 pub use demo::{DemoAccount, load_demo};
+pub use synthetic::{SyntheticSizes, load_synthetic};
