@@ -4,7 +4,7 @@
 use async_graphql::{ID, InputObject};
 use chrono::NaiveDate;
 use entity::{country, feedback, guide_version, pilot, planned_use, role_assignment};
-use sea_orm::sea_query::{Expr, SelectStatement};
+use sea_orm::sea_query::{Expr, Func, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use crate::context::Viewer;
@@ -180,7 +180,10 @@ pub fn count_all() -> sea_orm::sea_query::SimpleExpr {
     Expr::cust("COUNT(*)")
 }
 
-/// `SUM(CASE WHEN <condition> THEN 1 ELSE 0 END)`, zero on no rows.
+/// `SUM(CASE WHEN <condition> THEN 1 ELSE 0 END)`, zero on no rows. Built from expressions, not
+/// a custom string with a `$1` placeholder: only the PostgreSQL builder substitutes `$1`; on SQLite
+/// (placeholder `?`) the condition was dropped and `$1` left in the SQL as a parameter of its own.
 pub fn count_where(condition: sea_orm::sea_query::SimpleExpr) -> sea_orm::sea_query::SimpleExpr {
-    Expr::cust_with_expr("COALESCE(SUM(CASE WHEN $1 THEN 1 ELSE 0 END), 0)", condition)
+    let ones = Expr::case(condition, Expr::cust("1")).finally(Expr::cust("0"));
+    Func::coalesce([Expr::from(Func::sum(ones)), Expr::cust("0")]).into()
 }
