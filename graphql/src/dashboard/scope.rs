@@ -140,11 +140,19 @@ impl Scope {
         feedback::Entity::find().select_only().column(feedback::Column::Id).filter(self.feedback()).into_query()
     }
 
-    /// Role assignments in force at some time in the period, of countries in the region.
+    /// Role assignments in force at some time in the period, of countries in the region: started
+    /// on or before `to` (one without a start date has not started, as for `asOf`), ended on or
+    /// after `from` (an open end counting as in force). Unlike pilots, an open start does not count.
     pub fn roles(&self) -> Condition {
-        Condition::all()
-            .add(self.overlapping(role_assignment::Column::StartedOn, role_assignment::Column::EndedOn))
-            .add(self.in_region(role_assignment::Column::CountryId))
+        use role_assignment::Column;
+        let mut condition = Condition::all();
+        if let Some(to) = self.to {
+            condition = condition.add(Column::StartedOn.lte(to));
+        }
+        if let Some(from) = self.from {
+            condition = condition.add(Condition::any().add(Column::EndedOn.is_null()).add(Column::EndedOn.gte(from)));
+        }
+        condition.add(self.in_region(Column::CountryId))
     }
 
     /// Planned uses the viewer may read, of countries in the region, due in the period (those
