@@ -301,7 +301,8 @@ pub async fn milestones(
     scope: &Scope,
     which: Condition,
 ) -> AppResult<Vec<milestone::Model>> {
-    // `which` may be an OR of conditions: nest it rather than extend it.
+    // `which` may be an OR (at risk: AT_RISK, SLIPPED or overdue): the period and the version
+    // narrow it, so they are ANDed beside it, not added into it.
     let mut condition = Condition::all().add(which).add(scope.in_period(milestone::Column::DueOn));
     if let Some(version) = scope.version_id {
         condition = condition.add(milestone::Column::GuideVersionId.eq(version));

@@ -4,7 +4,7 @@
 use async_graphql::{ID, InputObject};
 use chrono::NaiveDate;
 use entity::{country, feedback, guide_version, pilot, planned_use, role_assignment};
-use sea_orm::sea_query::{Expr, SelectStatement};
+use sea_orm::sea_query::{Expr, Func, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use crate::context::Viewer;
@@ -140,11 +140,19 @@ impl Scope {
         feedback::Entity::find().select_only().column(feedback::Column::Id).filter(self.feedback()).into_query()
     }
 
-    /// Role assignments in force at some time in the period, of countries in the region.
+    /// Role assignments in force at some time in the period, of countries in the region: started
+    /// on or before `to` (one without a start date has not started, as for `asOf`), ended on or
+    /// after `from` (an open end counting as in force). Unlike pilots, an open start does not count.
     pub fn roles(&self) -> Condition {
-        Condition::all()
-            .add(self.overlapping(role_assignment::Column::StartedOn, role_assignment::Column::EndedOn))
-            .add(self.in_region(role_assignment::Column::CountryId))
+        use role_assignment::Column;
+        let mut condition = Condition::all();
+        if let Some(to) = self.to {
+            condition = condition.add(Column::StartedOn.lte(to));
+        }
+        if let Some(from) = self.from {
+            condition = condition.add(Condition::any().add(Column::EndedOn.is_null()).add(Column::EndedOn.gte(from)));
+        }
+        condition.add(self.in_region(Column::CountryId))
     }
 
     /// Planned uses the viewer may read, of countries in the region, due in the period (those
@@ -180,7 +188,10 @@ pub fn count_all() -> sea_orm::sea_query::SimpleExpr {
     Expr::cust("COUNT(*)")
 }
 
-/// `SUM(CASE WHEN <condition> THEN 1 ELSE 0 END)`, zero on no rows.
+/// `SUM(CASE WHEN <condition> THEN 1 ELSE 0 END)`, zero on no rows. Built from expressions, not
+/// a custom string with a `$1` placeholder: only the PostgreSQL builder substitutes `$1`; on SQLite
+/// (placeholder `?`) the condition was dropped and `$1` left in the SQL as a parameter of its own.
 pub fn count_where(condition: sea_orm::sea_query::SimpleExpr) -> sea_orm::sea_query::SimpleExpr {
-    Expr::cust_with_expr("COALESCE(SUM(CASE WHEN $1 THEN 1 ELSE 0 END), 0)", condition)
+    let ones = Expr::case(condition, Expr::cust("1")).finally(Expr::cust("0"));
+    Func::coalesce([Expr::from(Func::sum(ones)), Expr::cust("0")]).into()
 }
