@@ -59,3 +59,45 @@ async fn revision_trails_and_the_comment_response_matrix_are_loaded_in_batches()
     assert_eq!(rows(&data), 4);
     assert_eq!(few, all, "matrix: {few} statements for 1 row, {all} for 4");
 }
+
+const LATEST: &str = r#"query($n: Int!) { countries(filter: {isChampion: true}, first: $n) { edges { node {
+    iso3 all: feedback { id } latest: feedback(latest: 2) { id receivedOn sections { code } } } } } }"#;
+
+/// `feedback(latest:)` keeps each country's newest items in one windowed statement for all
+/// countries of the page.
+#[tokio::test]
+async fn latest_feedback_per_country_is_one_batch() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let versions = app
+        .data(
+            r#"{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-11-REVISED"}}) { edges { node { id } } } }"#,
+            json!({}),
+            &admin,
+        )
+        .await;
+    let version = nodes(&versions["guideVersions"])[0]["id"].clone();
+    for (country, day) in [("MAR", 1), ("MAR", 3), ("MAR", 2), ("SLV", 5), ("GHA", 4), ("GHA", 6), ("GHA", 6)] {
+        app.data(
+            r#"mutation($c: String!, $v: ID!, $d: Date!) { submitFeedback(input: {country: $c, channel: BILATERAL, kind: QUESTION,
+               body: "x", guideVersion: $v, sections: ["II"], receivedOn: $d}) { id } }"#,
+            json!({ "c": country, "v": version, "d": format!("2022-01-0{day}") }),
+            &admin,
+        )
+        .await;
+    }
+    let (few, _) = app.fewest_statements(LATEST, json!({ "n": 2 }), &admin).await;
+    let (many, data) = app.fewest_statements(LATEST, json!({ "n": 8 }), &admin).await;
+    assert_eq!(few, many, "{few} statements for 2 countries, {many} for 8");
+    for country in nodes(&data["countries"]) {
+        let all: Vec<_> = country["all"].as_array().unwrap().iter().map(|f| f["id"].clone()).collect();
+        let latest: Vec<_> = country["latest"].as_array().unwrap().iter().map(|f| f["id"].clone()).collect();
+        assert_eq!(latest, all.iter().take(2).cloned().collect::<Vec<_>>(), "{}", country["iso3"]);
+    }
+    let gha = nodes(&data["countries"]).into_iter().find(|c| c["iso3"] == "GHA").unwrap();
+    assert_eq!(strings(gha["latest"].as_array().unwrap(), "receivedOn"), ["2022-01-06", "2022-01-06"]);
+    let body = app
+        .refused("{ countries(first: 1) { edges { node { feedback(latest: 0) { id } } } } }", json!({}), &admin)
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}

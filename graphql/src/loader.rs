@@ -128,6 +128,78 @@ where
     }
 }
 
+/// The newest `limit` children of a parent along `F` (by `F::order_column`, then id, descending).
+pub struct Latest<F> {
+    parent_id: i32,
+    limit: u64,
+    _along: PhantomData<fn() -> F>,
+}
+
+impl<F> Clone for Latest<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<F> Copy for Latest<F> {}
+impl<F> PartialEq for Latest<F> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.parent_id, self.limit) == (other.parent_id, other.limit)
+    }
+}
+impl<F> Eq for Latest<F> {}
+impl<F> Hash for Latest<F> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.parent_id, self.limit).hash(state)
+    }
+}
+
+impl<F> Loader<Latest<F>> for DbLoader
+where
+    F: ForeignKey,
+    <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
+{
+    type Value = Vec<<F::Entity as EntityTrait>::Model>;
+    type Error = Arc<DbErr>;
+
+    /// One statement per distinct limit, for any number of parents: rows numbered within each
+    /// parent by a window function, and only the first `limit` of each kept.
+    async fn load(&self, keys: &[Latest<F>]) -> Result<HashMap<Latest<F>, Self::Value>, Self::Error> {
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{IdenStatic, QuerySelect, QueryTrait};
+
+        let mut limits: Vec<u64> = keys.iter().map(|k| k.limit).collect();
+        limits.sort_unstable();
+        limits.dedup();
+        let backend = self.db.get_database_backend();
+        let (parent, order, id) = (F::column().as_str(), F::order_column().as_str(), F::Entity::id_column().as_str());
+        let mut grouped: HashMap<Latest<F>, Self::Value> = HashMap::with_capacity(keys.len());
+        for limit in limits {
+            let parents: Vec<i32> = keys.iter().filter(|k| k.limit == limit).map(|k| k.parent_id).collect();
+            let numbered = F::Entity::find()
+                .column_as(
+                    Expr::cust(format!("ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {order} DESC, {id} DESC)")),
+                    "row_in_parent",
+                )
+                .filter(F::column().is_in(parents))
+                .into_query();
+            let inner = backend.build(&numbered);
+            let sql = format!(
+                "SELECT * FROM ({}) AS latest WHERE latest.row_in_parent <= {limit} \
+                 ORDER BY latest.{order} DESC, latest.{id} DESC",
+                inner.sql
+            );
+            let statement =
+                sea_orm::Statement::from_sql_and_values(backend, sql, inner.values.map(|v| v.0).unwrap_or_default());
+            for row in F::Entity::find().from_raw_sql(statement).all(&self.db).await? {
+                if let Some(parent) = F::key_of(&row) {
+                    grouped.entry(Latest { parent_id: parent, limit, _along: PhantomData }).or_default().push(row);
+                }
+            }
+        }
+        Ok(grouped)
+    }
+}
+
 /// The loader the transport put into the request data (see [`crate::request_loader`]).
 fn loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a AppLoader> {
     ctx.data::<AppLoader>().map_err(|_| crate::error::AppError::internal("data loader missing from request data"))
@@ -171,6 +243,20 @@ where
     <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
 {
     Ok(loader(ctx)?.load_one(HasMany::<F>::new(parent_id)).await?.unwrap_or_default())
+}
+
+/// Loads the newest `limit` children of `parent_id` along `F`, newest first.
+pub async fn latest_children<F>(
+    ctx: &Context<'_>,
+    parent_id: i32,
+    limit: u64,
+) -> AppResult<Vec<<F::Entity as EntityTrait>::Model>>
+where
+    F: ForeignKey,
+    <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
+{
+    let key = Latest::<F> { parent_id, limit, _along: PhantomData };
+    Ok(loader(ctx)?.load_one(key).await?.unwrap_or_default())
 }
 
 /// Implements [`Keyed`] and [`Versioned`] for entities with `id`, `version` and `updated_at` columns.

@@ -5,9 +5,10 @@ use entity::{country, stakeholder};
 
 use crate::auth::guard::viewer;
 use crate::contact::{Contact, ContactsOfCountry};
+use crate::error::AppError;
 use crate::event::{Event, events_of_country};
 use crate::feedback::{Feedback, FeedbackOfCountry, can_read};
-use crate::loader::{ForeignKey, children};
+use crate::loader::{ForeignKey, children, latest_children};
 use crate::node::{NodeType, global_id};
 use crate::pilot::{Pilot, PilotsOfCountry};
 use crate::planned_use::{PlannedUse, PlannedUsesOfCountry};
@@ -66,16 +67,23 @@ impl Country {
     async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoleAssignment>> {
         Ok(children::<RolesOfCountry>(ctx, self.0.id).await?.into_iter().map(RoleAssignment).collect())
     }
-    /// Feedback this country gave, newest first; empty for viewers who may not read it.
-    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Feedback>> {
+    /// Feedback this country gave, newest first (by day received, then by entry); with `latest`,
+    /// only that many (1 to 100). Empty for viewers who may not read it.
+    #[graphql(complexity = "latest.map_or(child_complexity, |n| n.clamp(1, 100) as usize * child_complexity)")]
+    async fn feedback(&self, ctx: &Context<'_>, latest: Option<i32>) -> async_graphql::Result<Vec<Feedback>> {
         let viewer = viewer(ctx);
-        let mut rows: Vec<_> = children::<FeedbackOfCountry>(ctx, self.0.id)
-            .await?
-            .into_iter()
-            .filter(|row| can_read(viewer, row))
-            .collect();
-        rows.reverse();
-        Ok(rows.into_iter().map(Feedback).collect())
+        let rows = match latest {
+            Some(n) if !(1..=100).contains(&n) => {
+                return Err(AppError::bad_input("latest", "`latest` is between 1 and 100").into());
+            }
+            Some(n) => latest_children::<FeedbackOfCountry>(ctx, self.0.id, n as u64).await?,
+            None => {
+                let mut rows = children::<FeedbackOfCountry>(ctx, self.0.id).await?;
+                rows.reverse();
+                rows
+            }
+        };
+        Ok(rows.into_iter().filter(|row| can_read(viewer, row)).map(Feedback).collect())
     }
     /// This country's roles, pilots, feedback, planned uses and events, oldest first. Each country's
     /// timeline is its own query, so the field is priced high: listing many countries with their
