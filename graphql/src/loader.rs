@@ -161,35 +161,37 @@ where
     type Value = Vec<<F::Entity as EntityTrait>::Model>;
     type Error = Arc<DbErr>;
 
-    /// One statement per distinct limit, for any number of parents: rows numbered within each
-    /// parent by a window function, and only the first `limit` of each kept.
+    /// One statement per distinct limit, for any number of parents: a `UNION ALL` of one
+    /// `ORDER BY … LIMIT` branch per parent, so each branch is a short index range scan (a window
+    /// function over all the parents' rows would read every one of them).
     async fn load(&self, keys: &[Latest<F>]) -> Result<HashMap<Latest<F>, Self::Value>, Self::Error> {
-        use sea_orm::sea_query::Expr;
-        use sea_orm::{IdenStatic, QuerySelect, QueryTrait};
-
+        use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+        use sea_orm::{DatabaseBackend, QuerySelect, QueryTrait};
         let mut limits: Vec<u64> = keys.iter().map(|k| k.limit).collect();
         limits.sort_unstable();
         limits.dedup();
         let backend = self.db.get_database_backend();
-        let (parent, order, id) = (F::column().as_str(), F::order_column().as_str(), F::Entity::id_column().as_str());
         let mut grouped: HashMap<Latest<F>, Self::Value> = HashMap::with_capacity(keys.len());
         for limit in limits {
-            let parents: Vec<i32> = keys.iter().filter(|k| k.limit == limit).map(|k| k.parent_id).collect();
-            let numbered = F::Entity::find()
-                .column_as(
-                    Expr::cust(format!("ROW_NUMBER() OVER (PARTITION BY {parent} ORDER BY {order} DESC, {id} DESC)")),
-                    "row_in_parent",
-                )
-                .filter(F::column().is_in(parents))
-                .into_query();
-            let inner = backend.build(&numbered);
-            let sql = format!(
-                "SELECT * FROM ({}) AS latest WHERE latest.row_in_parent <= {limit} \
-                 ORDER BY latest.{order} DESC, latest.{id} DESC",
-                inner.sql
-            );
-            let statement =
-                sea_orm::Statement::from_sql_and_values(backend, sql, inner.values.map(|v| v.0).unwrap_or_default());
+            // Keys and limits are integers, so rendering them inline is safe.
+            let branches: Vec<String> = keys
+                .iter()
+                .filter(|k| k.limit == limit)
+                .map(|k| {
+                    let branch = F::Entity::find()
+                        .filter(F::column().eq(k.parent_id))
+                        .order_by_desc(F::order_column())
+                        .order_by_desc(F::Entity::id_column())
+                        .limit(limit)
+                        .into_query();
+                    let sql = match backend {
+                        DatabaseBackend::Postgres => branch.to_string(PostgresQueryBuilder),
+                        _ => branch.to_string(SqliteQueryBuilder),
+                    };
+                    format!("SELECT * FROM ({sql}) AS branch")
+                })
+                .collect();
+            let statement = sea_orm::Statement::from_string(backend, branches.join(" UNION ALL "));
             for row in F::Entity::find().from_raw_sql(statement).all(&self.db).await? {
                 if let Some(parent) = F::key_of(&row) {
                     grouped.entry(Latest { parent_id: parent, limit, _along: PhantomData }).or_default().push(row);

@@ -10,6 +10,7 @@ mod m20261124_000002_unique_open_role;
 mod m20261124_000003_create_audit_log;
 mod m20261124_000004_user_credentials_changed_at;
 mod m20261125_000001_create_revisions;
+mod m20261125_000002_feedback_latest_index;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_audit_log::Migration),
             Box::new(m20261124_000004_user_credentials_changed_at::Migration),
             Box::new(m20261125_000001_create_revisions::Migration),
+            Box::new(m20261125_000002_feedback_latest_index::Migration),
         ]
     }
 }
