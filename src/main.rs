@@ -3,6 +3,11 @@ use champion_tracker::startup::{ServeConfig, prepare_database, print_demo_accoun
 use champion_tracker::{accounts, db, seed, server, telemetry};
 use clap::Parser;
 
+// Returns freed memory to the system more readily than glibc's per-thread arenas: a steadier,
+// smaller resident size under load.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();

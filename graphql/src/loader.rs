@@ -161,37 +161,16 @@ where
     type Value = Vec<<F::Entity as EntityTrait>::Model>;
     type Error = Arc<DbErr>;
 
-    /// One statement per distinct limit, for any number of parents: a `UNION ALL` of one
-    /// `ORDER BY … LIMIT` branch per parent, so each branch is a short index range scan (a window
-    /// function over all the parents' rows would read every one of them).
+    /// One statement per distinct limit, for any number of parents.
     async fn load(&self, keys: &[Latest<F>]) -> Result<HashMap<Latest<F>, Self::Value>, Self::Error> {
-        use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
-        use sea_orm::{DatabaseBackend, QuerySelect, QueryTrait};
         let mut limits: Vec<u64> = keys.iter().map(|k| k.limit).collect();
         limits.sort_unstable();
         limits.dedup();
         let backend = self.db.get_database_backend();
         let mut grouped: HashMap<Latest<F>, Self::Value> = HashMap::with_capacity(keys.len());
         for limit in limits {
-            // Keys and limits are integers, so rendering them inline is safe.
-            let branches: Vec<String> = keys
-                .iter()
-                .filter(|k| k.limit == limit)
-                .map(|k| {
-                    let branch = F::Entity::find()
-                        .filter(F::column().eq(k.parent_id))
-                        .order_by_desc(F::order_column())
-                        .order_by_desc(F::Entity::id_column())
-                        .limit(limit)
-                        .into_query();
-                    let sql = match backend {
-                        DatabaseBackend::Postgres => branch.to_string(PostgresQueryBuilder),
-                        _ => branch.to_string(SqliteQueryBuilder),
-                    };
-                    format!("SELECT * FROM ({sql}) AS branch")
-                })
-                .collect();
-            let statement = sea_orm::Statement::from_string(backend, branches.join(" UNION ALL "));
+            let parents: Vec<i32> = keys.iter().filter(|k| k.limit == limit).map(|k| k.parent_id).collect();
+            let statement = sea_orm::Statement::from_string(backend, latest_sql::<F>(backend, &parents, limit));
             for row in F::Entity::find().from_raw_sql(statement).all(&self.db).await? {
                 if let Some(parent) = F::key_of(&row) {
                     grouped.entry(Latest { parent_id: parent, limit, _along: PhantomData }).or_default().push(row);
@@ -199,6 +178,44 @@ where
             }
         }
         Ok(grouped)
+    }
+}
+
+/// The newest `limit` rows of each parent as one statement, each parent's rows a short index range
+/// scan (a window function over all the parents' rows would read every one of them). PostgreSQL
+/// takes a `LATERAL` join over the parent keys; SQLite, which has none, a `UNION ALL` of one
+/// `ORDER BY … LIMIT` branch per parent. Keys and limits are integers, so they are written inline.
+fn latest_sql<F: ForeignKey>(backend: sea_orm::DatabaseBackend, parents: &[i32], limit: u64) -> String {
+    use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+    use sea_orm::{DatabaseBackend, EntityName, IdenStatic, QuerySelect, QueryTrait};
+    let branch = |filter: sea_orm::Select<F::Entity>| {
+        filter.order_by_desc(F::order_column()).order_by_desc(F::Entity::id_column()).limit(limit).into_query()
+    };
+    match backend {
+        DatabaseBackend::Postgres => {
+            let keys: Vec<String> = parents.iter().map(|p| format!("({p})")).collect();
+            // The branch's key filter names the parent row of the lateral join.
+            let inner = branch(F::Entity::find().filter(sea_orm::sea_query::Expr::cust(format!(
+                "{}.{} = parent.id",
+                F::Entity::default().table_name(),
+                F::column().as_str()
+            ))))
+            .to_string(PostgresQueryBuilder);
+            format!(
+                "SELECT latest.* FROM (VALUES {}) AS parent (id) CROSS JOIN LATERAL ({inner}) AS latest",
+                keys.join(", ")
+            )
+        }
+        _ => parents
+            .iter()
+            .map(|p| {
+                format!(
+                    "SELECT * FROM ({}) AS branch",
+                    branch(F::Entity::find().filter(F::column().eq(*p))).to_string(SqliteQueryBuilder)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL "),
     }
 }
 

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# The benchmark: loads the synthetic data set, starts the release server on it and measures, with
+# wrk and 8 connections, after a warm-up:
+#   Q1  50 Champion countries, each with its role assignments and its 10 newest feedback items
+#       with their sections
+#   Q2s the dashboard's feedback-by-section-and-status part on its own; Q2 the whole dashboard
+#   Q3  one feedback item by id, a random one per request
+#   M1  submitting a feedback item
+# It prints requests/s, p50/p99 latency, errors, SQL statements per request and the server's
+# peak RSS, on PostgreSQL and on SQLite; on PostgreSQL also the rate pgbench reaches running the
+# very SQL the server sent for Q1-Q3 (captured from the server's statement log), and the ratio.
+#
+#   benches/run.sh                       # the full run (about 15 minutes with the release build)
+#   benches/run.sh --db postgres --duration 30
+#   benches/run.sh --smoke --bin target/debug/champion-tracker    # seconds: checks the harness works
+#
+# Options: --duration S (20) --warmup S (5) --connections N (8) --feedback N (100000)
+#          --db postgres|sqlite|both (both) --bin PATH (default: build the release binary)
+#          --postgres-url URL (use this server instead of a throwaway cluster) --smoke
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DURATION=20 WARMUP=5 CONNECTIONS=8 FEEDBACK=100000 DBS=both BIN="" PG_URL="" SMOKE=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --feedback) FEEDBACK="$2"; shift 2 ;;
+    --db) DBS="$2"; shift 2 ;;
+    --bin) BIN="$2"; shift 2 ;;
+    --postgres-url) PG_URL="$2"; shift 2 ;;
+    --smoke) SMOKE=1; shift ;;
+    *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
+  esac
+done
+SIZES=()
+if [ "$SMOKE" = 1 ]; then
+  DURATION=1 WARMUP=0 FEEDBACK=300
+  SIZES=(--roles 40 --events 10 --planned-uses 10 --milestones 5 --pilots 5)
+fi
+
+WORK="$(mktemp -d)"
+FAILED=0
+SERVER_PID="" PG_STARTED=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  if [ -n "$PG_STARTED" ]; then as_pg "$PG_BIN/pg_ctl" -D "$WORK/pgdata" -m immediate stop >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk; then
+  echo "installing wrk" >&2
+  (apt-get install -y wrk || (apt-get update && apt-get install -y wrk)) >/dev/null
+fi
+if [ -z "$BIN" ]; then
+  (cd "$ROOT" && cargo build --release --locked --quiet)
+  BIN="$ROOT/target/release/champion-tracker"
+fi
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+
+export JWT_SECRET="benchmark-secret-benchmark-secret-benchmark-secret"
+export LOG_LEVEL=warn
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# --- PostgreSQL: a given server, or a throwaway cluster run by an unprivileged user --------------
+PG_BIN=""
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u ct-postgres -- "$@"; else "$@"; fi; }
+start_postgres() {
+  PG_BIN="$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | tail -1)")"
+  if [ "$(id -u)" = 0 ]; then
+    id ct-postgres >/dev/null 2>&1 || useradd --system --no-create-home ct-postgres
+    chown ct-postgres "$WORK"
+  fi
+  local port; port="$(free_port)"
+  as_pg "$PG_BIN/initdb" -D "$WORK/pgdata" -U postgres -A trust --no-sync >/dev/null
+  as_pg "$PG_BIN/pg_ctl" -D "$WORK/pgdata" -l "$WORK/pgdata/log" -w start \
+    -o "-p $port -k $WORK -c listen_addresses=127.0.0.1 -c max_connections=100 -c shared_buffers=128MB" >/dev/null
+  PG_STARTED=1
+  PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+database_url() {
+  case "$1" in
+    sqlite) echo "sqlite://$WORK/bench.db?mode=rwc" ;;
+    postgres)
+      [ -n "$PG_URL" ] || start_postgres
+      local name="ct_bench_$$_$RANDOM"
+      psql "$PG_URL" -qAtc "CREATE DATABASE $name" >/dev/null
+      echo "${PG_URL%/*}/$name" ;;
+  esac
+}
+
+gql() { # token query -> JSON
+  python3 - "$1" "$2" "$BASE" <<'PY'
+import json, sys, urllib.request
+token, query, base = sys.argv[1:4]
+request = urllib.request.Request(base + "/graphql", json.dumps({"query": query}).encode(),
+    {"Content-Type": "application/json", "Authorization": "Bearer " + token})
+print(urllib.request.urlopen(request).read().decode())
+PY
+}
+metric() { curl -s "$BASE/metrics" | awk -v name="$1" '$1 == name { print $2 }'; }
+
+start_server() { # url log-level
+  local port; port="$(free_port)"
+  BASE="http://127.0.0.1:$port"
+  DATABASE_URL="$1" LOG_LEVEL="$2" "$BIN" serve --no-migrate --bind "127.0.0.1:$port" >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do curl -sf "$BASE/ready" >/dev/null && return 0; sleep 0.1; done
+  echo "the server did not start; its log:" >&2; cat "$WORK/server.log" >&2; exit 1
+}
+stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+
+# The SQL one request sends, from the server's statement log, as a pgbench script.
+capture_sql() { # workload token out
+  : >"$WORK/server.log"
+  wrk -t1 -c1 -d1s -s "$ROOT/benches/graphql.lua" "$BASE" -- "$1" "$2" "$MAX_ID" "$VERSION" >/dev/null 2>&1 || true
+  python3 - "$WORK/server.log" "$3" "$1" <<'PY'
+import re, sys
+log, out, workload = sys.argv[1:4]
+text = re.sub(r"\x1b\[[0-9;]*m", "", open(log, encoding="utf-8", errors="replace").read())
+# One request's statements: those between two consecutive statements reading the viewer's account.
+statements = re.findall(r"champion_tracker::sql: elapsed_us=\d+ sql=(.*)", text)
+starts = [i for i, s in enumerate(statements) if s.startswith('SELECT "user_account"')]
+if len(starts) < 3:
+    sys.exit("too few requests in the statement log")
+one = statements[starts[1]:starts[2]]
+lines = []
+if workload == "q3":
+    # The feedback looked up changes per request: let pgbench draw it.
+    lines.append("\\set id random(1, %s)" % open(log + ".maxid").read().strip())
+    one = [re.sub(r'("feedback"\."id" IN \()\d+(\))', r"\1:id\2", s) for s in one]
+lines += [s + ";" for s in one]
+open(out, "w").write("\n".join(lines) + "\n")
+print(len(one))
+PY
+}
+
+run_backend() {
+  local backend="$1" url started loaded
+  url="$(database_url "$backend")"
+  echo "== $backend: loading synthetic data ($FEEDBACK feedback items)"
+  started=$(date +%s.%N)
+  DATABASE_URL="$url" "$BIN" seed --synthetic --feedback "$FEEDBACK" "${SIZES[@]}" >"$WORK/seed.log" 2>&1 \
+    || { cat "$WORK/seed.log" >&2; exit 1; }
+  loaded=$(python3 -c "print(f'{$(date +%s.%N) - $started:.1f}')")
+  echo "   loaded in ${loaded}s"
+  LEAD="$(DATABASE_URL="$url" "$BIN" token --email wg-lead@demo.champion-tracker.test | tail -1)"
+  ADMIN="$(DATABASE_URL="$url" "$BIN" token --email secretariat@demo.champion-tracker.test | tail -1)"
+
+  # First a short-lived server that logs its SQL, to capture what each request sends.
+  start_server "$url" "warn,champion_tracker::sql=trace"
+  MAX_ID="$(gql "$LEAD" '{ feedback { totalCount } }' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["feedback"]["totalCount"])')"
+  VERSION="$(gql "$LEAD" '{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-11-REVISED"}}) { edges { node { id } } } }' \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["guideVersions"]["edges"][0]["node"]["id"])')"
+  echo "$MAX_ID" >"$WORK/server.log.maxid"
+  if [ "$backend" = postgres ]; then
+    for q in q1 q2s q2 q3; do capture_sql "$q" "$LEAD" "$WORK/$q.sql" >/dev/null; done
+  fi
+  stop_server
+
+  start_server "$url" warn
+  printf '   %-4s %9s %9s %9s %7s %11s %12s %7s\n' query "req/s" "p50 ms" "p99 ms" errors "stmts/req" "pgbench/s" ratio
+  for q in q1 q2s q2 q3 m1; do
+    local token="$LEAD"; [ "$q" = m1 ] && token="$ADMIN"
+    local args=(-t2 -c"$CONNECTIONS" --latency -s "$ROOT/benches/graphql.lua" "$BASE" -- "$q" "$token" "$MAX_ID" "$VERSION")
+    [ "$WARMUP" -gt 0 ] && wrk -d"${WARMUP}s" "${args[@]}" >/dev/null
+    local s0 r0 s1 r1 result
+    s0=$(metric champion_tracker_db_statements_total); r0=$(metric champion_tracker_graphql_requests_total)
+    result="$(wrk -d"${DURATION}s" "${args[@]}" | grep '^RESULT')"
+    s1=$(metric champion_tracker_db_statements_total); r1=$(metric champion_tracker_graphql_requests_total)
+    local rps p50 p99 errors per pg ratio
+    rps=$(sed 's/.* rps=\([^ ]*\).*/\1/' <<<"$result"); p50=$(sed 's/.* p50_ms=\([^ ]*\).*/\1/' <<<"$result")
+    p99=$(sed 's/.* p99_ms=\([^ ]*\).*/\1/' <<<"$result"); errors=$(sed 's/.* errors=\([^ ]*\).*/\1/' <<<"$result")
+    per=$(python3 -c "print(f'{($s1 - $s0) / max($r1 - $r0, 1):.2f}')")
+    pg="-" ratio="-"
+    if [ "$backend" = postgres ] && [ -f "$WORK/$q.sql" ]; then
+      pg=$(pgbench -n -c"$CONNECTIONS" -j2 -T"$DURATION" -f "$WORK/$q.sql" "$url" 2>/dev/null \
+        | awk '/^tps/ { printf "%.1f", $3 }')
+      ratio=$(python3 -c "print(f'{$rps / $pg:.2f}')")
+    fi
+    printf '   %-4s %9s %9s %9s %7s %11s %12s %7s\n' "$q" "$rps" "$p50" "$p99" "$errors" "$per" "$pg" "$ratio"
+    [ "$errors" = 0 ] || { FAILED=1; echo "   errors in $q; server log:" >&2; tail -5 "$WORK/server.log" >&2; }
+  done
+  echo "   server peak RSS: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")"
+  stop_server
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); wrk $CONNECTIONS connections, ${WARMUP}s warm-up, ${DURATION}s measured"
+case "$DBS" in
+  both) run_backend postgres; run_backend sqlite ;;
+  postgres|sqlite) run_backend "$DBS" ;;
+  *) echo "--db is postgres, sqlite or both" >&2; exit 2 ;;
+esac
+[ "$FAILED" = 0 ] || { echo "some requests failed" >&2; exit 1; }
