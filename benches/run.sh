@@ -165,7 +165,7 @@ run_backend() {
   printf '   %-4s %9s %9s %9s %7s %11s %12s %7s\n' query "req/s" "p50 ms" "p99 ms" errors "stmts/req" "pgbench/s" ratio
   for q in q1 q2s q2 q3 m1; do
     local token="$LEAD"; [ "$q" = m1 ] && token="$ADMIN"
-    local args=(-t2 -c"$CONNECTIONS" --latency -s "$ROOT/benches/graphql.lua" "$BASE" -- "$q" "$token" "$MAX_ID" "$VERSION")
+    local args=(-t2 -c"$CONNECTIONS" --timeout 30s --latency -s "$ROOT/benches/graphql.lua" "$BASE" -- "$q" "$token" "$MAX_ID" "$VERSION")
     [ "$WARMUP" -gt 0 ] && wrk -d"${WARMUP}s" "${args[@]}" >/dev/null
     local s0 r0 s1 r1 result
     s0=$(metric champion_tracker_db_statements_total); r0=$(metric champion_tracker_graphql_requests_total)

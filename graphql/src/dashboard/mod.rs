@@ -39,11 +39,26 @@ impl DashboardQuery {
     /// and pilots, plus collective feedback.
     #[graphql(guard = "Require(Access::SignedIn)", complexity = "20 + child_complexity")]
     async fn dashboard(&self, ctx: &Context<'_>, filter: Option<DashboardFilter>) -> async_graphql::Result<Dashboard> {
-        Ok(Dashboard(Scope::new(db(ctx)?, viewer(ctx), filter.unwrap_or_default()).await?))
+        let scope = Scope::new(db(ctx)?, viewer(ctx), filter.unwrap_or_default()).await?;
+        Ok(Dashboard { scope, section_counts: tokio::sync::OnceCell::new() })
     }
 }
 
-pub struct Dashboard(Scope);
+pub struct Dashboard {
+    scope: Scope,
+    /// The per-section rollup, the heaviest figure: computed once for the fields that need it.
+    section_counts: tokio::sync::OnceCell<BTreeMap<i32, figures::SectionCounts>>,
+}
+
+impl Dashboard {
+    async fn section_counts(&self, ctx: &Context<'_>) -> async_graphql::Result<BTreeMap<i32, figures::SectionCounts>> {
+        let counts = self
+            .section_counts
+            .get_or_try_init(|| async { figures::feedback_by_section(db(ctx)?, &self.scope).await })
+            .await?;
+        Ok(counts.clone())
+    }
+}
 
 #[derive(SimpleObject)]
 pub struct FeedbackStatusCount {
@@ -152,9 +167,9 @@ impl Dashboard {
     async fn role_coverage(&self, ctx: &Context<'_>) -> async_graphql::Result<RoleCoverage> {
         let db = db(ctx)?;
         let champions =
-            country::Entity::find().filter(self.0.champions()).order_by_asc(country::Column::Name).all(db).await;
+            country::Entity::find().filter(self.scope.champions()).order_by_asc(country::Column::Name).all(db).await;
         let champions = champions.map_err(AppError::from)?;
-        let cells = figures::role_matrix(db, &self.0).await?;
+        let cells = figures::role_matrix(db, &self.scope).await?;
         let roles = [ChampionRole::Partner, ChampionRole::Tester, ChampionRole::Promoter, ChampionRole::Convenor];
         let matrix = champions
             .into_iter()
@@ -169,7 +184,7 @@ impl Dashboard {
                 RoleCoverageRow { country: Country(c), cells }
             })
             .collect();
-        let counts = figures::roles_by_role_and_status(db, &self.0).await?;
+        let counts = figures::roles_by_role_and_status(db, &self.scope).await?;
         Ok(RoleCoverage {
             matrix,
             by_role_and_status: counts
@@ -183,20 +198,20 @@ impl Dashboard {
     /// period (`receivedOn` between `from` and `to`), given on `version`, and with `region` given
     /// by a country of that region. Statuses without feedback are left out.
     async fn feedback_by_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackStatusCount>> {
-        let rows = figures::feedback_by_status(db(ctx)?, &self.0).await?;
+        let rows = figures::feedback_by_status(db(ctx)?, &self.scope).await?;
         Ok(rows.into_iter().map(|(status, count)| FeedbackStatusCount { status, count }).collect())
     }
 
     /// Feedback counted (see `feedbackByStatus`), by channel; channels without feedback are left out.
     async fn feedback_by_channel(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackChannelCount>> {
-        let rows = figures::feedback_by_channel(db(ctx)?, &self.0).await?;
+        let rows = figures::feedback_by_channel(db(ctx)?, &self.scope).await?;
         Ok(rows.into_iter().map(|(channel, count)| FeedbackChannelCount { channel, count }).collect())
     }
 
     /// Feedback counted (see `feedbackByStatus`) that a country gave, by country, most first (ties
     /// by country id); stakeholder and collective feedback is not in this list.
     async fn feedback_by_country(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CountryCount>> {
-        let rows = figures::feedback_by_country(db(ctx)?, &self.0).await?;
+        let rows = figures::feedback_by_country(db(ctx)?, &self.scope).await?;
         let countries = many_by_id::<country::Entity>(ctx, rows.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
         Ok(rows
             .into_iter()
@@ -207,14 +222,14 @@ impl Dashboard {
     /// Feedback counted (see `feedbackByStatus`) by the calendar month of `receivedOn`, oldest
     /// first; months without feedback are left out.
     async fn feedback_by_month(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MonthCount>> {
-        let rows = figures::feedback_by_month(db(ctx)?, &self.0).await?;
+        let rows = figures::feedback_by_month(db(ctx)?, &self.scope).await?;
         Ok(rows.into_iter().map(|(month, count)| MonthCount { month, count }).collect())
     }
 
     /// Feedback counted (see `feedbackByStatus`) per section, rolled up the section tree: every
     /// section with any, in document order.
     async fn feedback_by_section(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SectionFeedbackCount>> {
-        section_counts(ctx, figures::feedback_by_section(db(ctx)?, &self.0).await?).await
+        section_counts(ctx, self.section_counts(ctx).await?).await
     }
 
     /// The sections with the most open feedback about them directly (`directOpen`: RECEIVED or
@@ -225,7 +240,7 @@ impl Dashboard {
         #[graphql(default = 5)] limit: i32,
     ) -> async_graphql::Result<Vec<SectionFeedbackCount>> {
         let limit = check_limit(limit)?;
-        let mut rows = section_counts(ctx, figures::feedback_by_section(db(ctx)?, &self.0).await?).await?;
+        let mut rows = section_counts(ctx, self.section_counts(ctx).await?).await?;
         rows.retain(|r| r.direct_open > 0);
         rows.sort_by_key(|r| std::cmp::Reverse(r.direct_open));
         rows.truncate(limit);
@@ -234,7 +249,7 @@ impl Dashboard {
 
     /// Response rate and median time to respond, over the feedback counted (see `feedbackByStatus`).
     async fn responses(&self, ctx: &Context<'_>) -> async_graphql::Result<ResponseFigures> {
-        let figures = figures::responses(db(ctx)?, &self.0).await?;
+        let figures = figures::responses(db(ctx)?, &self.scope).await?;
         Ok(ResponseFigures {
             feedback: figures.feedback,
             responded: figures.responded,
@@ -246,21 +261,21 @@ impl Dashboard {
     /// Planned uses by kind and status: those the viewer may read, of countries of the region,
     /// with a target date in the period (without a period, all, including those with no target date).
     async fn planned_uses_by_kind_and_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlannedUseCount>> {
-        let rows = figures::planned_uses_by_kind_and_status(db(ctx)?, &self.0).await?;
+        let rows = figures::planned_uses_by_kind_and_status(db(ctx)?, &self.scope).await?;
         Ok(rows.into_iter().map(|(kind, status, count)| PlannedUseCount { kind, status, count }).collect())
     }
 
     /// Champion countries of the region (a Champion viewer: its own) with no planned use other
     /// than DROPPED ones, whatever the period; by name.
     async fn champions_without_planned_use(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Country>> {
-        Ok(figures::champions_without_planned_use(db(ctx)?, &self.0).await?.into_iter().map(Country).collect())
+        Ok(figures::champions_without_planned_use(db(ctx)?, &self.scope).await?.into_iter().map(Country).collect())
     }
 
     /// Pilots by status: those the viewer may read, of countries of the region, on `version`,
     /// running at some time in the period (started on or before `to`, ended on or after `from`,
     /// open dates counting as running).
     async fn pilots_by_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PilotStatusCount>> {
-        let rows = figures::pilots_by_status(db(ctx)?, &self.0).await?;
+        let rows = figures::pilots_by_status(db(ctx)?, &self.scope).await?;
         Ok(rows.into_iter().map(|(status, count)| PilotStatusCount { status, count }).collect())
     }
 
@@ -272,21 +287,21 @@ impl Dashboard {
         #[graphql(default = 5)] limit: i32,
     ) -> async_graphql::Result<Vec<Event>> {
         let limit = check_limit(limit)? as u64;
-        Ok(figures::upcoming_events(db(ctx)?, &self.0, limit).await?.into_iter().map(Event).collect())
+        Ok(figures::upcoming_events(db(ctx)?, &self.scope, limit).await?.into_iter().map(Event).collect())
     }
 
     /// Milestones not DONE whose due date is before today, due in the period and tied to
     /// `version` when given; earliest due first.
     async fn overdue_milestones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Milestone>> {
         let today = crate::milestone::today();
-        Ok(figures::milestones(db(ctx)?, &self.0, overdue(today)).await?.into_iter().map(Milestone).collect())
+        Ok(figures::milestones(db(ctx)?, &self.scope, overdue(today)).await?.into_iter().map(Milestone).collect())
     }
 
     /// Milestones AT_RISK or SLIPPED, or overdue (see `overdueMilestones`), due in the period and
     /// tied to `version` when given; earliest due first.
     async fn at_risk_milestones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Milestone>> {
         let today = crate::milestone::today();
-        Ok(figures::milestones(db(ctx)?, &self.0, at_risk(today)).await?.into_iter().map(Milestone).collect())
+        Ok(figures::milestones(db(ctx)?, &self.scope, at_risk(today)).await?.into_iter().map(Milestone).collect())
     }
 }
 
