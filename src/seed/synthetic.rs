@@ -95,6 +95,9 @@ pub async fn load_synthetic(db: &DatabaseConnection, sizes: &SyntheticSizes) -> 
     if already.is_some() {
         bail!("this database already holds synthetic data; load it into a fresh database");
     }
+    if sizes.countries == 0 || sizes.champions == 0 {
+        bail!("--countries and --champions must be at least 1");
+    }
     if sizes.champions > sizes.countries {
         bail!("--champions ({}) cannot exceed --countries ({})", sizes.champions, sizes.countries);
     }
