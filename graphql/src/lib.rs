@@ -108,16 +108,17 @@ pub fn build_schema(
     builder.finish()
 }
 
-/// A fresh loader for one request (or one WebSocket connection): batches its loads
-/// without mixing them, or their failures, with other requests'.
-pub fn request_loader(db: &DatabaseConnection) -> loader::AppLoader {
-    // The batching window. The 1 ms default splits batches under load: list items are resolved
-    // 32 at a time with yields in between, and a 1 ms timer can fire between two groups.
-    DataLoader::new(DbLoader::new(db.clone()), tokio::spawn).delay(LOADER_WINDOW)
+/// Fresh loaders for one request (or one WebSocket connection): they batch its loads without
+/// mixing them, or their failures, with other requests'.
+pub fn request_loader(db: &DatabaseConnection) -> loader::RequestLoaders {
+    loader::RequestLoaders {
+        by_key: DataLoader::new(DbLoader::new(db.clone()), tokio::spawn),
+        relations: DataLoader::new(DbLoader::new(db.clone()), tokio::spawn).delay(RELATION_WINDOW),
+    }
 }
 
-/// How long a loader waits after the first key before querying.
-const LOADER_WINDOW: std::time::Duration = std::time::Duration::from_millis(2);
+/// How long a relation loader waits after the first key before querying (see `RequestLoaders`).
+const RELATION_WINDOW: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {

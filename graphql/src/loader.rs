@@ -30,6 +30,16 @@ impl DbLoader {
 
 pub type AppLoader = DataLoader<DbLoader>;
 
+/// A request's loaders: one for single rows by key, one for relations that fan out (children,
+/// links, newest-N). They differ in how long they wait for keys: a relation is asked for by every
+/// item of a list, and async-graphql polls a list's items 32 at a time with yields in between, so
+/// a short window splits its batch when the machine is busy; a lookup by key is asked for once,
+/// and a long window would only add latency.
+pub struct RequestLoaders {
+    pub by_key: AppLoader,
+    pub relations: AppLoader,
+}
+
 /// An entity with an integer primary key.
 pub trait Keyed: EntityTrait {
     fn id_column() -> Self::Column;
@@ -219,9 +229,19 @@ fn latest_sql<F: ForeignKey>(backend: sea_orm::DatabaseBackend, parents: &[i32],
     }
 }
 
-/// The loader the transport put into the request data (see [`crate::request_loader`]).
-fn loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a AppLoader> {
-    ctx.data::<AppLoader>().map_err(|_| crate::error::AppError::internal("data loader missing from request data"))
+/// The loaders the transport put into the request data (see [`crate::request_loader`]).
+fn loaders<'a>(ctx: &'a Context<'_>) -> AppResult<&'a RequestLoaders> {
+    ctx.data::<RequestLoaders>().map_err(|_| crate::error::AppError::internal("data loaders missing from request data"))
+}
+
+/// The loader for single rows by key.
+pub fn loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a AppLoader> {
+    Ok(&loaders(ctx)?.by_key)
+}
+
+/// The loader for relations that fan out over a list.
+fn relation_loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a AppLoader> {
+    Ok(&loaders(ctx)?.relations)
 }
 
 /// Loads one row by id through the request's loader.
@@ -261,7 +281,7 @@ where
     F: ForeignKey,
     <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
 {
-    Ok(loader(ctx)?.load_one(HasMany::<F>::new(parent_id)).await?.unwrap_or_default())
+    Ok(relation_loader(ctx)?.load_one(HasMany::<F>::new(parent_id)).await?.unwrap_or_default())
 }
 
 /// Loads the newest `limit` children of `parent_id` along `F`, newest first.
@@ -275,7 +295,7 @@ where
     <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
 {
     let key = Latest::<F> { parent_id, limit, _along: PhantomData };
-    Ok(loader(ctx)?.load_one(key).await?.unwrap_or_default())
+    Ok(relation_loader(ctx)?.load_one(key).await?.unwrap_or_default())
 }
 
 /// Implements [`Keyed`] and [`Versioned`] for entities with `id`, `version` and `updated_at` columns.
@@ -375,7 +395,7 @@ where
     <L::Link as EntityTrait>::Model: Send + Sync,
     <L::Target as EntityTrait>::Model: Clone + Send + Sync + 'static,
 {
-    Ok(loader(ctx)?.load_one(Linked::<L>::new(owner_id)).await?.unwrap_or_default())
+    Ok(relation_loader(ctx)?.load_one(Linked::<L>::new(owner_id)).await?.unwrap_or_default())
 }
 
 /// Makes `owner_id`'s links through `L` exactly `target_ids` (inside the caller's transaction).

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrde
 
 use crate::auth::guard::viewer;
 use crate::error::{AppError, AppResult};
-use crate::loader::{AppLoader, DbLoader, maybe_by_id};
+use crate::loader::{DbLoader, maybe_by_id};
 use crate::node::{NodeType, global_id};
 use crate::user::User;
 
@@ -105,8 +105,7 @@ impl Loader<HistoryOf> for DbLoader {
 /// The audit entries of one record, oldest first. Callers expose it only on records the viewer
 /// may read.
 pub async fn history(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Vec<AuditEntry>> {
-    let loader = ctx.data::<AppLoader>().map_err(|_| AppError::internal("data loader missing from request data"))?;
-    let rows = loader.load_one(HistoryOf(kind, id)).await?.unwrap_or_default();
+    let rows = crate::loader::loader(ctx)?.load_one(HistoryOf(kind, id)).await?.unwrap_or_default();
     Ok(rows.into_iter().map(AuditEntry).collect())
 }
 
