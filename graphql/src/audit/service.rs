@@ -63,9 +63,9 @@ pub async fn commit<M: Serialize>(
     after: Option<&M>,
     extra: Vec<(&str, Value, Value)>,
 ) -> AppResult<()> {
-    let principal = viewer(ctx).principal()?;
-    let actor = Actor { id: principal.user_id, email: principal.email.clone() };
-    commit_as(txn, &actor, ctx.field().name(), entity, entity_id, before, after, extra).await
+    record(&txn, ctx, entity, entity_id, before, after, extra).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Who made a change, when that is not the request's viewer (a sign-in).
