@@ -3,5 +3,5 @@
 mod query;
 mod types;
 
-pub use query::{GuideQuery, find_section_by_code, find_sections_by_codes};
+pub use query::{GuideQuery, document_ids, find_section_by_code, find_sections_by_codes};
 pub use types::{Document, GuideVersion, Section};

@@ -215,7 +215,8 @@ impl GuideQuery {
     }
 }
 
-fn document_ids(kind: DocumentKind) -> sea_orm::sea_query::SelectStatement {
+/// The id of the document of `kind`, as a subquery.
+pub fn document_ids(kind: DocumentKind) -> sea_orm::sea_query::SelectStatement {
     document::Entity::find()
         .select_only()
         .column(document::Column::Id)

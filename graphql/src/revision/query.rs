@@ -5,7 +5,7 @@ use entity::document::DocumentKind;
 use entity::revision::{self, RevisionKind, RevisionStatus};
 use entity::revision_feedback;
 use entity::revision_section::{self, SectionChangeKind, SectionState as StateModel};
-use entity::{document, guide_section, guide_version};
+use entity::{guide_section, guide_version};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::history::Trail;
@@ -15,7 +15,7 @@ use super::types::{
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::error::{AppError, AppResult};
-use crate::guide::{GuideVersion, Section, find_section_by_code};
+use crate::guide::{GuideVersion, Section, document_ids, find_section_by_code};
 use crate::node::{NodeType, expect_global_id};
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
 use crate::validate::existing;
@@ -172,15 +172,7 @@ async fn revision_condition(db: &sea_orm::DatabaseConnection, filter: RevisionFi
         let versions = guide_version::Entity::find()
             .select_only()
             .column(guide_version::Column::Id)
-            .filter(
-                guide_version::Column::DocumentId.in_subquery(
-                    document::Entity::find()
-                        .select_only()
-                        .column(document::Column::Id)
-                        .filter(document::Column::Kind.eq(kind))
-                        .into_query(),
-                ),
-            )
+            .filter(guide_version::Column::DocumentId.in_subquery(document_ids(kind)))
             .into_query();
         condition = condition.add(revision::Column::GuideVersionId.in_subquery(versions));
     }
