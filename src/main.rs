@@ -11,6 +11,9 @@ fn main() -> anyhow::Result<()> {
 /// glibc gives each thread that allocates its own arena (up to 8 per core); a server whose
 /// requests hop between worker threads then keeps many half-empty arenas resident. Two are enough.
 fn limit_malloc_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+        return; // glibc reads it itself: an operator's explicit choice wins
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; it is called before any other thread exists.
     unsafe {

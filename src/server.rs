@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use async_graphql::Executor;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
 use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
@@ -14,7 +15,8 @@ use graphql::auth::throttle::ClientAddress;
 use graphql::auth::{authenticate, authenticate_until, bearer_token};
 use graphql::context::Viewer;
 use graphql::error::AppError;
-use graphql::{AppSchema, Limits, build_schema, request_loader};
+use graphql::gateway::Gateway;
+use graphql::{Limits, build_schema, request_loader};
 use poem::http::{HeaderMap, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::websocket::WebSocket;
@@ -54,7 +56,7 @@ fn client_address(req: &Request, trust_forwarded_for: bool) -> ClientAddress {
 }
 
 pub struct AppState {
-    schema: AppSchema,
+    gateway: Gateway,
     pub(crate) db: DatabaseConnection,
     tokens: Arc<TokenService>,
     activity: Arc<ActivityBus>,
@@ -86,8 +88,9 @@ impl Application {
             .ok_or_else(|| anyhow::anyhow!("listener has no TCP address"))?;
         let activity = Arc::new(ActivityBus::for_database(&db));
         let schema = build_schema(db.clone(), tokens.clone(), activity.clone(), &settings.limits);
+        let gateway = Gateway::new(schema, db.clone(), settings.limits.max_aliases);
         let state =
-            Arc::new(AppState { schema, db, tokens, activity, settings, statements, requests: AtomicU64::new(0) });
+            Arc::new(AppState { gateway, db, tokens, activity, settings, statements, requests: AtomicU64::new(0) });
         Ok(Self { acceptor, port, state })
     }
 
@@ -232,8 +235,8 @@ async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, req: &Re
         if viewer == Viewer::Anonymous {
             request = request.disable_introspection();
         }
-        let request = request.data(viewer.clone()).data(request_loader(&state.db)).data(address);
-        responses.push(state.schema.execute(request).await);
+        let request = request.data(viewer.clone()).data(address);
+        responses.push(state.gateway.execute(request).await);
     }
     // A request that never started executing (parse or validation errors) has no `data` and
     // only errors without a path.
@@ -362,14 +365,14 @@ async fn graphql_ws(
     protocol: GraphQLProtocol,
     websocket: WebSocket,
 ) -> impl IntoResponse {
-    let schema = state.schema.clone();
+    let gateway = state.gateway.clone();
     let state = state.clone();
     let address = client_address(req, state.settings.trust_forwarded_for);
     websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| async move {
         // Set at `connection_init` to the token and its expiry, for the watcher below.
         let (expiry_tx, mut expiry_rx) = tokio::sync::watch::channel(None::<(i64, String)>);
         let watcher_state = state.clone();
-        let connection = GraphQLWebSocket::new(stream, schema, protocol)
+        let connection = GraphQLWebSocket::new(stream, gateway, protocol)
             .on_connection_init(move |payload| async move {
                 // Accept `{"authorization": "Bearer …"}` (any case) or `{"token": "…"}`.
                 let header = payload
@@ -394,7 +397,7 @@ async fn graphql_ws(
                 }
                 let mut data = async_graphql::Data::default();
                 data.insert(viewer);
-                data.insert(request_loader(&state.db));
+                data.insert(request_loader(&state.db, false));
                 data.insert(address);
                 Ok(data)
             })
@@ -457,7 +460,7 @@ fn schema_sdl(Data(state): Data<&Arc<AppState>>) -> Response {
     if !state.settings.limits.introspection {
         return request_error(StatusCode::NOT_FOUND, "NOT_FOUND", "Schema publication is switched off");
     }
-    Response::builder().content_type("text/plain; charset=utf-8").body(state.schema.sdl())
+    Response::builder().content_type("text/plain; charset=utf-8").body(state.gateway.schema().sdl())
 }
 
 #[handler]

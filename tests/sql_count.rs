@@ -1,5 +1,6 @@
 //! Relations go through loaders: the SQL statements of a nested query do not grow with the
-//! number of rows returned.
+//! number of rows returned. A larger page may cost fewer: it can find more of what it needs in
+//! the request's cache.
 
 mod common;
 
@@ -24,7 +25,7 @@ async fn nested_sections_cost_the_same_number_of_statements_for_any_page_size() 
     let (small, small_rows) = statements_for(&app, &token, 23).await;
     let (large, large_rows) = statements_for(&app, &token, 46).await;
     assert_eq!((small_rows, large_rows), (23, 46));
-    assert_eq!(small, large, "statements must not grow with rows ({small} for 23 rows, {large} for 46)");
+    assert!(large <= small, "statements must not grow with rows ({small} for 23 rows, {large} for 46)");
     // Viewer lookup, page, and one query per relation level at most.
     assert!(large <= 10, "{large} statements");
 }
@@ -46,7 +47,7 @@ async fn revision_trails_and_the_comment_response_matrix_are_loaded_in_batches()
     assert_eq!(nodes(&data["revisions"]).len(), 2);
     let (all, data) = app.fewest_statements(REVISIONS, json!({ "n": 6 }), &token).await;
     assert_eq!(nodes(&data["revisions"]).len(), 6);
-    assert_eq!(few, all, "revisions: {few} statements for 2 rows, {all} for 6");
+    assert!(all <= few, "revisions: {few} statements for 2 rows, {all} for 6");
 
     let versions = app
         .data(r#"{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-02-CHAMPIONS-DRAFT"}}) { edges { node { id } } } }"#, json!({}), &token)
@@ -57,7 +58,7 @@ async fn revision_trails_and_the_comment_response_matrix_are_loaded_in_batches()
     assert_eq!(rows(&data), 1);
     let (all, data) = app.fewest_statements(MATRIX, json!({ "v": draft, "n": 4 }), &token).await;
     assert_eq!(rows(&data), 4);
-    assert_eq!(few, all, "matrix: {few} statements for 1 row, {all} for 4");
+    assert!(all <= few, "matrix: {few} statements for 1 row, {all} for 4");
 }
 
 const LATEST: &str = r#"query($n: Int!) { countries(filter: {isChampion: true}, first: $n) { edges { node {
@@ -88,7 +89,7 @@ async fn latest_feedback_per_country_is_one_batch() {
     }
     let (few, _) = app.fewest_statements(LATEST, json!({ "n": 2 }), &admin).await;
     let (many, data) = app.fewest_statements(LATEST, json!({ "n": 8 }), &admin).await;
-    assert_eq!(few, many, "{few} statements for 2 countries, {many} for 8");
+    assert!(many <= few, "{few} statements for 2 countries, {many} for 8");
     for country in nodes(&data["countries"]) {
         let all: Vec<_> = country["all"].as_array().unwrap().iter().map(|f| f["id"].clone()).collect();
         let latest: Vec<_> = country["latest"].as_array().unwrap().iter().map(|f| f["id"].clone()).collect();
@@ -100,4 +101,83 @@ async fn latest_feedback_per_country_is_one_batch() {
         .refused("{ countries(first: 1) { edges { node { feedback(latest: 0) { id } } } } }", json!({}), &admin)
         .await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}
+
+async fn submit_feedback(app: &TestApp, token: &str, version: &serde_json::Value, country: &str, day: u32) -> String {
+    let data = app
+        .data(
+            r#"mutation($c: String!, $v: ID!, $d: Date!) { submitFeedback(input: {country: $c, channel: BILATERAL, kind: QUESTION,
+               body: "x", guideVersion: $v, sections: ["II", "III.A"], receivedOn: $d}) { id } }"#,
+            json!({ "c": country, "v": version, "d": format!("2022-01-{day:02}") }),
+            token,
+        )
+        .await;
+    data["submitFeedback"]["id"].as_str().unwrap().to_owned()
+}
+
+async fn revised_version(app: &TestApp, token: &str) -> serde_json::Value {
+    let versions = app
+        .data(
+            r#"{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-11-REVISED"}}) { edges { node { id } } } }"#,
+            json!({}),
+            token,
+        )
+        .await;
+    nodes(&versions["guideVersions"])[0]["id"].clone()
+}
+
+const AHEAD: &str = r#"query($n: Int!) { countries(filter: {isChampion: true}, first: $n) { edges { node {
+    iso3 roles { role } feedback(latest: 3) { id sections { code } } } } } }"#;
+
+/// A page of countries loads the relations it was asked for ahead, one statement each for the
+/// whole page, so the count is exact whatever the timing: the viewer, the page, the roles, the
+/// newest feedback, its section links and the sections. Concurrent requests, which slow each
+/// other down, cost the same as one alone.
+#[tokio::test]
+async fn a_page_of_countries_loads_its_relations_ahead_in_a_fixed_number_of_statements() {
+    let app = TestApp::spawn_with(Options { demo_records: true, ..Options::default() }).await;
+    let admin = app.admin_token().await;
+    let version = revised_version(&app, &admin).await;
+    for (country, day) in [("MAR", 1), ("MAR", 3), ("MAR", 2), ("MAR", 4), ("SLV", 5), ("GHA", 4)] {
+        submit_feedback(&app, &admin, &version, country, day).await;
+    }
+    const REQUESTS: u64 = 8;
+    let before = app.statements().await;
+    let responses =
+        futures_util::future::join_all((0..REQUESTS).map(|_| app.data(AHEAD, json!({ "n": 50 }), &admin))).await;
+    let spent = app.statements().await - before;
+    assert_eq!(spent, REQUESTS * 6, "{spent} statements for {REQUESTS} requests");
+    for data in responses {
+        let countries = nodes(&data["countries"]);
+        let mar = countries.iter().find(|c| c["iso3"] == "MAR").unwrap();
+        let feedback = mar["feedback"].as_array().unwrap();
+        assert_eq!(feedback.len(), 3);
+        assert!(feedback.iter().all(|f| strings(f["sections"].as_array().unwrap(), "code") == ["II", "III.A"]));
+        assert!(countries.iter().any(|c| !c["roles"].as_array().unwrap().is_empty()));
+    }
+}
+
+/// What a mutation wrote is what the rest of the operation reads: loaders keep nothing across
+/// the fields of a mutation.
+#[tokio::test]
+async fn a_later_mutation_field_sees_what_an_earlier_one_wrote() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let version = revised_version(&app, &admin).await;
+    let data = app
+        .data(
+            r#"mutation($v: ID!) {
+                first: submitFeedback(input: {country: "MAR", channel: BILATERAL, kind: QUESTION, body: "one",
+                    guideVersion: $v, sections: ["II"], receivedOn: "2022-01-01"}) { id country { feedback { id } } }
+                second: submitFeedback(input: {country: "MAR", channel: BILATERAL, kind: QUESTION, body: "two",
+                    guideVersion: $v, sections: ["II"], receivedOn: "2022-01-02"}) { id country { feedback { id } } } }"#,
+            json!({ "v": version }),
+            &admin,
+        )
+        .await;
+    let ids = |field: &str| strings(data[field]["country"]["feedback"].as_array().unwrap(), "id");
+    let (first, second) = (data["first"]["id"].as_str().unwrap(), data["second"]["id"].as_str().unwrap());
+    assert!(ids("first").iter().any(|id| id == first));
+    let after_second = ids("second");
+    assert!(after_second.iter().any(|id| id == first) && after_second.iter().any(|id| id == second), "{data}");
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod event;
 pub mod extension;
 pub mod feedback;
+pub mod gateway;
 pub mod guide;
 pub mod loader;
 pub mod milestone;
@@ -29,7 +30,7 @@ pub mod write;
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
@@ -94,8 +95,6 @@ pub fn build_schema(
     limits: &Limits,
 ) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), activity::ActivitySubscription)
-        .extension(extension::ErrorCodes)
-        .extension(extension::AliasLimit { max_aliases: limits.max_aliases })
         .data(db)
         .data(tokens)
         .data(activity)
@@ -109,12 +108,16 @@ pub fn build_schema(
 }
 
 /// Fresh loaders for one request (or one WebSocket connection): they batch its loads without
-/// mixing them, or their failures, with other requests'.
-pub fn request_loader(db: &DatabaseConnection) -> loader::RequestLoaders {
-    loader::RequestLoaders {
-        by_key: DataLoader::new(DbLoader::new(db.clone()), tokio::spawn),
-        relations: DataLoader::new(DbLoader::new(db.clone()), tokio::spawn).delay(RELATION_WINDOW),
-    }
+/// mixing them, or their failures, with other requests'. With `cached`, a row or relation loaded
+/// once is reused for the rest of the request, and connections may load their items' relations
+/// ahead (see [`loader::prime_children`]); only a read-only HTTP request may use that, since a
+/// WebSocket connection lives on and a mutation changes what was loaded.
+pub fn request_loader(db: &DatabaseConnection, cached: bool) -> loader::RequestLoaders {
+    let new = || DataLoader::with_cache(DbLoader::new(db.clone()), tokio::spawn, HashMapCache::default());
+    let loaders = loader::RequestLoaders { by_key: new(), relations: new().delay(RELATION_WINDOW), cached };
+    loaders.by_key.enable_all_cache(cached);
+    loaders.relations.enable_all_cache(cached);
+    loaders
 }
 
 /// How long a relation loader waits after the first key before querying (see `RequestLoaders`).

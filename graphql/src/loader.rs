@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use async_graphql::Context;
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::AppResult;
@@ -28,16 +28,19 @@ impl DbLoader {
     }
 }
 
-pub type AppLoader = DataLoader<DbLoader>;
+pub type AppLoader = DataLoader<DbLoader, HashMapCache>;
 
 /// A request's loaders: one for single rows by key, one for relations that fan out (children,
 /// links, newest-N). They differ in how long they wait for keys: a relation is asked for by every
 /// item of a list, and async-graphql polls a list's items 32 at a time with yields in between, so
 /// a short window splits its batch when the machine is busy; a lookup by key is asked for once,
-/// and a long window would only add latency.
+/// and a long window would only add latency. Connections whose items' relations are known ahead
+/// load them before any item resolves (`prime_*`), which needs no window at all.
 pub struct RequestLoaders {
     pub by_key: AppLoader,
     pub relations: AppLoader,
+    /// Whether loaded values are kept for the rest of the request (see [`crate::request_loader`]).
+    pub cached: bool,
 }
 
 /// An entity with an integer primary key.
@@ -128,7 +131,7 @@ where
             .order_by_asc(F::Entity::id_column())
             .all(&self.db)
             .await?;
-        let mut grouped: HashMap<HasMany<F>, Self::Value> = HashMap::with_capacity(keys.len());
+        let mut grouped: HashMap<HasMany<F>, Self::Value> = keys.iter().map(|key| (*key, Vec::new())).collect();
         for row in rows {
             if let Some(parent) = F::key_of(&row) {
                 grouped.entry(HasMany::new(parent)).or_default().push(row);
@@ -177,7 +180,7 @@ where
         limits.sort_unstable();
         limits.dedup();
         let backend = self.db.get_database_backend();
-        let mut grouped: HashMap<Latest<F>, Self::Value> = HashMap::with_capacity(keys.len());
+        let mut grouped: HashMap<Latest<F>, Self::Value> = keys.iter().map(|key| (*key, Vec::new())).collect();
         for limit in limits {
             let parents: Vec<i32> = keys.iter().filter(|k| k.limit == limit).map(|k| k.parent_id).collect();
             let statement = sea_orm::Statement::from_string(backend, latest_sql::<F>(backend, &parents, limit));
@@ -298,6 +301,67 @@ where
     Ok(relation_loader(ctx)?.load_one(key).await?.unwrap_or_default())
 }
 
+/// Runs the relation loader's batch for all `keys` at once and keeps the result in the request's
+/// cache, so each item's own field finds its value there instead of waiting on a batch window.
+/// Returns the ids of the rows loaded, to prime their relations in turn. A request that does not
+/// cache loads nothing ahead: its fields load as usual.
+async fn prime<K, M>(ctx: &Context<'_>, keys: Vec<K>, id_of: impl Fn(&M) -> i32) -> AppResult<Vec<i32>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    DbLoader: Loader<K, Value = Vec<M>, Error = Arc<DbErr>>,
+{
+    let loaders = loaders(ctx)?;
+    if !loaders.cached || keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values = loaders.relations.loader().load(&keys).await?;
+    let ids = values.values().flatten().map(id_of).collect();
+    loaders.relations.feed_many(values).await;
+    Ok(ids)
+}
+
+/// Loads the children along `F` of all `parent_ids` ahead (see [`prime`]).
+pub async fn prime_children<F>(ctx: &Context<'_>, parent_ids: &[i32]) -> AppResult<Vec<i32>>
+where
+    F: ForeignKey,
+    <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
+{
+    prime(ctx, parent_ids.iter().map(|id| HasMany::<F>::new(*id)).collect(), F::Entity::id_of).await
+}
+
+/// Loads the newest `limit` children along `F` of all `parent_ids` ahead (see [`prime`]).
+pub async fn prime_latest<F>(ctx: &Context<'_>, parent_ids: &[i32], limit: u64) -> AppResult<Vec<i32>>
+where
+    F: ForeignKey,
+    <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
+{
+    let keys = parent_ids.iter().map(|id| Latest::<F> { parent_id: *id, limit, _along: PhantomData }).collect();
+    prime(ctx, keys, F::Entity::id_of).await
+}
+
+/// Loads the targets linked through `L` to all `owner_ids` ahead (see [`prime`]).
+pub async fn prime_linked<L>(ctx: &Context<'_>, owner_ids: &[i32]) -> AppResult<Vec<i32>>
+where
+    L: LinkTable,
+    <L::Link as EntityTrait>::Model: Send + Sync,
+    <L::Target as EntityTrait>::Model: Clone + Send + Sync + 'static,
+{
+    prime(ctx, owner_ids.iter().map(|id| Linked::<L>::new(*id)).collect(), L::Target::id_of).await
+}
+
+/// The arguments of every selection of `field` (one per alias), with variables resolved.
+pub fn selections_of(
+    selection: &async_graphql::Lookahead<'_>,
+    field: &str,
+) -> AppResult<Vec<Vec<(async_graphql::Name, async_graphql::Value)>>> {
+    selection
+        .field(field)
+        .selection_fields()
+        .iter()
+        .map(|selected| selected.arguments().map_err(|e| crate::error::AppError::bad_input(field, e.message)))
+        .collect()
+}
+
 /// Implements [`Keyed`] and [`Versioned`] for entities with `id`, `version` and `updated_at` columns.
 #[macro_export]
 macro_rules! keyed {
@@ -376,7 +440,7 @@ where
             .into_iter()
             .map(|model| (L::Target::id_of(&model), model))
             .collect();
-        let mut grouped: HashMap<Linked<L>, Self::Value> = HashMap::with_capacity(keys.len());
+        let mut grouped: HashMap<Linked<L>, Self::Value> = keys.iter().map(|key| (*key, Vec::new())).collect();
         let mut links = links;
         links.sort_by_key(|link| (L::owner_of(link), L::target_of(link)));
         for link in links {

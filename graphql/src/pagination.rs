@@ -1,7 +1,7 @@
 //! Relay connections over any sea-orm query, and the filter vocabulary every list shares.
 
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Enum, InputObject, InputType, OutputType, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, InputType, Lookahead, OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
@@ -146,6 +146,13 @@ where
         .edges
         .extend(rows.into_iter().enumerate().map(|(i, row)| Edge::new(encode_cursor(start + i as u64), to_node(row))));
     Ok(connection)
+}
+
+/// What the client selected of a connection's items, through `edges { node }` and `nodes`: a
+/// connection resolver loads their relations ahead from it.
+pub fn item_selections<'c>(ctx: &'c Context<'_>) -> Vec<Lookahead<'c>> {
+    let connection = ctx.look_ahead();
+    [connection.field("edges").field("node"), connection.field("nodes")].into_iter().filter(Lookahead::exists).collect()
 }
 
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]

@@ -92,7 +92,10 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Options) -> Self {
-        champion_tracker::telemetry::init(champion_tracker::config::LogFormat::Text, "warn");
+        champion_tracker::telemetry::init(
+            champion_tracker::config::LogFormat::Text,
+            &std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into()),
+        );
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database_url(dir.path()).await;
         let config = ServeConfig {

@@ -1,9 +1,11 @@
 //! Countries: every UN Member State, and which of them are GCM Champions.
 
+mod prefetch;
 mod query;
 mod scope;
 mod types;
 
+pub use prefetch::prefetch;
 pub use query::CountryQuery;
 pub use scope::{readable_rows, require_champion, writable_country};
 pub use types::Country;

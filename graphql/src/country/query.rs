@@ -6,7 +6,9 @@ use super::Country;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::error::{AppError, AppResult};
-use crate::pagination::{AppConnection, DateFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
+use crate::pagination::{
+    AppConnection, DateFilter, OrderDirection, PageArgs, StringFilter, apply_order, item_selections, paginate,
+};
 
 #[derive(InputObject, Default)]
 pub struct CountryFilter {
@@ -107,7 +109,12 @@ impl CountryQuery {
             });
         let select = apply_order(country::Entity::find().filter(filter.condition()), orderings, country::Column::Id);
         let page = PageArgs::new(after, before, first, last);
-        Ok(paginate(ctx, db(ctx)?, select, page, Country).await?)
+        let connection = paginate(ctx, db(ctx)?, select, page, Country).await?;
+        let ids: Vec<i32> = connection.edges.iter().map(|edge| edge.node.0.id).collect();
+        for items in item_selections(ctx) {
+            super::prefetch(ctx, &items, &ids).await?;
+        }
+        Ok(connection)
     }
 
     /// One country by its ISO 3166-1 alpha-3 code (case-insensitive).

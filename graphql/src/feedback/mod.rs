@@ -6,11 +6,13 @@
 //! country's or a stakeholder's.
 
 mod mutation;
+mod prefetch;
 mod query;
 mod service;
 mod types;
 
 pub use mutation::FeedbackMutation;
+pub use prefetch::prefetch;
 pub use query::{FeedbackQuery, can_read, visible_feedback};
 pub use types::{
     Feedback, FeedbackOfCountry, FeedbackOfEvent, FeedbackOfPilot, FeedbackSections, SectionFeedback, visible_children,

@@ -12,7 +12,8 @@ use crate::error::AppResult;
 use crate::guide::find_section_by_code;
 use crate::node::{NodeType, expect_global_id};
 use crate::pagination::{
-    AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate,
+    AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, item_selections,
+    paginate,
 };
 
 /// The feedback rows `viewer` may read, as a condition on the feedback table.
@@ -205,6 +206,11 @@ impl FeedbackQuery {
                 (column, o.direction)
             });
         let select = apply_order(feedback::Entity::find().filter(condition), orderings, Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Feedback).await?)
+        let connection = paginate(ctx, db, select, PageArgs::new(after, before, first, last), Feedback).await?;
+        let ids: Vec<i32> = connection.edges.iter().map(|edge| edge.node.0.id).collect();
+        for items in item_selections(ctx) {
+            super::prefetch(ctx, &items, &ids).await?;
+        }
+        Ok(connection)
     }
 }

@@ -1,0 +1,14 @@
+//! Loads ahead the relations a list of feedback items was asked for (see `country::prefetch`).
+
+use async_graphql::{Context, Lookahead};
+
+use super::FeedbackSections;
+use crate::error::AppResult;
+use crate::loader::prime_linked;
+
+pub async fn prefetch(ctx: &Context<'_>, feedback: &Lookahead<'_>, feedback_ids: &[i32]) -> AppResult<()> {
+    if feedback.field("sections").exists() {
+        prime_linked::<FeedbackSections>(ctx, feedback_ids).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! The one way into the schema, for HTTP and WebSocket alike. It parses the document (or reuses
+//! one parsed before), refuses too many aliases, gives an HTTP request its loaders, executes, and
+//! codes every error on the way out.
+//!
+//! These steps are not schema extensions on purpose: with any extension installed, async-graphql
+//! routes every field of every object through the extension chain, which costs more than the
+//! resolvers themselves on large responses.
+
+use std::sync::Arc;
+
+use async_graphql::futures_util::StreamExt;
+use async_graphql::futures_util::stream::{self, BoxStream};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{Data, Executor, Request, Response, ServerError};
+use sea_orm::DatabaseConnection;
+
+use crate::extension::{ensure_codes, with_code};
+use crate::{AppSchema, request_loader};
+
+/// Documents up to this size are kept parsed; clients send the same few operations again and again.
+const CACHEABLE_DOCUMENT_BYTES: usize = 4 * 1024;
+const CACHED_DOCUMENTS: usize = 256;
+
+#[derive(Clone)]
+pub struct Gateway {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    schema: AppSchema,
+    db: DatabaseConnection,
+    max_aliases: usize,
+    /// Parsed documents by their text; only documents within the alias limit are kept.
+    documents: quick_cache::sync::Cache<String, Arc<ExecutableDocument>>,
+}
+
+impl Gateway {
+    pub fn new(schema: AppSchema, db: DatabaseConnection, max_aliases: usize) -> Self {
+        let documents = quick_cache::sync::Cache::new(CACHED_DOCUMENTS);
+        Self { inner: Arc::new(Inner { schema, db, max_aliases, documents }) }
+    }
+
+    pub fn schema(&self) -> &AppSchema {
+        &self.inner.schema
+    }
+
+    /// The parsed document of `request`, or the error that refuses it.
+    fn prepare(&self, request: &mut Request) -> Result<(), ServerError> {
+        let cacheable = request.query.len() <= CACHEABLE_DOCUMENT_BYTES;
+        if cacheable && let Some(document) = self.inner.documents.get(&request.query) {
+            request.set_parsed_query(ExecutableDocument::clone(&document));
+            return Ok(());
+        }
+        let key = cacheable.then(|| request.query.clone());
+        let document = request.parsed_query().map_err(|error| with_code(error, "GRAPHQL_PARSE_FAILED"))?;
+        let aliases = document
+            .operations
+            .iter()
+            .map(|(_, operation)| count_aliases(&operation.node.selection_set.node, document, 0))
+            .fold(0usize, usize::saturating_add);
+        if aliases > self.inner.max_aliases {
+            let message = format!("The query uses {aliases} aliases; at most {} are allowed", self.inner.max_aliases);
+            return Err(with_code(ServerError::new(message, None), "TOO_MANY_ALIASES"));
+        }
+        if let Some(key) = key {
+            self.inner.documents.insert(key, Arc::new(document.clone()));
+        }
+        Ok(())
+    }
+}
+
+/// Whether the operation `request` selects is a mutation (an unknown one counts as not).
+fn is_mutation(request: &mut Request) -> bool {
+    let wanted = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else { return false };
+    let operation = match &wanted {
+        Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
+        None => document.operations.iter().next(),
+    };
+    operation.is_some_and(|(_, op)| op.node.ty == OperationType::Mutation)
+}
+
+impl Executor for Gateway {
+    /// HTTP: each request gets its own loaders. A query's loaders keep what they loaded for the
+    /// rest of the request; a mutation's do not, since its own writes would make that stale.
+    async fn execute(&self, mut request: Request) -> Response {
+        if let Err(error) = self.prepare(&mut request) {
+            return Response::from_errors(vec![error]);
+        }
+        let cached = !is_mutation(&mut request);
+        let request = request.data(request_loader(&self.inner.db, cached));
+        let mut response = self.inner.schema.execute(request).await;
+        ensure_codes(&mut response);
+        response
+    }
+
+    /// WebSocket: the connection's session data holds its (uncached) loaders.
+    fn execute_stream(&self, mut request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        if let Err(error) = self.prepare(&mut request) {
+            return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
+        }
+        Executor::execute_stream(&self.inner.schema, request, session_data)
+            .map(|mut response| {
+                ensure_codes(&mut response);
+                response
+            })
+            .boxed()
+    }
+}
+
+/// Aliases in `set`, counting a fragment again at every place it is spread (cycles, which
+/// validation rejects later, are cut off by the depth bound). Aliases let one small query ask
+/// for the same expensive field many times.
+fn count_aliases(set: &SelectionSet, document: &ExecutableDocument, depth: usize) -> usize {
+    if depth > 64 {
+        return 0;
+    }
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(field) => {
+                usize::from(field.node.alias.is_some())
+                    + count_aliases(&field.node.selection_set.node, document, depth + 1)
+            }
+            Selection::InlineFragment(fragment) => {
+                count_aliases(&fragment.node.selection_set.node, document, depth + 1)
+            }
+            Selection::FragmentSpread(spread) => document
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .map_or(0, |fragment| count_aliases(&fragment.node.selection_set.node, document, depth + 1)),
+        })
+        .fold(0usize, usize::saturating_add)
+}
