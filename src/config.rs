@@ -59,6 +59,26 @@ pub enum Command {
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL) and exit.
     Schema,
+    /// Write the whole database (every table, accounts and audit log included) to a backup file.
+    Export(ExportArgs),
+    /// Restore a backup file into an empty database (migrated first), in one transaction.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Backup file to write (JSON Lines; see README), or `-` for standard output. A file is
+    /// written under `FILE.partial` and renamed when complete.
+    #[arg(long, short, default_value = "-")]
+    pub output: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Backup file written by `champion-tracker export`. It is checked in full before anything
+    /// is written.
+    #[arg(long, short)]
+    pub input: PathBuf,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod export;
