@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod export;
 pub mod listener;
+pub mod metrics;
 pub mod seed;
 pub mod server;
 pub mod startup;
