@@ -8,6 +8,7 @@ pub mod backup;
 pub mod config;
 pub mod db;
 pub mod export;
+pub mod healthcheck;
 pub mod listener;
 pub mod metrics;
 pub mod seed;

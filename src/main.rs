@@ -1,6 +1,6 @@
 use champion_tracker::config::{Cli, Command};
 use champion_tracker::startup::{ServeConfig, prepare_database, print_demo_accounts, start};
-use champion_tracker::{accounts, backup, db, seed, server, telemetry};
+use champion_tracker::{accounts, backup, db, healthcheck, seed, server, telemetry};
 use clap::Parser;
 
 fn main() -> anyhow::Result<()> {
@@ -71,6 +71,9 @@ async fn run() -> anyhow::Result<()> {
         Command::Schema => print!("{}", graphql::sdl()),
         Command::Export(args) => backup::run_export(&global.database_url, &args.output).await?,
         Command::Import(args) => backup::run_import(&global.database_url, &args.input).await?,
+        Command::Healthcheck(args) => {
+            healthcheck::probe(args.bind, std::time::Duration::from_secs(args.timeout_seconds))?
+        }
     }
     Ok(())
 }
