@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseBackend, DatabaseConnection, IsolationLevel, Statement, TransactionTrait,
 };
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 use super::format::{FORMAT_NAME, FORMAT_VERSION, Header, LineWriter, TableHeader};
 use super::tables::{TableSpec, check_coverage, count_rows, quote, tables};
@@ -106,12 +106,14 @@ async fn write_table(
         }
         let rows = db.query_all(&select).await?;
         for row in &rows {
-            let mut object = Map::with_capacity(table.columns.len());
-            for (index, column) in table.columns.iter().enumerate() {
-                object.insert(column.name.clone(), value::read(row, index, column.kind)?);
-            }
-            last_key = Some(table.key.iter().map(|&k| object[&table.columns[k].name].clone()).collect());
-            writer.row(&table.name, object)?;
+            let values = table
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(index, column)| Ok((column.name.as_str(), value::read(row, index, column.kind)?)))
+                .collect::<Result<Vec<_>, BackupError>>()?;
+            last_key = Some(table.key.iter().map(|&k| values[k].1.clone()).collect());
+            writer.row(&table.name, &values)?;
         }
         if (rows.len() as u64) < PAGE_ROWS {
             return Ok(());

@@ -7,6 +7,7 @@ use std::io::{BufRead, Read, Write};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
+
 use sha2::{Digest, Sha256};
 
 use super::BackupError;
@@ -75,9 +76,25 @@ impl<W: Write> LineWriter<W> {
         self.line(header)
     }
 
-    pub fn row(&mut self, table: &str, row: Map<String, Json>) -> Result<(), BackupError> {
+    /// `{"table": …, "row": {…}}` with the columns in the table's order (a JSON map would sort them).
+    pub fn row(&mut self, table: &str, columns: &[(&str, Json)]) -> Result<(), BackupError> {
         self.rows += 1;
-        self.line(&serde_json::json!({ "table": table, "row": row }))
+        let mut line = Vec::with_capacity(256);
+        line.extend_from_slice(b"{\"table\":");
+        serde_json::to_writer(&mut line, table).map_err(std::io::Error::other)?;
+        line.extend_from_slice(b",\"row\":{");
+        for (i, (name, value)) in columns.iter().enumerate() {
+            if i > 0 {
+                line.push(b',');
+            }
+            serde_json::to_writer(&mut line, name).map_err(std::io::Error::other)?;
+            line.push(b':');
+            serde_json::to_writer(&mut line, value).map_err(std::io::Error::other)?;
+        }
+        line.extend_from_slice(b"}}\n");
+        self.hasher.update(&line);
+        self.out.write_all(&line)?;
+        Ok(())
     }
 
     /// Writes the trailer (not itself hashed) and flushes.

@@ -3,14 +3,17 @@
 //! the same RFC 3339 string, integers and booleans stay JSON numbers and booleans, and JSON
 //! columns are nested as JSON (not as a string holding JSON).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, SubsecRound, Utc};
 use sea_orm::{DbErr, QueryResult, Value};
 use serde_json::Value as Json;
 
 use super::tables::{ColumnSpec, Kind};
 
 const DATE: &str = "%Y-%m-%d";
-const DATE_TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
+/// Written with microseconds, the precision PostgreSQL keeps: the same data gives the same file
+/// whichever database it comes from (SQLite may hold nanoseconds; they are cut off).
+const DATE_TIME_OUT: &str = "%Y-%m-%dT%H:%M:%S%.6f";
+const DATE_TIME_IN: &str = "%Y-%m-%dT%H:%M:%S%.f";
 
 /// Column `index` of `row` as it is written to the file.
 pub fn read(row: &QueryResult, index: usize, kind: Kind) -> Result<Json, DbErr> {
@@ -25,12 +28,11 @@ pub fn read(row: &QueryResult, index: usize, kind: Kind) -> Result<Json, DbErr> 
         Kind::Bool => get::<bool>(row, index)?.map(Json::from),
         Kind::Text => get::<String>(row, index)?.map(Json::from),
         Kind::Date => get::<NaiveDate>(row, index)?.map(|d| Json::from(d.format(DATE).to_string())),
-        Kind::DateTime => get::<NaiveDateTime>(row, index)?.map(|t| Json::from(t.format(DATE_TIME).to_string())),
-        // Full precision as stored; PostgreSQL keeps microseconds, so a finer SQLite instant
-        // loses its last digits there.
-        Kind::Instant => {
-            get::<DateTime<Utc>>(row, index)?.map(|t| Json::from(t.to_rfc3339_opts(SecondsFormat::AutoSi, true)))
+        Kind::DateTime => {
+            get::<NaiveDateTime>(row, index)?.map(|t| Json::from(t.format(DATE_TIME_OUT).to_string()))
         }
+        Kind::Instant => get::<DateTime<Utc>>(row, index)?
+            .map(|t| Json::from(t.trunc_subsecs(6).to_rfc3339_opts(SecondsFormat::Micros, true))),
         Kind::Json => get::<Json>(row, index)?,
     }
     .unwrap_or(Json::Null))
@@ -61,7 +63,7 @@ pub fn parse(json: &Json, column: &ColumnSpec) -> Result<Value, String> {
             .into(),
         Kind::DateTime => json
             .as_str()
-            .and_then(|s| NaiveDateTime::parse_from_str(s, DATE_TIME).ok())
+            .and_then(|s| NaiveDateTime::parse_from_str(s, DATE_TIME_IN).ok())
             .ok_or_else(|| wrong("a date and time"))?
             .into(),
         Kind::Instant => json
