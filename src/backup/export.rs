@@ -129,19 +129,31 @@ async fn next_key(db: &impl ConnectionTrait, table: &TableSpec) -> Result<i64, B
     let max_sql = format!("SELECT CAST(MAX({}) AS BIGINT) AS n FROM {}", quote(key), quote(&table.name));
     let max = db.query_one_raw(Statement::from_string(backend, max_sql)).await?;
     let max = max.map(|r| r.try_get::<Option<i64>>("", "n")).transpose()?.flatten().unwrap_or(0);
-    let sequence = match backend {
-        DatabaseBackend::Postgres => Statement::from_sql_and_values(
-            backend,
-            "SELECT pg_sequence_last_value(pg_get_serial_sequence($1, $2)::regclass) AS n",
-            [table.name.clone().into(), key.clone().into()],
-        ),
+    let sequence_next = match backend {
+        DatabaseBackend::Postgres => {
+            let name = Statement::from_sql_and_values(
+                backend,
+                "SELECT pg_get_serial_sequence($1, $2) AS name",
+                [table.name.clone().into(), key.clone().into()],
+            );
+            let name = db.query_one_raw(name).await?;
+            match name.map(|r| r.try_get::<Option<String>>("", "name")).transpose()?.flatten() {
+                // The name comes quoted from the catalogue. After `setval(…, false)` (a restore)
+                // `last_value` itself is the next key.
+                Some(sequence) => Statement::from_string(
+                    backend,
+                    format!("SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END AS n FROM {sequence}"),
+                ),
+                None => return Ok(max + 1),
+            }
+        }
         _ => Statement::from_sql_and_values(
             backend,
-            "SELECT seq AS n FROM sqlite_sequence WHERE name = ?",
+            "SELECT seq + 1 AS n FROM sqlite_sequence WHERE name = ?",
             [table.name.clone().into()],
         ),
     };
-    let last = db.query_one_raw(sequence).await?;
-    let last = last.map(|r| r.try_get::<Option<i64>>("", "n")).transpose()?.flatten().unwrap_or(0);
-    Ok(std::cmp::max(max, last) + 1)
+    let next = db.query_one_raw(sequence_next).await?;
+    let next = next.map(|r| r.try_get::<Option<i64>>("", "n")).transpose()?.flatten().unwrap_or(0);
+    Ok(std::cmp::max(max + 1, next))
 }
