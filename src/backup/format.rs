@@ -179,7 +179,7 @@ impl<R: BufRead> LineReader<R> {
 
     /// The next row or the trailer; `None` when the file ends (before a trailer: the caller's
     /// error). The trailer's checksum is verified here.
-    pub fn next(&mut self) -> Result<Option<Line>, BackupError> {
+    pub fn next_line(&mut self) -> Result<Option<Line>, BackupError> {
         if !self.read_line()? {
             return Ok(None);
         }

@@ -89,7 +89,7 @@ impl RowReader {
     /// The next row as `(table index, values in the table's column order)`; `None` after a valid
     /// trailer at the very end of the file.
     fn next_row(&mut self) -> Result<Option<(usize, Vec<Value>)>, BackupError> {
-        let line = self.lines.next()?;
+        let line = self.lines.next_line()?;
         let (table_name, mut row) = match line {
             Some(Line::Row { table, row }) => (table, row),
             Some(Line::Trailer(trailer)) => {
@@ -101,7 +101,7 @@ impl RowReader {
                         .lines
                         .corrupt(format!("the trailer counts {} rows, the file holds {}", trailer.rows, self.total)));
                 }
-                if self.lines.next()?.is_some() {
+                if self.lines.next_line()?.is_some() {
                     return Err(self.lines.corrupt("data after the trailer"));
                 }
                 return Ok(None);

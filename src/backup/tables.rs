@@ -95,7 +95,7 @@ fn spec<E: EntityTrait + Default>(self_reference: Option<E::Column>) -> Result<T
             Ok(ColumnSpec { name: column_name, kind, nullable: def.is_null() })
         })
         .collect::<Result<Vec<_>, BackupError>>()?;
-    let position = |column: E::Column| columns.iter().position(|c| c.name == column.as_str().to_owned());
+    let position = |column: E::Column| columns.iter().position(|c| c.name == column.as_str());
     let key: Vec<usize> = E::PrimaryKey::iter().filter_map(|k| position(k.into_column())).collect();
     let auto_key = <E::PrimaryKey as PrimaryKeyTrait>::auto_increment()
         && key.len() == 1

@@ -28,9 +28,7 @@ pub fn read(row: &QueryResult, index: usize, kind: Kind) -> Result<Json, DbErr> 
         Kind::Bool => get::<bool>(row, index)?.map(Json::from),
         Kind::Text => get::<String>(row, index)?.map(Json::from),
         Kind::Date => get::<NaiveDate>(row, index)?.map(|d| Json::from(d.format(DATE).to_string())),
-        Kind::DateTime => {
-            get::<NaiveDateTime>(row, index)?.map(|t| Json::from(t.format(DATE_TIME_OUT).to_string()))
-        }
+        Kind::DateTime => get::<NaiveDateTime>(row, index)?.map(|t| Json::from(t.format(DATE_TIME_OUT).to_string())),
         Kind::Instant => get::<DateTime<Utc>>(row, index)?
             .map(|t| Json::from(t.trunc_subsecs(6).to_rfc3339_opts(SecondsFormat::Micros, true))),
         Kind::Json => get::<Json>(row, index)?,
