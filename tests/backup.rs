@@ -70,7 +70,7 @@ async fn source() -> (TestApp, i32) {
         champions: 20,
         sections: 60,
         roles: 40,
-        feedback: 300,
+        feedback: 1_200, // more than one export page (1,000 rows) for keyed and link tables
         events: 15,
         planned_uses: 20,
         milestones: 10,
