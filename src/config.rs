@@ -59,6 +59,39 @@ pub enum Command {
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL) and exit.
     Schema,
+    /// Write the whole database (every table, accounts and audit log included) to a backup file.
+    Export(ExportArgs),
+    /// Restore a backup file into an empty database (migrated first), in one transaction.
+    Import(ImportArgs),
+    /// Ask the local server's `/health` whether it is up (exit 0) or not (exit 1): a container
+    /// health check that needs no HTTP client in the image.
+    Healthcheck(HealthcheckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Backup file to write (JSON Lines; see README), or `-` for standard output. A file is
+    /// written under `FILE.partial` and renamed when complete.
+    #[arg(long, short, default_value = "-")]
+    pub output: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Backup file written by `champion-tracker export`. It is checked in full before anything
+    /// is written.
+    #[arg(long, short)]
+    pub input: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct HealthcheckArgs {
+    /// The server's listen address (as for `serve`); an unspecified address (0.0.0.0) is probed on loopback.
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Seconds to wait for the answer.
+    #[arg(long, default_value_t = 3)]
+    pub timeout_seconds: u64,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

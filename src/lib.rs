@@ -4,10 +4,13 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod export;
+pub mod healthcheck;
 pub mod listener;
+pub mod metrics;
 pub mod seed;
 pub mod server;
 pub mod startup;

@@ -1,6 +1,6 @@
 use champion_tracker::config::{Cli, Command};
 use champion_tracker::startup::{ServeConfig, prepare_database, print_demo_accounts, start};
-use champion_tracker::{accounts, db, seed, server, telemetry};
+use champion_tracker::{accounts, backup, db, healthcheck, seed, server, telemetry};
 use clap::Parser;
 
 fn main() -> anyhow::Result<()> {
@@ -23,7 +23,9 @@ fn limit_malloc_arenas() {
 
 async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    telemetry::init(cli.global.log_format, &cli.global.log_level);
+    // Standard output carries the backup with `export --output -`; logs must not mix into it.
+    let logs_to_stderr = matches!(&cli.command, Command::Export(args) if args.output == "-");
+    telemetry::init_with(cli.global.log_format, &cli.global.log_level, logs_to_stderr);
     let global = cli.global;
     match cli.command {
         Command::Serve(args) => {
@@ -70,6 +72,11 @@ async fn run() -> anyhow::Result<()> {
             accounts::print_token(&database.conn, args).await?;
         }
         Command::Schema => print!("{}", graphql::sdl()),
+        Command::Export(args) => backup::run_export(&global.database_url, &args.output).await?,
+        Command::Import(args) => backup::run_import(&global.database_url, &args.input).await?,
+        Command::Healthcheck(args) => {
+            healthcheck::probe(args.bind, std::time::Duration::from_secs(args.timeout_seconds))?
+        }
     }
     Ok(())
 }

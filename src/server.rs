@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_graphql::Executor;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
@@ -21,11 +21,12 @@ use poem::http::{HeaderMap, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::websocket::WebSocket;
 use poem::web::{Data, Query};
-use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, Server, get, handler};
+use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, Server, get, handler};
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::metrics::{Metrics, Outcome, UPKEEP_INTERVAL, operation_label};
 use crate::telemetry;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -62,7 +63,7 @@ pub struct AppState {
     activity: Arc<ActivityBus>,
     settings: ServerSettings,
     statements: Arc<AtomicU64>,
-    requests: AtomicU64,
+    metrics: Metrics,
 }
 
 /// A bound, ready-to-run server. Binding first lets callers (tests) learn the port before serving.
@@ -89,8 +90,8 @@ impl Application {
         let activity = Arc::new(ActivityBus::for_database(&db));
         let schema = build_schema(db.clone(), tokens.clone(), activity.clone(), &settings.limits);
         let gateway = Gateway::new(schema, db.clone(), settings.limits.max_aliases);
-        let state =
-            Arc::new(AppState { gateway, db, tokens, activity, settings, statements, requests: AtomicU64::new(0) });
+        let recorder = Metrics::new()?;
+        let state = Arc::new(AppState { gateway, db, tokens, activity, settings, statements, metrics: recorder });
         Ok(Self { acceptor, port, state })
     }
 
@@ -108,19 +109,28 @@ impl Application {
         let relay = self.state.activity.uses_notify().then(|| {
             tokio::spawn(crate::listener::relay_notifications(self.state.db.clone(), self.state.activity.clone()))
         });
+        let upkeep_state = self.state.clone();
+        let upkeep = tokio::spawn(async move {
+            let mut interval = tokio::time::interval(UPKEEP_INTERVAL);
+            loop {
+                interval.tick().await;
+                upkeep_state.metrics.upkeep();
+            }
+        });
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(grace))
             .await;
         if let Some(relay) = relay {
             relay.abort();
         }
+        upkeep.abort();
         served
     }
 }
 
 pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
     Route::new()
-        .at("/graphql", get(graphql_get).post(graphql_post))
+        .at("/graphql", get(graphql_get).post(graphql_post).around(count_request_errors))
         .at("/graphql/ws", get(graphql_ws))
         .at("/health", get(health))
         .at("/ready", get(ready))
@@ -155,10 +165,28 @@ pub async fn shutdown_signal() {
     tracing::info!("shutdown signal received; finishing in-flight requests");
 }
 
+/// The code of a request-level error, kept on the response for the error metrics.
+#[derive(Clone, Copy)]
+struct RequestErrorCode(&'static str);
+
 /// A request-level error: HTTP status plus a GraphQL-shaped body with a code.
-pub(crate) fn request_error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn request_error(status: StatusCode, code: &'static str, message: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    Response::builder().status(status).content_type("application/json").body(body.to_string())
+    Response::builder()
+        .status(status)
+        .content_type("application/json")
+        .extension(RequestErrorCode(code))
+        .body(body.to_string())
+}
+
+/// Counts the request-level errors of `/graphql` (those GraphQL execution never saw).
+async fn count_request_errors<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    let state = req.data::<Arc<AppState>>().cloned();
+    let response = next.call(req).await?.into_response();
+    if let (Some(state), Some(RequestErrorCode(code))) = (state, response.extensions().get::<RequestErrorCode>()) {
+        state.metrics.error(code);
+    }
+    Ok(response)
 }
 
 /// Errors poem raises itself (unknown route, wrong method, bad query string) get the same coded
@@ -235,8 +263,18 @@ async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, req: &Re
         if viewer == Viewer::Anonymous {
             request = request.disable_introspection();
         }
+        let operation = operation_label(request.operation_name.as_deref(), &request.query).to_owned();
         let request = request.data(viewer.clone()).data(address);
-        responses.push(state.gateway.execute(request).await);
+        let started = Instant::now();
+        let response = state.gateway.execute(request).await;
+        let outcome = if response.errors.is_empty() { Outcome::Ok } else { Outcome::Error };
+        state.metrics.operation(&operation, outcome, started.elapsed());
+        for error in &response.errors {
+            if let Some(async_graphql::Value::String(code)) = error.extensions.as_ref().and_then(|e| e.get("code")) {
+                state.metrics.error(code);
+            }
+        }
+        responses.push(response);
     }
     // A request that never started executing (parse or validation errors) has no `data` and
     // only errors without a path.
@@ -259,7 +297,7 @@ async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, req: &Re
 
 #[handler]
 async fn graphql_post(req: &Request, body: Body, Data(state): Data<&Arc<AppState>>) -> Response {
-    state.requests.fetch_add(1, Ordering::Relaxed);
+    state.metrics.http_request();
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if media_type != "application/json" && media_type != GRAPHQL_RESPONSE_JSON {
@@ -319,7 +357,7 @@ async fn graphql_get(req: &Request, Query(params): Query<GetParams>, Data(state)
         }
         return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Missing `query` parameter");
     };
-    state.requests.fetch_add(1, Ordering::Relaxed);
+    state.metrics.http_request();
     let viewer = match viewer_from_headers(state, req.headers()).await {
         Ok(viewer) => viewer,
         Err(response) => return response,
@@ -465,19 +503,7 @@ fn schema_sdl(Data(state): Data<&Arc<AppState>>) -> Response {
 
 #[handler]
 fn metrics(Data(state): Data<&Arc<AppState>>) -> Response {
-    let body = format!(
-        "# HELP champion_tracker_graphql_requests_total GraphQL HTTP requests received.\n\
-         # TYPE champion_tracker_graphql_requests_total counter\n\
-         champion_tracker_graphql_requests_total {}\n\
-         # HELP champion_tracker_db_statements_total SQL statements executed.\n\
-         # TYPE champion_tracker_db_statements_total counter\n\
-         champion_tracker_db_statements_total {}\n\
-         # HELP champion_tracker_activity_subscriptions Open `activity` subscriptions on this instance.\n\
-         # TYPE champion_tracker_activity_subscriptions gauge\n\
-         champion_tracker_activity_subscriptions {}\n",
-        state.requests.load(Ordering::Relaxed),
-        state.statements.load(Ordering::Relaxed),
-        state.activity.subscriber_count(),
-    );
-    Response::builder().content_type("text/plain; version=0.0.4").body(body)
+    let body =
+        state.metrics.render(&state.db, state.statements.load(Ordering::Relaxed), state.activity.subscriber_count());
+    Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(body)
 }
