@@ -3,22 +3,16 @@ use champion_tracker::startup::{ServeConfig, prepare_database, print_demo_accoun
 use champion_tracker::{accounts, backup, db, healthcheck, seed, server, telemetry};
 use clap::Parser;
 
-fn main() -> anyhow::Result<()> {
-    limit_malloc_arenas();
-    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run())
-}
+/// A GraphQL response is built from many small short-lived allocations, on whichever worker
+/// thread the request runs: jemalloc's per-thread caches serve them with a fraction of glibc's
+/// CPU (a third of the server's time on large queries) and a smaller resident set.
+/// `_RJEM_MALLOC_CONF` tunes it at run time.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// glibc gives each thread that allocates its own arena (up to 8 per core); a server whose
-/// requests hop between worker threads then keeps many half-empty arenas resident. Two are enough.
-fn limit_malloc_arenas() {
-    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
-        return; // glibc reads it itself: an operator's explicit choice wins
-    }
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator parameter; it is called before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
+fn main() -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run())
 }
 
 async fn run() -> anyhow::Result<()> {

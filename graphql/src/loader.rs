@@ -256,6 +256,17 @@ where
     Ok(loader(ctx)?.load_one(ById::<E>::new(id)).await?)
 }
 
+/// Loads one row by id at once, without the loader's batch window: for a lookup that has nothing
+/// to batch with, such as a root field asking for one object.
+pub async fn by_id_now<E>(ctx: &Context<'_>, id: i32) -> AppResult<Option<E::Model>>
+where
+    E: Keyed + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    let key = ById::<E>::new(id);
+    Ok(loader(ctx)?.loader().load(&[key]).await?.remove(&key))
+}
+
 /// Loads an optional foreign-key target.
 pub async fn maybe_by_id<E>(ctx: &Context<'_>, id: Option<i32>) -> AppResult<Option<E::Model>>
 where

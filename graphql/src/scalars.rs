@@ -33,7 +33,8 @@ impl ScalarType for Date {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.format("%Y-%m-%d").to_string())
+        // `Display` writes ISO 8601 for the years accepted, without re-reading a format string.
+        Value::String(self.0.to_string())
     }
 }
 

@@ -62,7 +62,7 @@ impl NodeQuery {
     #[graphql(guard = "Require(Access::SignedIn)")]
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
         let (kind, key) = decode_global_id(&id, "id")?;
-        Ok(load_node(ctx, kind, key).await?)
+        Ok(load_node(ctx, kind, key, true).await?)
     }
 
     /// Refetches several objects; each position holds the object or null.
@@ -77,54 +77,66 @@ impl NodeQuery {
             .map(|(i, id)| decode_global_id(id, &format!("ids.{i}")))
             .collect::<AppResult<Vec<_>>>()?;
         // Loads run concurrently so the loader batches them into one query per type.
-        let loads = keys.into_iter().map(|(kind, key)| load_node(ctx, kind, key));
+        let loads = keys.into_iter().map(|(kind, key)| load_node(ctx, kind, key, false));
         Ok(futures_util::future::try_join_all(loads).await?)
     }
 }
 
-async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Option<Node>> {
+/// One row by id: `now` for a lone lookup, which has nothing to wait for and batch with.
+async fn get<E>(ctx: &Context<'_>, id: i32, now: bool) -> AppResult<Option<E::Model>>
+where
+    E: crate::loader::Keyed + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    match now {
+        true => crate::loader::by_id_now::<E>(ctx, id).await,
+        false => by_id::<E>(ctx, id).await,
+    }
+}
+
+async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32, now: bool) -> AppResult<Option<Node>> {
     Ok(match kind {
         // The audit trail is the Secretariat's.
         NodeType::AuditEntry => match viewer(ctx).is_admin() {
-            true => by_id::<audit_log::Entity>(ctx, id).await?.map(|m| Node::AuditEntry(AuditEntry(m))),
+            true => get::<audit_log::Entity>(ctx, id, now).await?.map(|m| Node::AuditEntry(AuditEntry(m))),
             false => None,
         },
-        NodeType::Country => by_id::<country::Entity>(ctx, id).await?.map(|m| Node::Country(Country(m))),
-        NodeType::Document => by_id::<document::Entity>(ctx, id).await?.map(|m| Node::Document(Document(m))),
+        NodeType::Country => get::<country::Entity>(ctx, id, now).await?.map(|m| Node::Country(Country(m))),
+        NodeType::Document => get::<document::Entity>(ctx, id, now).await?.map(|m| Node::Document(Document(m))),
         NodeType::GuideVersion => {
-            by_id::<guide_version::Entity>(ctx, id).await?.map(|m| Node::GuideVersion(GuideVersion(m)))
+            get::<guide_version::Entity>(ctx, id, now).await?.map(|m| Node::GuideVersion(GuideVersion(m)))
         }
-        NodeType::Section => by_id::<guide_section::Entity>(ctx, id).await?.map(|m| Node::Section(Section(m))),
+        NodeType::Section => get::<guide_section::Entity>(ctx, id, now).await?.map(|m| Node::Section(Section(m))),
         NodeType::Stakeholder => {
-            by_id::<stakeholder::Entity>(ctx, id).await?.map(|m| Node::Stakeholder(Stakeholder(m)))
+            get::<stakeholder::Entity>(ctx, id, now).await?.map(|m| Node::Stakeholder(Stakeholder(m)))
         }
-        NodeType::Feedback => by_id::<feedback::Entity>(ctx, id)
+        NodeType::Feedback => get::<feedback::Entity>(ctx, id, now)
             .await?
             .filter(|row| crate::feedback::can_read(viewer(ctx), row))
             .map(|m| Node::Feedback(Feedback(m))),
         NodeType::RoleAssignment => {
-            by_id::<role_assignment::Entity>(ctx, id).await?.map(|m| Node::RoleAssignment(RoleAssignment(m)))
+            get::<role_assignment::Entity>(ctx, id, now).await?.map(|m| Node::RoleAssignment(RoleAssignment(m)))
         }
-        NodeType::Event => by_id::<event::Entity>(ctx, id).await?.map(|m| Node::Event(Event(m))),
+        NodeType::Event => get::<event::Entity>(ctx, id, now).await?.map(|m| Node::Event(Event(m))),
         NodeType::EventParticipant => {
-            by_id::<event_participant::Entity>(ctx, id).await?.map(|m| Node::EventParticipant(EventParticipant(m)))
+            get::<event_participant::Entity>(ctx, id, now).await?.map(|m| Node::EventParticipant(EventParticipant(m)))
         }
-        NodeType::Milestone => by_id::<milestone::Entity>(ctx, id).await?.map(|m| Node::Milestone(Milestone(m))),
+        NodeType::Milestone => get::<milestone::Entity>(ctx, id, now).await?.map(|m| Node::Milestone(Milestone(m))),
         // A country's private records: null, like an unknown id, when the viewer may not read them.
-        NodeType::Pilot => by_id::<pilot::Entity>(ctx, id)
+        NodeType::Pilot => get::<pilot::Entity>(ctx, id, now)
             .await?
             .filter(|m| viewer(ctx).can_read_country(Some(m.country_id)))
             .map(|m| Node::Pilot(Pilot(m))),
-        NodeType::PlannedUse => by_id::<planned_use::Entity>(ctx, id)
+        NodeType::PlannedUse => get::<planned_use::Entity>(ctx, id, now)
             .await?
             .filter(|m| viewer(ctx).can_read_country(Some(m.country_id)))
             .map(|m| Node::PlannedUse(PlannedUse(m))),
-        NodeType::Revision => by_id::<revision::Entity>(ctx, id).await?.map(|m| Node::Revision(Revision(m))),
-        NodeType::Contact => by_id::<contact::Entity>(ctx, id)
+        NodeType::Revision => get::<revision::Entity>(ctx, id, now).await?.map(|m| Node::Revision(Revision(m))),
+        NodeType::Contact => get::<contact::Entity>(ctx, id, now)
             .await?
             .filter(|m| crate::contact::visible_to(viewer(ctx), m))
             .map(|m| Node::Contact(Contact(m))),
-        NodeType::User => by_id::<user_account::Entity>(ctx, id)
+        NodeType::User => get::<user_account::Entity>(ctx, id, now)
             .await?
             .filter(|user| User::visible_to(viewer(ctx), user))
             .map(|m| Node::User(User(m))),
