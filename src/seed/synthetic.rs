@@ -118,8 +118,21 @@ pub async fn load_synthetic(db: &DatabaseConnection, sizes: &SyntheticSizes) -> 
     let (feedback, links) = insert_feedback(db, &world, sizes.feedback, &mut rng).await?;
     report.feedback = feedback;
     report.feedback_sections = links;
+    refresh_statistics(db).await?;
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// After a bulk load the planner knows nothing of the new rows until autovacuum gets round to
+/// them, mid-benchmark: gather the statistics now (and, on PostgreSQL, the visibility map that
+/// index-only scans rely on).
+async fn refresh_statistics(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let statement = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => "VACUUM ANALYZE",
+        _ => "ANALYZE",
+    };
+    db.execute_unprepared(statement).await.context("refreshing the planner's statistics")?;
+    Ok(())
 }
 
 /// What the generators pick from.
