@@ -177,7 +177,8 @@ run_backend() {
     per=$(python3 -c "print(f'{($s1 - $s0) / max($r1 - $r0, 1):.2f}')")
     pg="-" ratio="-"
     if [ "$backend" = postgres ] && [ -f "$WORK/$q.sql" ]; then
-      pg=$(pgbench -n -c"$CONNECTIONS" -j2 -T"$DURATION" -f "$WORK/$q.sql" "$url" 2>/dev/null \
+      # The same session settings as the server's connections (src/db.rs).
+      pg=$(PGOPTIONS="-c jit=off" pgbench -n -c"$CONNECTIONS" -j2 -T"$DURATION" -f "$WORK/$q.sql" "$url" 2>/dev/null \
         | awk '/^tps/ { printf "%.1f", $3 }')
       ratio=$(python3 -c "print(f'{$rps / $pg:.2f}')")
     fi

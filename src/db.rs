@@ -40,7 +40,11 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
         });
-    } else if !is_postgres(url) {
+    } else if is_postgres(url) {
+        // The dashboard's aggregates cost enough to trigger JIT compilation, which then takes
+        // longer than it saves on every run (measured: 7 % more dashboards per second without it).
+        options.map_sqlx_postgres_opts(|opts| opts.options([("jit", "off")]));
+    } else {
         anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://");
     }
     let mut conn = sea_orm::Database::connect(options).await.context("connecting to the database")?;
