@@ -25,8 +25,8 @@ pub struct GlobalOptions {
     /// Database URL: `sqlite://PATH` (created if missing) or `postgres://USER:PASS@HOST/DB`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/champion-tracker.db", global = true)]
     pub database_url: String,
-    /// Largest number of pooled database connections.
-    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10, global = true)]
+    /// Largest number of pooled database connections (default: two per CPU core, 4 to 16).
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = default_pool_size(), global = true)]
     pub database_max_connections: u32,
     /// Log line format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
@@ -42,6 +42,15 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line, for log collectors.
     Json,
+}
+
+/// A database does its best with about two busy connections per core; more only queue inside it
+/// (measured on 2 cores: 10 connections gave 15 % fewer dashboards per second than 4). The host's
+/// cores stand in for the database's, as they are the same on a single machine; with a separate
+/// database server, set `DATABASE_MAX_CONNECTIONS` from its cores and the number of instances.
+fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (2 * cores).clamp(4, 16) as u32
 }
 
 #[derive(Subcommand, Debug)]
