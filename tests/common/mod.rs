@@ -271,3 +271,14 @@ pub fn key_of(id: &Value) -> i32 {
     let text = String::from_utf8(bytes).expect("utf8");
     text.rsplit_once(':').expect("kind:key").1.parse().expect("key")
 }
+
+/// The statements of a larger page against a smaller one's. A per-row query would add one for
+/// every extra row. Otherwise the two are equal, or the larger is lower when it finds more of its
+/// rows in the request's cache; one more is allowed because whether a lookup by key is answered
+/// from that cache or joins a batch depends on timing.
+pub fn assert_no_growth_with_rows(small: u64, large: u64, what: &str) {
+    assert!(
+        large <= small + 1,
+        "{what}: statements grew with rows ({small} for the smaller page, {large} for the larger)"
+    );
+}
