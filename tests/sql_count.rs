@@ -90,6 +90,9 @@ async fn latest_feedback_per_country_is_one_batch() {
     let (few, _) = app.fewest_statements(LATEST, json!({ "n": 2 }), &admin).await;
     let (many, data) = app.fewest_statements(LATEST, json!({ "n": 8 }), &admin).await;
     assert_no_growth_with_rows(few, many, "2 and 8 countries");
+    // All loaded ahead: the viewer, the page, every item (`all`), the newest two, and the section
+    // links and sections of the newest two only (`all` does not ask for sections).
+    assert_eq!(many, 6, "{many} statements");
     for country in nodes(&data["countries"]) {
         let all: Vec<_> = country["all"].as_array().unwrap().iter().map(|f| f["id"].clone()).collect();
         let latest: Vec<_> = country["latest"].as_array().unwrap().iter().map(|f| f["id"].clone()).collect();

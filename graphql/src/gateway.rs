@@ -14,7 +14,7 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection,
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use sea_orm::DatabaseConnection;
 
-use crate::extension::{ensure_codes, with_code};
+use crate::error_codes::{ensure_codes, with_code};
 use crate::{AppSchema, request_loader};
 
 /// Documents up to this size are kept parsed; clients send the same few operations again and again.

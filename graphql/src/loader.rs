@@ -360,16 +360,21 @@ where
     prime(ctx, owner_ids.iter().map(|id| Linked::<L>::new(*id)).collect(), L::Target::id_of).await
 }
 
-/// The arguments of every selection of `field` (one per alias), with variables resolved.
-pub fn selections_of(
-    selection: &async_graphql::Lookahead<'_>,
+/// Each selection of `field` (one per alias): its arguments, with variables resolved, and what it
+/// selects, so that what one alias asks for is loaded for that alias alone.
+#[allow(clippy::type_complexity)]
+pub fn selections_of<'a>(
+    selection: &async_graphql::Lookahead<'a>,
     field: &str,
-) -> AppResult<Vec<Vec<(async_graphql::Name, async_graphql::Value)>>> {
+) -> AppResult<Vec<(Vec<(async_graphql::Name, async_graphql::Value)>, async_graphql::Lookahead<'a>)>> {
     selection
         .field(field)
         .selection_fields()
-        .iter()
-        .map(|selected| selected.arguments().map_err(|e| crate::error::AppError::bad_input(field, e.message)))
+        .into_iter()
+        .map(|selected| {
+            let arguments = selected.arguments().map_err(|e| crate::error::AppError::bad_input(field, e.message))?;
+            Ok((arguments, async_graphql::Lookahead::from(selected)))
+        })
         .collect()
 }
 

@@ -12,7 +12,7 @@ pub async fn prefetch(ctx: &Context<'_>, country: &Lookahead<'_>, country_ids: &
     if country.field("roles").exists() {
         prime_children::<RolesOfCountry>(ctx, country_ids).await?;
     }
-    for arguments in selections_of(country, "feedback")? {
+    for (arguments, feedback) in selections_of(country, "feedback")? {
         let latest = arguments.iter().find(|(name, _)| name.as_str() == "latest").map(|(_, value)| value);
         let feedback_ids = match latest {
             None | Some(Value::Null) => prime_children::<FeedbackOfCountry>(ctx, country_ids).await?,
@@ -22,7 +22,7 @@ pub async fn prefetch(ctx: &Context<'_>, country: &Lookahead<'_>, country_ids: &
             },
             Some(_) => continue,
         };
-        crate::feedback::prefetch(ctx, &country.field("feedback"), &feedback_ids).await?;
+        crate::feedback::prefetch(ctx, &feedback, &feedback_ids).await?;
     }
     Ok(())
 }
