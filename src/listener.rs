@@ -6,14 +6,17 @@ use std::time::Duration;
 
 use graphql::activity::{ActivityBus, ActivityMessage, CHANNEL};
 use sea_orm::DatabaseConnection;
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 
 /// Pause before retrying after the listening connection failed.
 const RETRY: Duration = Duration::from_secs(1);
 
 /// Listens until the task is aborted; reconnects after failures.
 pub async fn relay_notifications(db: DatabaseConnection, bus: Arc<ActivityBus>) {
-    let pool = db.get_postgres_connection_pool().clone();
+    // The listening connection is held for the server's lifetime, so it comes from a pool of its
+    // own: taken from the request pool it would leave requests one connection short.
+    let options = db.get_postgres_connection_pool().connect_options();
+    let pool = PgPoolOptions::new().max_connections(1).connect_lazy_with(options.as_ref().clone());
     loop {
         let mut listener = match PgListener::connect_with(&pool).await {
             Ok(listener) => listener,
