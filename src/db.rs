@@ -1,7 +1,7 @@
 //! Database connection (SQLite or PostgreSQL), migrations, and a statement counter for `/metrics`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -58,11 +58,8 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
     let mut conn = sea_orm::Database::connect(options).await.context("connecting to the database")?;
     let statements = Arc::new(AtomicU64::new(0));
     let counter = statements.clone();
-    conn.set_metric_callback(move |info| {
-        counter.fetch_add(1, Ordering::Relaxed);
-        // For profiling: LOG_LEVEL=warn,champion_tracker::sql=trace prints every statement and its time.
-        tracing::trace!(target: "champion_tracker::sql", elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement);
-    });
+    // For profiling: LOG_LEVEL=warn,champion_tracker::sql=trace prints every statement and its time.
+    conn.set_metric_callback(move |info| graphql::database::record_statement(&counter, &info.statement, info.elapsed));
     Ok(Database { conn, statements })
 }
 

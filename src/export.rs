@@ -19,7 +19,7 @@ pub async fn comment_response_csv(
     Path(id): Path<String>,
     Data(state): Data<&Arc<AppState>>,
 ) -> Response {
-    let viewer = match viewer_from_headers(state, req.headers()).await {
+    let viewer = match viewer_from_headers(state, &state.db, req.headers()).await {
         Ok(Viewer::Anonymous) => return unauthenticated(),
         Ok(viewer) => viewer,
         Err(response) => return response,

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use async_graphql::Executor;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
 use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
@@ -14,6 +13,7 @@ use graphql::auth::jwt::TokenService;
 use graphql::auth::throttle::ClientAddress;
 use graphql::auth::{authenticate, authenticate_until, bearer_token};
 use graphql::context::Viewer;
+use graphql::database::RequestDb;
 use graphql::error::AppError;
 use graphql::gateway::Gateway;
 use graphql::{Limits, build_schema, request_loader};
@@ -22,7 +22,7 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::websocket::WebSocket;
 use poem::web::{Data, Query};
 use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, Server, get, handler};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -89,7 +89,7 @@ impl Application {
             .ok_or_else(|| anyhow::anyhow!("listener has no TCP address"))?;
         let activity = Arc::new(ActivityBus::for_database(&db));
         let schema = build_schema(db.clone(), tokens.clone(), activity.clone(), &settings.limits);
-        let gateway = Gateway::new(schema, db.clone(), settings.limits.max_aliases);
+        let gateway = Gateway::new(schema, db.clone(), statements.clone(), settings.limits.max_aliases);
         let recorder = Metrics::new()?;
         let state = Arc::new(AppState { gateway, db, tokens, activity, settings, statements, metrics: recorder });
         Ok(Self { acceptor, port, state })
@@ -215,13 +215,17 @@ pub(crate) fn unauthenticated() -> Response {
     response
 }
 
-pub(crate) async fn viewer_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+pub(crate) async fn viewer_from_headers(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    headers: &HeaderMap,
+) -> Result<Viewer, Response> {
     let header = match headers.get(header::AUTHORIZATION) {
         None => return Ok(Viewer::Anonymous),
         Some(value) => value.to_str().map_err(|_| unauthenticated())?,
     };
     let token = bearer_token(header).map_err(|_| unauthenticated())?;
-    match authenticate(&state.db, &state.tokens, Some(token)).await {
+    match authenticate(db, &state.tokens, Some(token)).await {
         Ok(viewer) => Ok(viewer),
         Err(AppError::Unauthenticated) => Err(unauthenticated()),
         Err(_) => {
@@ -237,7 +241,8 @@ fn wants_graphql_response_json(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE_JSON))
 }
 
-async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, req: &Request) -> Response {
+/// Authenticates the caller and runs the operations of `batch`.
+async fn execute(state: &AppState, batch: BatchRequest, req: &Request) -> Response {
     let headers = req.headers();
     let address = client_address(req, state.settings.trust_forwarded_for);
     let graphql_response_json = wants_graphql_response_json(headers);
@@ -257,8 +262,17 @@ async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, req: &Re
             &format!("At most {} operations per batch", state.settings.max_batch_size),
         );
     }
+    // Parsed before the account check, so that a batch which only reads runs the check and its
+    // own statements on one connection (see `graphql::database`).
+    let mut requests = requests;
+    let prepared: Vec<_> = requests.iter_mut().map(|request| state.gateway.prepare(request)).collect();
+    let db = state.gateway.database_for(&mut requests);
+    let viewer = match viewer_from_headers(state, &db, headers).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
     let mut responses = Vec::with_capacity(requests.len());
-    for mut request in requests {
+    for (mut request, prepared) in requests.into_iter().zip(prepared) {
         // Anonymous callers may sign in and nothing else, not even read the schema.
         if viewer == Viewer::Anonymous {
             request = request.disable_introspection();
@@ -266,7 +280,10 @@ async fn execute(state: &AppState, batch: BatchRequest, viewer: Viewer, req: &Re
         let operation = operation_label(request.operation_name.as_deref(), &request.query).to_owned();
         let request = request.data(viewer.clone()).data(address);
         let started = Instant::now();
-        let response = state.gateway.execute(request).await;
+        let response = match prepared {
+            Ok(()) => state.gateway.execute_prepared(request, &db).await,
+            Err(error) => async_graphql::Response::from_errors(vec![error]),
+        };
         let outcome = if response.errors.is_empty() { Outcome::Ok } else { Outcome::Error };
         state.metrics.operation(&operation, outcome, started.elapsed());
         for error in &response.errors {
@@ -328,11 +345,7 @@ async fn graphql_post(req: &Request, body: Body, Data(state): Data<&Arc<AppState
             );
         }
     };
-    let viewer = match viewer_from_headers(state, req.headers()).await {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
-    execute(state, batch, viewer, req).await
+    execute(state, batch, req).await
 }
 
 #[derive(Deserialize)]
@@ -358,14 +371,10 @@ async fn graphql_get(req: &Request, Query(params): Query<GetParams>, Data(state)
         return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Missing `query` parameter");
     };
     state.metrics.http_request();
-    let viewer = match viewer_from_headers(state, req.headers()).await {
-        Ok(viewer) => viewer,
-        Err(response) => return response,
-    };
     let Ok(document) = async_graphql::parser::parse_query(&query) else {
         // The executor reports the parse error with its code.
         let request = BatchRequest::Single(async_graphql::Request::new(query));
-        return execute(state, request, viewer, req).await;
+        return execute(state, request, req).await;
     };
     let has_mutation = document.operations.iter().any(|(name, op)| {
         let selected = match (&params.operation_name, name) {
@@ -393,7 +402,7 @@ async fn graphql_get(req: &Request, Query(params): Query<GetParams>, Data(state)
             Err(_) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "`variables` is not valid JSON"),
         }
     }
-    execute(state, BatchRequest::Single(request), viewer, req).await
+    execute(state, BatchRequest::Single(request), req).await
 }
 
 #[handler]
@@ -435,7 +444,10 @@ async fn graphql_ws(
                 }
                 let mut data = async_graphql::Data::default();
                 data.insert(viewer);
-                data.insert(request_loader(&state.db, false));
+                // Subscriptions live on: they read through the pool, never holding a connection.
+                let db = RequestDb::pooled(state.db.clone());
+                data.insert(request_loader(&db, false));
+                data.insert(db);
                 data.insert(address);
                 Ok(data)
             })

@@ -64,10 +64,11 @@ impl Viewer {
     }
 }
 
-/// The database handle the schema was built with.
-pub fn db<'a>(ctx: &'a async_graphql::Context<'_>) -> AppResult<&'a sea_orm::DatabaseConnection> {
-    ctx.data::<sea_orm::DatabaseConnection>()
-        .map_err(|_| AppError::internal("database connection missing from schema data"))
+/// The request's database handle (see [`crate::database`]): reads go through it; write
+/// transactions open on its [`RequestDb::pool`](crate::database::RequestDb::pool).
+pub fn db<'a>(ctx: &'a async_graphql::Context<'_>) -> AppResult<&'a crate::database::RequestDb> {
+    ctx.data::<crate::database::RequestDb>()
+        .map_err(|_| AppError::internal("database handle missing from request data"))
 }
 
 impl Viewer {

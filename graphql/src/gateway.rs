@@ -7,6 +7,7 @@
 //! resolvers themselves on large responses.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use async_graphql::futures_util::StreamExt;
 use async_graphql::futures_util::stream::{self, BoxStream};
@@ -14,6 +15,7 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection,
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use sea_orm::DatabaseConnection;
 
+use crate::database::RequestDb;
 use crate::error_codes::{ensure_codes, with_code};
 use crate::{AppSchema, request_loader};
 
@@ -29,23 +31,48 @@ pub struct Gateway {
 struct Inner {
     schema: AppSchema,
     db: DatabaseConnection,
+    /// The server's SQL statement counter, for statements on connections a request holds.
+    statements: Arc<AtomicU64>,
     max_aliases: usize,
     /// Parsed documents by their text; only documents within the alias limit are kept.
     documents: quick_cache::sync::Cache<String, Arc<ExecutableDocument>>,
 }
 
 impl Gateway {
-    pub fn new(schema: AppSchema, db: DatabaseConnection, max_aliases: usize) -> Self {
+    pub fn new(schema: AppSchema, db: DatabaseConnection, statements: Arc<AtomicU64>, max_aliases: usize) -> Self {
         let documents = quick_cache::sync::Cache::new(CACHED_DOCUMENTS);
-        Self { inner: Arc::new(Inner { schema, db, max_aliases, documents }) }
+        Self { inner: Arc::new(Inner { schema, db, statements, max_aliases, documents }) }
+    }
+
+    /// The database handle for HTTP requests carrying `requests`, each already through
+    /// [`Self::prepare`]: one held connection when every operation only reads, else the pool.
+    /// The caller may read through it before executing (the account check does).
+    pub fn database_for(&self, requests: &mut [Request]) -> RequestDb {
+        if requests.iter_mut().all(reads_only) {
+            RequestDb::holding_one(self.inner.db.clone(), self.inner.statements.clone())
+        } else {
+            RequestDb::pooled(self.inner.db.clone())
+        }
+    }
+
+    /// Executes a request that went through [`Self::prepare`], reading through `db`. A query's
+    /// loaders keep what they loaded for the rest of the request; a mutation's do not, since its
+    /// own writes would make that stale.
+    pub async fn execute_prepared(&self, mut request: Request, db: &RequestDb) -> Response {
+        let cached = !is_mutation(&mut request);
+        let request = request.data(request_loader(db, cached)).data(db.clone());
+        let mut response = self.inner.schema.execute(request).await;
+        ensure_codes(&mut response);
+        response
     }
 
     pub fn schema(&self) -> &AppSchema {
         &self.inner.schema
     }
 
-    /// The parsed document of `request`, or the error that refuses it.
-    fn prepare(&self, request: &mut Request) -> Result<(), ServerError> {
+    /// Parses the document of `request` (or reuses one parsed before), or returns the error that
+    /// refuses it.
+    pub fn prepare(&self, request: &mut Request) -> Result<(), ServerError> {
         let cacheable = request.query.len() <= CACHEABLE_DOCUMENT_BYTES;
         if cacheable && let Some(document) = self.inner.documents.get(&request.query) {
             request.set_parsed_query(ExecutableDocument::clone(&document));
@@ -69,29 +96,36 @@ impl Gateway {
     }
 }
 
-/// Whether the operation `request` selects is a mutation (an unknown one counts as not).
-fn is_mutation(request: &mut Request) -> bool {
+/// The type of the operation `request` selects, if it names one the document has.
+fn operation_type(request: &mut Request) -> Option<OperationType> {
     let wanted = request.operation_name.clone();
-    let Ok(document) = request.parsed_query() else { return false };
+    let document = request.parsed_query().ok()?;
     let operation = match &wanted {
         Some(name) => document.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
         None => document.operations.iter().next(),
     };
-    operation.is_some_and(|(_, op)| op.node.ty == OperationType::Mutation)
+    operation.map(|(_, op)| op.node.ty)
+}
+
+/// Whether the operation `request` selects is a mutation (an unknown one counts as not).
+fn is_mutation(request: &mut Request) -> bool {
+    operation_type(request) == Some(OperationType::Mutation)
+}
+
+/// Whether `request` is a query that parsed.
+fn reads_only(request: &mut Request) -> bool {
+    operation_type(request) == Some(OperationType::Query)
 }
 
 impl Executor for Gateway {
-    /// HTTP: each request gets its own loaders. A query's loaders keep what they loaded for the
-    /// rest of the request; a mutation's do not, since its own writes would make that stale.
+    /// One request on its own (the server goes through [`Self::database_for`] and
+    /// [`Self::execute_prepared`] to share the database handle with the account check).
     async fn execute(&self, mut request: Request) -> Response {
         if let Err(error) = self.prepare(&mut request) {
             return Response::from_errors(vec![error]);
         }
-        let cached = !is_mutation(&mut request);
-        let request = request.data(request_loader(&self.inner.db, cached));
-        let mut response = self.inner.schema.execute(request).await;
-        ensure_codes(&mut response);
-        response
+        let db = self.database_for(std::slice::from_mut(&mut request));
+        self.execute_prepared(request, &db).await
     }
 
     /// WebSocket: the connection's session data holds its (uncached) loaders.

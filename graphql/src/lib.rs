@@ -7,6 +7,7 @@ pub mod contact;
 pub mod context;
 pub mod country;
 pub mod dashboard;
+pub mod database;
 pub mod error;
 pub mod error_codes;
 pub mod event;
@@ -95,7 +96,8 @@ pub fn build_schema(
     limits: &Limits,
 ) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), activity::ActivitySubscription)
-        .data(db)
+        // Operations run without the gateway (none in the server) read through the pool.
+        .data(database::RequestDb::pooled(db))
         .data(tokens)
         .data(activity)
         .data(Arc::new(auth::throttle::LoginThrottle::new(auth::throttle::ThrottleSettings::default())))
@@ -112,7 +114,7 @@ pub fn build_schema(
 /// once is reused for the rest of the request, and connections may load their items' relations
 /// ahead (see [`loader::prime_children`]); only a read-only HTTP request may use that, since a
 /// WebSocket connection lives on and a mutation changes what was loaded.
-pub fn request_loader(db: &DatabaseConnection, cached: bool) -> loader::RequestLoaders {
+pub fn request_loader(db: &database::RequestDb, cached: bool) -> loader::RequestLoaders {
     let new = || DataLoader::with_cache(DbLoader::new(db.clone()), tokio::spawn, HashMapCache::default());
     let loaders = loader::RequestLoaders { by_key: new(), relations: new().delay(RELATION_WINDOW), cached };
     loaders.by_key.enable_all_cache(cached);

@@ -9,21 +9,23 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::database::RequestDb;
 
 use crate::error::AppResult;
 
 pub struct DbLoader {
-    db: DatabaseConnection,
+    db: RequestDb,
 }
 
 impl DbLoader {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: RequestDb) -> Self {
         Self { db }
     }
 
     /// For loaders defined next to their domain.
-    pub fn db(&self) -> &DatabaseConnection {
+    pub fn db(&self) -> &RequestDb {
         &self.db
     }
 }

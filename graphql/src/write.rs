@@ -5,18 +5,24 @@
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, QueryFilter, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ColumnTrait, DatabaseTransaction, QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+use crate::database::RequestDb;
 use crate::error::{AppError, AppResult};
 use crate::loader::Versioned;
 
-/// Starts the transaction a mutation runs in. Dropping it without `commit` rolls everything back.
-pub async fn begin_write(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
+/// Starts the transaction a mutation runs in, on a connection of its own from the pool. Dropping
+/// it without `commit` rolls everything back.
+pub async fn begin_write(db: &RequestDb) -> AppResult<DatabaseTransaction> {
+    // A request holding a connection waiting for a second one could starve the pool; only
+    // read-only requests hold one, so a write there is a bug, refused rather than risked.
+    if db.holds_connection() {
+        return Err(AppError::internal("write attempted by a read-only request"));
+    }
     let options =
         TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
-    Ok(db.begin_with_options(options).await?)
+    Ok(db.pool().begin_with_options(options).await?)
 }
 
 /// Claims row `id` at `expected` version: bumps its version and `updated_at` only if the

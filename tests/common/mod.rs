@@ -47,6 +47,7 @@ pub struct Options {
     pub max_body_bytes: usize,
     pub max_batch_size: usize,
     pub trust_forwarded_for: bool,
+    pub max_connections: u32,
 }
 
 impl Default for Options {
@@ -58,6 +59,7 @@ impl Default for Options {
             max_body_bytes: 256 * 1024,
             max_batch_size: 10,
             trust_forwarded_for: false,
+            max_connections: 5,
         }
     }
 }
@@ -101,7 +103,7 @@ impl TestApp {
         let config = ServeConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: database_url.clone(),
-            database_max_connections: 5,
+            database_max_connections: options.max_connections,
             run_migrations: true,
             demo: options.demo,
             tokens: token_settings(),

@@ -11,7 +11,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Subscription};
 use chrono::{DateTime, Utc};
 use entity::{feedback, guide_version, milestone, planned_use, revision, role_assignment};
 use futures_util::Stream;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -157,7 +157,11 @@ impl ActivityEvent {
 }
 
 /// Loads the record a message names, if it still exists and `viewer` may read it.
-async fn visible_record(db: &DatabaseConnection, viewer: &Viewer, message: &ActivityMessage) -> Option<Record> {
+async fn visible_record(
+    db: &impl sea_orm::ConnectionTrait,
+    viewer: &Viewer,
+    message: &ActivityMessage,
+) -> Option<Record> {
     let id = message.entity_id;
     let own_country = |country_id: i32| viewer.can_read_country(Some(country_id));
     if message.deleted {

@@ -6,7 +6,7 @@ pub mod password;
 pub mod throttle;
 
 use entity::user_account;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::context::{Principal, Viewer};
 use crate::error::{AppError, AppResult};
@@ -14,14 +14,14 @@ use jwt::TokenService;
 
 /// Turns an optional bearer token into a viewer. No token means anonymous; a token that is
 /// invalid, expired, or names a missing or deactivated account is rejected outright.
-pub async fn authenticate(db: &DatabaseConnection, tokens: &TokenService, bearer: Option<&str>) -> AppResult<Viewer> {
+pub async fn authenticate(db: &impl ConnectionTrait, tokens: &TokenService, bearer: Option<&str>) -> AppResult<Viewer> {
     Ok(authenticate_until(db, tokens, bearer).await?.0)
 }
 
 /// Like [`authenticate`], also returning when the token expires (Unix seconds), so long-lived
 /// connections can be closed then.
 pub async fn authenticate_until(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     tokens: &TokenService,
     bearer: Option<&str>,
 ) -> AppResult<(Viewer, Option<i64>)> {

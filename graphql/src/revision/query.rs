@@ -166,7 +166,7 @@ impl RevisionQuery {
     }
 }
 
-async fn revision_condition(db: &sea_orm::DatabaseConnection, filter: RevisionFilter) -> AppResult<Condition> {
+async fn revision_condition(db: &impl sea_orm::ConnectionTrait, filter: RevisionFilter) -> AppResult<Condition> {
     let mut condition = Condition::all();
     if let Some(kind) = filter.document {
         let versions = guide_version::Entity::find()
@@ -217,7 +217,7 @@ async fn revision_condition(db: &sea_orm::DatabaseConnection, filter: RevisionFi
 /// The section whose code was `code` in `version`, as it stood then; `None` when no section had
 /// that code in that version. Codes can change, so earlier codes are looked up in the trail.
 pub async fn section_as_of(
-    db: &sea_orm::DatabaseConnection,
+    db: &impl sea_orm::ConnectionTrait,
     code: &str,
     version: &guide_version::Model,
 ) -> AppResult<Option<guide_section::Model>> {

@@ -1,10 +1,10 @@
 use async_graphql::{Context, InputObject, Object};
 use chrono::NaiveDate;
 use entity::{event, feedback, pilot, planned_use, role_assignment};
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, IntoIden, Order, Query, SelectStatement, SimpleExpr, UnionType,
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{TimelineEntry, TimelineKind};
 use crate::auth::guard::{Require, viewer};
@@ -147,7 +147,7 @@ fn union(scope: &Scope) -> Option<SelectStatement> {
     Some(first)
 }
 
-async fn count(db: &DatabaseConnection, scope: &Scope) -> AppResult<u64> {
+async fn count(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<u64> {
     let Some(all) = union(scope) else { return Ok(0) };
     let statement = Query::select()
         .expr_as(Func::count(Expr::cust("*")), Alias::new("n"))
@@ -158,7 +158,7 @@ async fn count(db: &DatabaseConnection, scope: &Scope) -> AppResult<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-async fn fetch(db: &DatabaseConnection, scope: &Scope, offset: u64, limit: u64) -> AppResult<Vec<TimelineEntry>> {
+async fn fetch(db: &impl ConnectionTrait, scope: &Scope, offset: u64, limit: u64) -> AppResult<Vec<TimelineEntry>> {
     let Some(all) = union(scope) else { return Ok(Vec::new()) };
     let statement = Query::select()
         .columns([Alias::new("kind"), Alias::new("subject_id"), Alias::new("day"), Alias::new("country_id")])
@@ -186,7 +186,7 @@ async fn fetch(db: &DatabaseConnection, scope: &Scope, offset: u64, limit: u64) 
 }
 
 async fn scope(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: &Viewer,
     filter: TimelineFilter,
     country_id: Option<i32>,

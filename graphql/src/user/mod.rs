@@ -204,7 +204,8 @@ impl UserMutation {
         let tokens = ctx.data::<Arc<TokenService>>()?;
         let throttle = ctx.data::<Arc<LoginThrottle>>()?;
         let address = ctx.data_opt::<ClientAddress>().and_then(|a| a.0);
-        let (token, expires_at, before) = service::login(db(ctx)?, tokens, throttle, address, &email, password).await?;
+        let (token, expires_at, before) =
+            service::login(db(ctx)?.pool(), tokens, throttle, address, &email, password).await?;
         let txn = begin_write(db(ctx)?).await?;
         let user = service::touch_last_login(&txn, before.clone()).await?;
         let actor = audit::Actor { id: user.id, email: user.email.clone() };
