@@ -22,6 +22,7 @@ pub mod pilot;
 pub mod planned_use;
 pub mod revision;
 pub mod role;
+pub mod rows;
 pub mod scalars;
 pub mod stakeholder;
 pub mod timeline;

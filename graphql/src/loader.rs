@@ -12,6 +12,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::database::RequestDb;
+use crate::rows::{FromRows, fetch_all};
 
 use crate::error::AppResult;
 
@@ -46,7 +47,7 @@ pub struct RequestLoaders {
 }
 
 /// An entity with an integer primary key.
-pub trait Keyed: EntityTrait {
+pub trait Keyed: EntityTrait<Model: FromRows> {
     fn id_column() -> Self::Column;
     fn id_of(model: &Self::Model) -> i32;
 
@@ -113,7 +114,7 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, E::Model>, Self::Error> {
-        let rows = E::find().filter(E::id_column().is_in(keys.iter().map(|key| key.0))).all(&self.db).await?;
+        let rows = fetch_all(&self.db, E::find().filter(E::id_column().is_in(keys.iter().map(|key| key.0)))).await?;
         Ok(rows.into_iter().map(|row| (ById::new(E::id_of(&row)), row)).collect())
     }
 }
@@ -127,12 +128,11 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[HasMany<F>]) -> Result<HashMap<HasMany<F>, Self::Value>, Self::Error> {
-        let rows = F::Entity::find()
+        let select = F::Entity::find()
             .filter(F::column().is_in(keys.iter().map(|key| key.0)))
             .order_by_asc(F::order_column())
-            .order_by_asc(F::Entity::id_column())
-            .all(&self.db)
-            .await?;
+            .order_by_asc(F::Entity::id_column());
+        let rows = fetch_all(&self.db, select).await?;
         let mut grouped: HashMap<HasMany<F>, Self::Value> = keys.iter().map(|key| (*key, Vec::new())).collect();
         for row in rows {
             if let Some(parent) = F::key_of(&row) {
@@ -186,7 +186,8 @@ where
         for limit in limits {
             let parents: Vec<i32> = keys.iter().filter(|k| k.limit == limit).map(|k| k.parent_id).collect();
             let statement = sea_orm::Statement::from_string(backend, latest_sql::<F>(backend, &parents, limit));
-            for row in F::Entity::find().from_raw_sql(statement).all(&self.db).await? {
+            let rows = <F::Entity as EntityTrait>::Model::from_rows(self.db.query_all_raw(statement).await?)?;
+            for row in rows {
                 if let Some(parent) = F::key_of(&row) {
                     grouped.entry(Latest { parent_id: parent, limit, _along: PhantomData }).or_default().push(row);
                 }
@@ -450,14 +451,10 @@ where
     async fn load(&self, keys: &[Linked<L>]) -> Result<HashMap<Linked<L>, Self::Value>, Self::Error> {
         let links = L::Link::find().filter(L::owner_column().is_in(keys.iter().map(|key| key.0))).all(&self.db).await?;
         let target_ids: std::collections::HashSet<i32> = links.iter().map(L::target_of).collect();
-        let targets: HashMap<i32, <L::Target as EntityTrait>::Model> = L::Target::find()
-            .filter(L::Target::id_column().is_in(target_ids))
-            .order_by_asc(L::Target::id_column())
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|model| (L::Target::id_of(&model), model))
-            .collect();
+        let select =
+            L::Target::find().filter(L::Target::id_column().is_in(target_ids)).order_by_asc(L::Target::id_column());
+        let targets: HashMap<i32, <L::Target as EntityTrait>::Model> =
+            fetch_all(&self.db, select).await?.into_iter().map(|model| (L::Target::id_of(&model), model)).collect();
         let mut grouped: HashMap<Linked<L>, Self::Value> = keys.iter().map(|key| (*key, Vec::new())).collect();
         let mut links = links;
         links.sort_by_key(|link| (L::owner_of(link), L::target_of(link)));

@@ -84,7 +84,7 @@ pub async fn paginate<E, N, C>(
 ) -> AppResult<AppConnection<N>>
 where
     E: EntityTrait,
-    E::Model: Sync,
+    E::Model: Sync + crate::rows::FromRows,
     N: OutputType,
     C: ConnectionTrait,
 {
@@ -93,7 +93,7 @@ where
         ctx,
         args,
         async || Ok(counted.count(db).await?),
-        async |offset, limit| Ok(select.offset(offset).limit(limit).all(db).await?),
+        async |offset, limit| Ok(crate::rows::fetch_all(db, select.offset(offset).limit(limit)).await?),
         to_node,
     )
     .await

@@ -30,8 +30,7 @@ pub async fn authenticate_until(
     };
     let claims = tokens.verify(token)?;
     let user_id: i32 = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
-    let user = user_account::Entity::find_by_id(user_id)
-        .one(db)
+    let user = crate::rows::fetch_one(db, user_account::Entity::find_by_id(user_id))
         .await?
         .filter(|user| user.active)
         .ok_or(AppError::Unauthenticated)?;

@@ -1,0 +1,236 @@
+//! Turning rows into models.
+//!
+//! sea-orm's derived decoding looks every column up by name and, for every NULL in an optional
+//! column, formats an error message that it then discards. On the rows a list page loads (Q1 in
+//! BENCHMARKS.md: 500 feedback rows, most of their optional columns NULL) that was a fifth of the
+//! server's CPU. The models read most often are decoded here by position instead: a statement
+//! built from `Entity::find()` selects the columns in the order the model declares its fields,
+//! which is checked once per statement against the first row's column names. Any other shape
+//! of row, and every SQLite row, goes through sea-orm's own decoding.
+
+use std::sync::Arc;
+
+use sea_orm::sqlx::postgres::PgRow;
+use sea_orm::sqlx::{self, Column, Postgres, Row};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryResult, QueryTrait, RuntimeErr};
+
+/// A model that can be built from the rows of one statement.
+pub trait FromRows: FromQueryResult {
+    /// Decodes every row of one statement. The default is sea-orm's decoding by column name.
+    fn from_rows(rows: Vec<QueryResult>) -> Result<Vec<Self>, DbErr> {
+        rows.iter().map(|row| Self::from_query_result(row, "")).collect()
+    }
+
+    /// Whether [`FromRows::from_rows`] reads these rows by position (for tests and diagnostics).
+    fn decodes_by_position(_rows: &[QueryResult]) -> bool {
+        false
+    }
+}
+
+/// Runs `select` and decodes its rows with [`FromRows`].
+pub async fn fetch_all<E>(db: &impl ConnectionTrait, select: sea_orm::Select<E>) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: FromRows,
+{
+    let statement = select.build(db.get_database_backend());
+    E::Model::from_rows(db.query_all_raw(statement).await?)
+}
+
+/// Runs `select` for at most one row.
+pub async fn fetch_one<E>(db: &impl ConnectionTrait, select: sea_orm::Select<E>) -> Result<Option<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: FromRows,
+{
+    use sea_orm::QuerySelect;
+    Ok(fetch_all(db, select.limit(1)).await?.into_iter().next())
+}
+
+/// The PostgreSQL rows of `rows`, if they are all from PostgreSQL and their columns are `fields`,
+/// in that order.
+fn positional<'r>(rows: &'r [QueryResult], fields: &[&str]) -> Option<Vec<&'r PgRow>> {
+    let first = rows.first()?.try_as_pg_row()?;
+    let same_columns = first.columns().len() == fields.len()
+        && first.columns().iter().zip(fields).all(|(column, field)| column.name() == *field);
+    if !same_columns {
+        return None;
+    }
+    rows.iter().map(QueryResult::try_as_pg_row).collect()
+}
+
+/// Reads one row's columns left to right.
+struct Columns<'r> {
+    row: &'r PgRow,
+    next: usize,
+}
+
+impl<'r> Columns<'r> {
+    fn new(row: &'r PgRow) -> Self {
+        Self { row, next: 0 }
+    }
+
+    /// The next column as a plain value (`Option<_>` for a nullable column).
+    fn value<T>(&mut self) -> Result<T, DbErr>
+    where
+        T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+    {
+        let index = self.next;
+        self.next += 1;
+        self.row.try_get(index).map_err(|error| DbErr::Query(RuntimeErr::SqlxError(Arc::new(error))))
+    }
+
+    /// The next column as one of the enumerations stored as text.
+    fn enumeration<T: ActiveEnum<Value = String>>(&mut self) -> Result<T, DbErr> {
+        let text: &str = self.value()?;
+        T::try_from_value(&text.to_owned())
+    }
+
+    /// The next column as an optional enumeration stored as text.
+    fn optional_enumeration<T: ActiveEnum<Value = String>>(&mut self) -> Result<Option<T>, DbErr> {
+        let text: Option<&str> = self.value()?;
+        text.map(|text| T::try_from_value(&text.to_owned())).transpose()
+    }
+}
+
+/// Decodes the listed models by position (see the module documentation). Each field is given
+/// with how its column is read: `value`, `enumeration` or `optional_enumeration`. A model that
+/// gains a field no longer compiles here until the field is listed.
+macro_rules! by_position {
+    ($($model:path { $($field:ident: $read:ident),+ $(,)? })+) => {$(
+        impl FromRows for $model {
+            fn from_rows(rows: Vec<QueryResult>) -> Result<Vec<Self>, DbErr> {
+                const FIELDS: &[&str] = &[$(stringify!($field)),+];
+                let Some(pg_rows) = positional(&rows, FIELDS) else {
+                    return rows.iter().map(|row| Self::from_query_result(row, "")).collect();
+                };
+                pg_rows
+                    .into_iter()
+                    .map(|row| {
+                        let mut columns = Columns::new(row);
+                        Ok(Self { $($field: columns.$read()?),+ })
+                    })
+                    .collect()
+            }
+
+            fn decodes_by_position(rows: &[QueryResult]) -> bool {
+                positional(rows, &[$(stringify!($field)),+]).is_some()
+            }
+        }
+    )+};
+}
+
+/// Models decoded the default way: read rarely, or only a few rows at a time.
+macro_rules! by_name {
+    ($($module:ident),+ $(,)?) => {$(
+        impl FromRows for entity::$module::Model {}
+    )+};
+}
+
+by_name!(
+    audit_log,
+    contact,
+    document,
+    event,
+    event_participant,
+    event_section,
+    feedback_section,
+    guide_version,
+    milestone,
+    pilot,
+    planned_use,
+    planned_use_event,
+    planned_use_section,
+    revision,
+    revision_feedback,
+    revision_section,
+    stakeholder,
+);
+
+by_position! {
+    entity::feedback::Model {
+        id: value,
+        country_id: value,
+        stakeholder_id: value,
+        collective: value,
+        channel: enumeration,
+        kind: enumeration,
+        body: value,
+        language: value,
+        guide_version_id: value,
+        pilot_id: value,
+        event_id: value,
+        status: enumeration,
+        response: value,
+        responded_at: value,
+        received_on: value,
+        submitted_by_id: value,
+        provenance: enumeration,
+        source_note: value,
+        created_at: value,
+        updated_at: value,
+        version: value,
+    }
+    entity::guide_section::Model {
+        id: value,
+        document_id: value,
+        code: value,
+        title: value,
+        title_fr: value,
+        title_es: value,
+        kind: enumeration,
+        parent_id: value,
+        position: value,
+        summary: value,
+        introduced_in_id: value,
+        retired_in_id: value,
+        provenance: enumeration,
+        source_note: value,
+        created_at: value,
+        updated_at: value,
+        version: value,
+    }
+    entity::country::Model {
+        id: value,
+        iso3: value,
+        iso2: value,
+        name: value,
+        official_name: value,
+        region: value,
+        subregion: value,
+        is_champion: value,
+        champion_since: value,
+        champion_provenance: optional_enumeration,
+        champion_note: value,
+        created_at: value,
+        updated_at: value,
+        version: value,
+    }
+    entity::role_assignment::Model {
+        id: value,
+        country_id: value,
+        role: enumeration,
+        status: enumeration,
+        started_on: value,
+        ended_on: value,
+        notes: value,
+        provenance: enumeration,
+        created_at: value,
+        updated_at: value,
+        version: value,
+    }
+    entity::user_account::Model {
+        id: value,
+        email: value,
+        display_name: value,
+        password_hash: value,
+        role: enumeration,
+        country_id: value,
+        active: value,
+        last_login_at: value,
+        credentials_changed_at: value,
+        created_at: value,
+        updated_at: value,
+        version: value,
+    }
+}
