@@ -111,6 +111,19 @@ start_server() { # url log-level
   for _ in $(seq 1 300); do curl -sf "$BASE/ready" >/dev/null && return 0; sleep 0.1; done
   echo "the server did not start; its log:" >&2; cat "$WORK/server.log" >&2; exit 1
 }
+# Waits until the database runs nothing but this check. When wrk stops, the requests it leaves in
+# flight still run to their end in PostgreSQL; measured at once, the next window would pay for
+# them (with the dashboard's 2 s requests, several percent of a 20 s window).
+settle() { # backend url
+  if [ "$1" = postgres ]; then
+    for _ in $(seq 1 100); do
+      [ "$(psql "$2" -qAtc "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()")" = 0 ] && return 0
+      sleep 0.1
+    done
+  else
+    sleep 1
+  fi
+}
 stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
 # The SQL one request sends, from the server's statement log, as a pgbench script.
@@ -167,6 +180,7 @@ run_backend() {
     local token="$LEAD"; [ "$q" = m1 ] && token="$ADMIN"
     local args=(-t2 -c"$CONNECTIONS" --timeout 30s --latency -s "$ROOT/benches/graphql.lua" "$BASE" -- "$q" "$token" "$MAX_ID" "$VERSION")
     [ "$WARMUP" -gt 0 ] && wrk -d"${WARMUP}s" "${args[@]}" >/dev/null
+    settle "$backend" "$url"
     local s0 r0 s1 r1 result
     s0=$(metric champion_tracker_db_statements_total); r0=$(metric champion_tracker_graphql_requests_total)
     result="$(wrk -d"${DURATION}s" "${args[@]}" | grep '^RESULT')"
@@ -177,6 +191,7 @@ run_backend() {
     per=$(python3 -c "print(f'{($s1 - $s0) / max($r1 - $r0, 1):.2f}')")
     pg="-" ratio="-"
     if [ "$backend" = postgres ] && [ -f "$WORK/$q.sql" ]; then
+      settle "$backend" "$url"
       # The same session settings as the server's connections (src/db.rs).
       pg=$(PGOPTIONS="-c jit=off" pgbench -n -c"$CONNECTIONS" -j2 -T"$DURATION" -f "$WORK/$q.sql" "$url" 2>/dev/null \
         | awk '/^tps/ { printf "%.1f", $3 }')
