@@ -16,14 +16,27 @@ use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, 
 
 /// A model that can be built from the rows of one statement.
 pub trait FromRows: FromQueryResult {
-    /// Decodes every row of one statement. The default is sea-orm's decoding by column name.
+    /// The columns, in order, of the rows this model decodes by position; `None` for a model
+    /// decoded by sea-orm alone.
+    const POSITIONAL_COLUMNS: Option<&'static [&'static str]> = None;
+
+    /// Decodes every row of one statement: by position where [`Self::decode_by_position`] can,
+    /// else by sea-orm's decoding by column name.
     fn from_rows(rows: Vec<QueryResult>) -> Result<Vec<Self>, DbErr> {
-        rows.iter().map(|row| Self::from_query_result(row, "")).collect()
+        match Self::POSITIONAL_COLUMNS.and_then(|columns| positional(&rows, columns)) {
+            Some(pg_rows) => pg_rows.into_iter().map(|row| Self::decode_by_position(&mut Columns::new(row))).collect(),
+            None => rows.iter().map(|row| Self::from_query_result(row, "")).collect(),
+        }
+    }
+
+    /// One row whose columns are [`Self::POSITIONAL_COLUMNS`].
+    fn decode_by_position(_columns: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Err(DbErr::Custom("this model is not decoded by position".into()))
     }
 
     /// Whether [`FromRows::from_rows`] reads these rows by position (for tests and diagnostics).
-    fn decodes_by_position(_rows: &[QueryResult]) -> bool {
-        false
+    fn decodes_by_position(rows: &[QueryResult]) -> bool {
+        Self::POSITIONAL_COLUMNS.and_then(|columns| positional(rows, columns)).is_some()
     }
 }
 
@@ -60,7 +73,7 @@ fn positional<'r>(rows: &'r [QueryResult], fields: &[&str]) -> Option<Vec<&'r Pg
 }
 
 /// Reads one row's columns left to right.
-struct Columns<'r> {
+pub struct Columns<'r> {
     row: &'r PgRow,
     next: usize,
 }
@@ -99,22 +112,10 @@ impl<'r> Columns<'r> {
 macro_rules! by_position {
     ($($model:path { $($field:ident: $read:ident),+ $(,)? })+) => {$(
         impl FromRows for $model {
-            fn from_rows(rows: Vec<QueryResult>) -> Result<Vec<Self>, DbErr> {
-                const FIELDS: &[&str] = &[$(stringify!($field)),+];
-                let Some(pg_rows) = positional(&rows, FIELDS) else {
-                    return rows.iter().map(|row| Self::from_query_result(row, "")).collect();
-                };
-                pg_rows
-                    .into_iter()
-                    .map(|row| {
-                        let mut columns = Columns::new(row);
-                        Ok(Self { $($field: columns.$read()?),+ })
-                    })
-                    .collect()
-            }
+            const POSITIONAL_COLUMNS: Option<&'static [&'static str]> = Some(&[$(stringify!($field)),+]);
 
-            fn decodes_by_position(rows: &[QueryResult]) -> bool {
-                positional(rows, &[$(stringify!($field)),+]).is_some()
+            fn decode_by_position(columns: &mut Columns<'_>) -> Result<Self, DbErr> {
+                Ok(Self { $($field: columns.$read()?),+ })
             }
         }
     )+};
