@@ -9,6 +9,8 @@
 # It prints requests/s, p50/p99 latency, errors, SQL statements per request and the server's
 # peak RSS, on PostgreSQL and on SQLite; on PostgreSQL also the rate pgbench reaches running the
 # very SQL the server sent for Q1-Q3 (captured from the server's statement log), and the ratio.
+# Both sides are counted alike: what completes inside two windows of DURATION/2 seconds each,
+# while the load runs on before and after them, in the order server, pgbench, pgbench, server.
 #
 #   benches/run.sh                       # the full run (about 15 minutes with the release build)
 #   benches/run.sh --db postgres --duration 30
@@ -35,10 +37,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 SIZES=()
+# Each side's measured time is two windows of WINDOW seconds; the load starts RAMP seconds before
+# a window (every connection has had answers; the slow dashboard's connections fall out of step)
+# and goes on TAIL seconds after it.
+RAMP=3 TAIL=1
 if [ "$SMOKE" = 1 ]; then
-  DURATION=1 WARMUP=0 FEEDBACK=300
+  DURATION=2 WARMUP=0 FEEDBACK=300 RAMP=0 TAIL=0
   SIZES=(--roles 40 --events 10 --planned-uses 10 --milestones 5 --pilots 5)
 fi
+WINDOW=$(( DURATION / 2 > 0 ? DURATION / 2 : 1 ))
 
 WORK="$(mktemp -d)"
 FAILED=0
@@ -124,6 +131,36 @@ settle() { # backend url
     sleep 1
   fi
 }
+# One measured window of the server under load: the RESULT line of benches/graphql.lua.
+server_window() { # backend url workload token
+  settle "$1" "$2"
+  wrk -t2 -c"$CONNECTIONS" -d"$((RAMP + WINDOW + TAIL))s" --timeout 30s --latency -s "$ROOT/benches/graphql.lua" \
+    "$BASE" -- "$3" "$4" "$MAX_ID" "$VERSION" "$RAMP" "$WINDOW" | grep '^RESULT'
+}
+# One measured window of pgbench: the transactions that ended inside it, counted from pgbench's
+# per-transaction log as the server's side counts responses. pgbench's own rate would do for a
+# fast script, but it is not the same measure.
+pgbench_window() { # backend url script
+  settle "$1" "$2"
+  rm -f "$WORK"/pgbench_log*
+  # The same session settings as the server's connections (src/db.rs).
+  PGOPTIONS="-c jit=off" pgbench -n -c"$CONNECTIONS" -j2 -T"$((RAMP + WINDOW + TAIL))" -l --log-prefix="$WORK/pgbench_log" \
+    -f "$3" "$2" >/dev/null 2>&1
+  python3 - "$RAMP" "$WINDOW" "$WORK"/pgbench_log* <<'PY'
+import sys
+ramp, window, logs = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3:]
+# Each line: client, transaction, latency in microseconds, script, end time (epoch s, us), ...
+ends, starts = [], []
+for log in logs:
+    for line in open(log):
+        fields = line.split()
+        end = int(fields[4]) + int(fields[5]) / 1e6
+        ends.append(end)
+        starts.append(end - int(fields[2]) / 1e6)
+opens = min(starts) + ramp
+print(sum(1 for end in ends if opens <= end < opens + window))
+PY
+}
 stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
 # The SQL one request sends, from the server's statement log, as a pgbench script.
@@ -165,51 +202,62 @@ run_backend() {
     || { cat "$WORK/seed.log" >&2; exit 1; }
   loaded=$(python3 -c "print(f'{$(date +%s.%N) - $started:.1f}')")
   echo "   loaded in ${loaded}s"
-  LEAD="$(DATABASE_URL="$url" "$BIN" token --email wg-lead@demo.champion-tracker.test | tail -1)"
+  LEAD_TOKEN="$(DATABASE_URL="$url" "$BIN" token --email wg-lead@demo.champion-tracker.test | tail -1)"
   ADMIN="$(DATABASE_URL="$url" "$BIN" token --email secretariat@demo.champion-tracker.test | tail -1)"
 
   # First a short-lived server that logs its SQL, to capture what each request sends.
   start_server "$url" "warn,champion_tracker::sql=trace"
-  MAX_ID="$(gql "$LEAD" '{ feedback { totalCount } }' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["feedback"]["totalCount"])')"
-  VERSION="$(gql "$LEAD" '{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-11-REVISED"}}) { edges { node { id } } } }' \
+  MAX_ID="$(gql "$LEAD_TOKEN" '{ feedback { totalCount } }' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["feedback"]["totalCount"])')"
+  VERSION="$(gql "$LEAD_TOKEN" '{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-11-REVISED"}}) { edges { node { id } } } }' \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["guideVersions"]["edges"][0]["node"]["id"])')"
   echo "$MAX_ID" >"$WORK/server.log.maxid"
   if [ "$backend" = postgres ]; then
-    for q in q1 q2s q2 q3; do capture_sql "$q" "$LEAD" "$WORK/$q.sql" >/dev/null; done
+    for q in q1 q2s q2 q3; do capture_sql "$q" "$LEAD_TOKEN" "$WORK/$q.sql" >/dev/null; done
   fi
   stop_server
 
   start_server "$url" warn
   printf '   %-4s %9s %9s %9s %7s %11s %12s %7s\n' query "req/s" "p50 ms" "p99 ms" errors "stmts/req" "pgbench/s" ratio
   for q in q1 q2s q2 q3 m1; do
-    local token="$LEAD"; [ "$q" = m1 ] && token="$ADMIN"
-    local args=(-t2 -c"$CONNECTIONS" --timeout 30s --latency -s "$ROOT/benches/graphql.lua" "$BASE" -- "$q" "$token" "$MAX_ID" "$VERSION")
-    [ "$WARMUP" -gt 0 ] && wrk -d"${WARMUP}s" "${args[@]}" >/dev/null
-    settle "$backend" "$url"
-    local s0 r0 s1 r1 result
+    local token="$LEAD_TOKEN"; [ "$q" = m1 ] && token="$ADMIN"
+    [ "$WARMUP" -gt 0 ] && wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$ROOT/benches/graphql.lua" "$BASE" -- "$q" "$token" "$MAX_ID" "$VERSION" >/dev/null
+    local pgbench_script=""
+    [ "$backend" = postgres ] && [ -f "$WORK/$q.sql" ] && pgbench_script="$WORK/$q.sql"
+    # Server and pgbench windows in the order A B B A, so that a drift of the machine's speed
+    # during the measurement weighs on both sides alike.
+    local s0 r0 s1 r1 first second pg1="" pg2=""
     s0=$(metric champion_tracker_db_statements_total); r0=$(metric champion_tracker_graphql_requests_total)
-    result="$(wrk -d"${DURATION}s" "${args[@]}" | grep '^RESULT')"
+    first="$(server_window "$backend" "$url" "$q" "$token")"
     s1=$(metric champion_tracker_db_statements_total); r1=$(metric champion_tracker_graphql_requests_total)
-    local rps p50 p99 errors per pg ratio
-    rps=$(sed 's/.* rps=\([^ ]*\).*/\1/' <<<"$result"); p50=$(sed 's/.* p50_ms=\([^ ]*\).*/\1/' <<<"$result")
-    p99=$(sed 's/.* p99_ms=\([^ ]*\).*/\1/' <<<"$result"); errors=$(sed 's/.* errors=\([^ ]*\).*/\1/' <<<"$result")
-    per=$(python3 -c "print(f'{($s1 - $s0) / max($r1 - $r0, 1):.2f}')")
-    pg="-" ratio="-"
-    if [ "$backend" = postgres ] && [ -f "$WORK/$q.sql" ]; then
-      settle "$backend" "$url"
-      # The same session settings as the server's connections (src/db.rs).
-      pg=$(PGOPTIONS="-c jit=off" pgbench -n -c"$CONNECTIONS" -j2 -T"$DURATION" -f "$WORK/$q.sql" "$url" 2>/dev/null \
-        | awk '/^tps/ { printf "%.1f", $3 }')
-      ratio=$(python3 -c "print(f'{$rps / $pg:.2f}')")
+    if [ -n "$pgbench_script" ]; then
+      pg1="$(pgbench_window "$backend" "$url" "$pgbench_script")"
+      pg2="$(pgbench_window "$backend" "$url" "$pgbench_script")"
     fi
-    printf '   %-4s %9s %9s %9s %7s %11s %12s %7s\n' "$q" "$rps" "$p50" "$p99" "$errors" "$per" "$pg" "$ratio"
-    [ "$errors" = 0 ] || { FAILED=1; echo "   errors in $q; server log:" >&2; tail -5 "$WORK/server.log" >&2; }
+    second="$(server_window "$backend" "$url" "$q" "$token")"
+    python3 - "$q" "$WINDOW" "$first" "$second" "$s0" "$r0" "$s1" "$r1" "$pg1" "$pg2" <<'PY'
+import sys
+q, window, first, second, s0, r0, s1, r1, pg1, pg2 = sys.argv[1:11]
+runs = [dict(field.split("=") for field in line.split()[1:]) for line in (first, second)]
+rps = sum(int(run["window_requests"]) for run in runs) / (2 * float(window))
+p50 = sum(float(run["p50_ms"]) for run in runs) / 2
+p99 = max(float(run["p99_ms"]) for run in runs)
+errors = sum(int(run["errors"]) for run in runs)
+per = (float(s1) - float(s0)) / max(float(r1) - float(r0), 1)
+pg = ratio = "-"
+if pg1:
+    pg_rate = (int(pg1) + int(pg2)) / (2 * float(window))
+    pg, ratio = f"{pg_rate:.1f}", (f"{rps / pg_rate:.2f}" if pg_rate else "-")
+print(f"   {q:<4} {rps:9.1f} {p50:9.2f} {p99:9.2f} {errors:7d} {per:11.2f} {pg:>12} {ratio:>7}")
+PY
+    if ! grep -q ' errors=0$' <<<"$first" || ! grep -q ' errors=0$' <<<"$second"; then
+      FAILED=1; echo "   errors in $q; server log:" >&2; tail -5 "$WORK/server.log" >&2
+    fi
   done
   echo "   server peak RSS: $(awk '/VmHWM/ { printf "%.1f MB", $2 / 1024 }' "/proc/$SERVER_PID/status")"
   stop_server
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); wrk $CONNECTIONS connections, ${WARMUP}s warm-up, ${DURATION}s measured"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); wrk $CONNECTIONS connections, ${WARMUP}s warm-up, 2 windows of ${WINDOW}s per side"
 case "$DBS" in
   both) run_backend postgres; run_backend sqlite ;;
   postgres|sqlite) run_backend "$DBS" ;;
