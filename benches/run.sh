@@ -12,7 +12,7 @@
 # Both sides are counted alike: what completes inside two windows of DURATION/2 seconds each,
 # while the load runs on before and after them, in the order server, pgbench, pgbench, server.
 #
-#   benches/run.sh                       # the full run (about 15 minutes with the release build)
+#   benches/run.sh                       # the full run (about 20 minutes with the release build)
 #   benches/run.sh --db postgres --duration 30
 #   benches/run.sh --smoke --bin target/debug/champion-tracker    # seconds: checks the harness works
 #
