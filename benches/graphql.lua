@@ -3,9 +3,9 @@
 -- own socket and status errors, and prints one machine-readable result line.
 --
 --   wrk ... -s benches/graphql.lua http://127.0.0.1:PORT -- <workload> <token> [max-feedback-id] [version-id]
---       [lead-seconds window-seconds]
+--       [ramp-seconds window-seconds]
 --
--- The rate is the count of responses that arrive inside a window, from lead-seconds after the
+-- The rate is the count of responses that arrive inside a window, from ramp-seconds after the
 -- start for window-seconds, while the load goes on before and after it. wrk's own rate (all
 -- responses over the run's length) leaves out the requests still in flight when it stops: with
 -- 8 connections and 2 s requests, one in ten. pgbench waits for those, so the two did not compare.
@@ -64,8 +64,8 @@ in_window = 0
 
 function init(args)
   workload, token, max_id, version = args[1], args[2], tonumber(args[3] or "1"), args[4] or ""
-  local lead = tonumber(args[5] or "0")
-  window_opens = now() + lead
+  local ramp = tonumber(args[5] or "0")
+  window_opens = now() + ramp
   window_closes = window_opens + tonumber(args[6] or "1e9")
   math.randomseed(os.time() * 100 + id)
   headers["Content-Type"] = "application/json"

@@ -147,10 +147,13 @@ pgbench_window() { # backend url script
   PGOPTIONS="-c jit=off" pgbench -n -c"$CONNECTIONS" -j2 -T"$((RAMP + WINDOW + TAIL))" -l --log-prefix="$WORK/pgbench_log" \
     -f "$3" "$2" >/dev/null 2>&1
   python3 - "$RAMP" "$WINDOW" "$WORK"/pgbench_log* <<'PY'
-import sys
-ramp, window, logs = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3:]
+import os, sys
+ramp, window = float(sys.argv[1]), float(sys.argv[2])
+logs = [log for log in sys.argv[3:] if os.path.isfile(log)]  # an unmatched glob stays a pattern
 # Each line: client, transaction, latency in microseconds, script, end time (epoch s, us), ...
 ends, starts = [], []
+if not logs or not any(open(log).read(1) for log in logs):
+    sys.exit("pgbench ran no transaction; run it by hand on the captured script to see why")
 for log in logs:
     for line in open(log):
         fields = line.split()
@@ -225,15 +228,17 @@ run_backend() {
     [ "$backend" = postgres ] && [ -f "$WORK/$q.sql" ] && pgbench_script="$WORK/$q.sql"
     # Server and pgbench windows in the order A B B A, so that a drift of the machine's speed
     # during the measurement weighs on both sides alike.
+    # Statements and requests are counted over both server runs (pgbench does not touch them).
     local s0 r0 s1 r1 first second pg1="" pg2=""
     s0=$(metric champion_tracker_db_statements_total); r0=$(metric champion_tracker_graphql_requests_total)
     first="$(server_window "$backend" "$url" "$q" "$token")"
-    s1=$(metric champion_tracker_db_statements_total); r1=$(metric champion_tracker_graphql_requests_total)
     if [ -n "$pgbench_script" ]; then
       pg1="$(pgbench_window "$backend" "$url" "$pgbench_script")"
       pg2="$(pgbench_window "$backend" "$url" "$pgbench_script")"
     fi
     second="$(server_window "$backend" "$url" "$q" "$token")"
+    settle "$backend" "$url"
+    s1=$(metric champion_tracker_db_statements_total); r1=$(metric champion_tracker_graphql_requests_total)
     python3 - "$q" "$WINDOW" "$first" "$second" "$s0" "$r0" "$s1" "$r1" "$pg1" "$pg2" <<'PY'
 import sys
 q, window, first, second, s0, r0, s1, r1, pg1, pg2 = sys.argv[1:11]
