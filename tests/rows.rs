@@ -74,3 +74,22 @@ async fn rows_of_another_shape_are_decoded_by_name() {
     }
     assert!(role_assignment::Model::from_rows(Vec::new()).unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_column_of_another_type_is_refused_even_when_the_first_row_holds_null() {
+    let app = TestApp::spawn_with(Options { demo_records: true, ..Options::default() }).await;
+    let backend = app.db.get_database_backend();
+    if backend != DbBackend::Postgres {
+        return; // SQLite rows are always decoded by name.
+    }
+    // The model's column names in the model's order, but `ended_on` is text and NULL in the
+    // first row. Types are checked on the first row only, so the check must read the column's
+    // declared type, not the first value's (sqlx checks no type for a NULL value).
+    let sql = "SELECT id, country_id, role, status, started_on, CAST(ended_on AS text) AS ended_on, notes, \
+               provenance, created_at, updated_at, version FROM role_assignment ORDER BY ended_on NULLS FIRST";
+    let rows = app.db.query_all_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap();
+    assert!(rows.len() > 1);
+    assert!(role_assignment::Model::decodes_by_position(&rows));
+    let error = role_assignment::Model::from_rows(rows).unwrap_err();
+    assert!(matches!(error, sea_orm::DbErr::Type(_)), "{error:?}");
+}

@@ -5,8 +5,10 @@
 //! BENCHMARKS.md: 500 feedback rows, most of their optional columns NULL) that was a fifth of the
 //! server's CPU. The models read most often are decoded here by position instead: a statement
 //! built from `Entity::find()` selects the columns in the order the model declares its fields,
-//! which is checked once per statement against the first row's column names. Any other shape
-//! of row, and every SQLite row, goes through sea-orm's own decoding.
+//! which is checked once per statement against the first row's column names. The column types are
+//! checked once per statement too, on the first row, against the statement's own description of
+//! its columns; later rows of the same statement skip sqlx's per-value check. Any other shape of
+//! row, and every SQLite row, goes through sea-orm's own decoding.
 
 use std::sync::Arc;
 
@@ -24,7 +26,11 @@ pub trait FromRows: FromQueryResult {
     /// else by sea-orm's decoding by column name.
     fn from_rows(rows: Vec<QueryResult>) -> Result<Vec<Self>, DbErr> {
         match Self::POSITIONAL_COLUMNS.and_then(|columns| positional(&rows, columns)) {
-            Some(pg_rows) => pg_rows.into_iter().map(|row| Self::decode_by_position(&mut Columns::new(row))).collect(),
+            Some(pg_rows) => pg_rows
+                .into_iter()
+                .enumerate()
+                .map(|(index, row)| Self::decode_by_position(&mut Columns::new(row, index == 0)))
+                .collect(),
             None => rows.iter().map(|row| Self::from_query_result(row, "")).collect(),
         }
     }
@@ -76,11 +82,14 @@ fn positional<'r>(rows: &'r [QueryResult], fields: &[&str]) -> Option<Vec<&'r Pg
 pub struct Columns<'r> {
     row: &'r PgRow,
     next: usize,
+    /// Whether each column's type is checked against the Rust type read from it: on a
+    /// statement's first row. Every row of a statement has the same column types.
+    check_types: bool,
 }
 
 impl<'r> Columns<'r> {
-    fn new(row: &'r PgRow) -> Self {
-        Self { row, next: 0 }
+    fn new(row: &'r PgRow, check_types: bool) -> Self {
+        Self { row, next: 0, check_types }
     }
 
     /// The next column as a plain value (`Option<_>` for a nullable column).
@@ -90,7 +99,17 @@ impl<'r> Columns<'r> {
     {
         let index = self.next;
         self.next += 1;
-        self.row.try_get(index).map_err(|error| DbErr::Query(RuntimeErr::SqlxError(Arc::new(error))))
+        if self.check_types {
+            // The column's declared type, not the value's: a NULL in the first row must not
+            // leave its column unchecked for the rows after it.
+            let declared = self.row.try_column(index).map_err(decode_error)?.type_info();
+            if !T::compatible(declared) {
+                let message =
+                    format!("column {index} is {declared}, which does not decode as {}", std::any::type_name::<T>());
+                return Err(DbErr::Type(message));
+            }
+        }
+        self.row.try_get_unchecked(index).map_err(decode_error)
     }
 
     /// The next column as one of the enumerations stored as text.
@@ -104,6 +123,10 @@ impl<'r> Columns<'r> {
         let text: Option<&str> = self.value()?;
         text.map(|text| T::try_from_value(&text.to_owned())).transpose()
     }
+}
+
+fn decode_error(error: sqlx::Error) -> DbErr {
+    DbErr::Query(RuntimeErr::SqlxError(Arc::new(error)))
 }
 
 /// Decodes the listed models by position (see the module documentation). Each field is given
