@@ -13,7 +13,7 @@
 # (three times as long for the dashboard, whose requests take seconds),
 # while the load runs on before and after them, in the order server, pgbench, pgbench, server.
 #
-#   benches/run.sh                       # the full run (about 25 minutes with the release build)
+#   benches/run.sh                       # the full run (about 15 minutes, and the release build)
 #   benches/run.sh --db postgres --duration 30
 #   benches/run.sh --smoke --bin target/debug/champion-tracker    # seconds: checks the harness works
 #

@@ -52,6 +52,7 @@ pub struct Metrics {
     statements: Counter,
     pool_in_use: Gauge,
     pool_idle: Gauge,
+    pool_kept: Gauge,
     pool_max: Gauge,
     subscriptions: Gauge,
 }
@@ -83,7 +84,10 @@ impl Metrics {
         let describe_gauge = |name: &'static str, text: &'static str| {
             recorder.describe_gauge(KeyName::from_const_str(name), None, SharedString::const_str(text));
         };
-        describe_gauge(POOL_CONNECTIONS, "Database pool connections, by state (in_use, idle).");
+        describe_gauge(
+            POOL_CONNECTIONS,
+            "Database pool connections, by state (in_use, idle, kept_for_reads: out of the pool, kept idle for the next read-only request).",
+        );
         describe_gauge(POOL_MAX, "Largest number of connections the database pool opens.");
         describe_gauge(SUBSCRIPTIONS, "Open `activity` subscriptions on this instance.");
         describe_gauge(BUILD_INFO, "Always 1; the version label says which build runs.");
@@ -102,6 +106,7 @@ impl Metrics {
             statements: counter(STATEMENTS),
             pool_in_use: gauge(POOL_CONNECTIONS, vec![Label::new("state", "in_use")]),
             pool_idle: gauge(POOL_CONNECTIONS, vec![Label::new("state", "idle")]),
+            pool_kept: gauge(POOL_CONNECTIONS, vec![Label::new("state", "kept_for_reads")]),
             pool_max: gauge(POOL_MAX, vec![]),
             subscriptions: gauge(SUBSCRIPTIONS, vec![]),
             operations: RwLock::new(HashMap::new()),
@@ -163,8 +168,9 @@ impl Metrics {
         }
     }
 
-    /// The exposition text, with the values kept elsewhere brought up to date first.
-    pub fn render(&self, db: &DatabaseConnection, statements: u64, subscriptions: usize) -> String {
+    /// The exposition text, with the values kept elsewhere brought up to date first. `kept` is
+    /// how many connections are kept out of the pool for read-only requests.
+    pub fn render(&self, db: &DatabaseConnection, statements: u64, subscriptions: usize, kept: usize) -> String {
         self.statements.absolute(statements);
         self.subscriptions.set(subscriptions as f64);
         let (size, idle, max) = match db.get_database_backend() {
@@ -178,8 +184,10 @@ impl Metrics {
             }
             _ => (0, 0, 0),
         };
-        self.pool_in_use.set(f64::from(size) - idle as f64);
+        // The pool counts the kept connections as in use.
+        self.pool_in_use.set((f64::from(size) - idle as f64 - kept as f64).max(0.0));
         self.pool_idle.set(idle as f64);
+        self.pool_kept.set(kept as f64);
         self.pool_max.set(f64::from(max));
         self.handle.render()
     }

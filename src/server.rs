@@ -13,7 +13,6 @@ use graphql::auth::jwt::TokenService;
 use graphql::auth::throttle::ClientAddress;
 use graphql::auth::{authenticate, authenticate_until, bearer_token};
 use graphql::context::Viewer;
-use graphql::database::RequestDb;
 use graphql::error::AppError;
 use graphql::gateway::Gateway;
 use graphql::{Limits, build_schema, request_loader};
@@ -117,9 +116,12 @@ impl Application {
                 upkeep_state.metrics.upkeep();
             }
         });
+        let gateway = self.state.gateway.clone();
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes(self.state), shutdown, Some(grace))
             .await;
+        // Closing the pool waits for every connection, the ones kept for reads included.
+        gateway.stop_keeping_connections();
         if let Some(relay) = relay {
             relay.abort();
         }
@@ -445,7 +447,7 @@ async fn graphql_ws(
                 let mut data = async_graphql::Data::default();
                 data.insert(viewer);
                 // Subscriptions live on: they read through the pool, never holding a connection.
-                let db = RequestDb::pooled(state.db.clone());
+                let db = state.gateway.pooled_database();
                 data.insert(request_loader(&db, false));
                 data.insert(db);
                 data.insert(address);
@@ -515,7 +517,11 @@ fn schema_sdl(Data(state): Data<&Arc<AppState>>) -> Response {
 
 #[handler]
 fn metrics(Data(state): Data<&Arc<AppState>>) -> Response {
-    let body =
-        state.metrics.render(&state.db, state.statements.load(Ordering::Relaxed), state.activity.subscriber_count());
+    let body = state.metrics.render(
+        &state.db,
+        state.statements.load(Ordering::Relaxed),
+        state.activity.subscriber_count(),
+        state.gateway.kept_connections(),
+    );
     Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(body)
 }

@@ -1,6 +1,8 @@
 //! How requests share the connection pool: a read-only request keeps one connection for all its
-//! statements, the account check included; anything that writes uses the pool, one transaction
-//! at a time. With a pool of a single connection, no mix of requests may wait on itself.
+//! statements, the account check included, and leaves it for the next read-only request;
+//! anything that writes uses the pool, one transaction at a time, and takes the connections kept
+//! for reads back first. With a pool of one or two connections, no mix of requests may wait on
+//! itself.
 
 mod common;
 
@@ -41,7 +43,17 @@ async fn batch(app: &TestApp, token: &str, operations: Value) -> Vec<Value> {
 
 #[tokio::test]
 async fn one_pooled_connection_serves_concurrent_reads_writes_and_mixed_batches() {
-    let app = TestApp::spawn_with(Options { demo_records: true, max_connections: 1, ..Options::default() }).await;
+    concurrent_reads_writes_and_mixed_batches(1).await;
+}
+
+/// Two connections: reads keep at most one between them, so writes always find the other.
+#[tokio::test]
+async fn two_pooled_connections_serve_concurrent_reads_writes_and_mixed_batches() {
+    concurrent_reads_writes_and_mixed_batches(2).await;
+}
+
+async fn concurrent_reads_writes_and_mixed_batches(max_connections: u32) {
+    let app = TestApp::spawn_with(Options { demo_records: true, max_connections, ..Options::default() }).await;
     let admin = app.admin_token().await;
     let version = revised_version(&app, &admin).await;
     let before = feedback_count(&app, &admin).await;
@@ -106,4 +118,31 @@ async fn a_read_only_batch_on_one_connection_answers_every_operation() {
     assert!(responses.iter().all(|r| r.get("errors").is_none()), "{responses:?}");
     assert_eq!(responses[0], responses[2]);
     assert!(responses[1]["data"]["dashboard"]["feedbackByStatus"].is_array());
+}
+
+fn kept_for_reads(metrics: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(r#"champion_tracker_db_pool_connections{state="kept_for_reads"} "#))
+        .and_then(|value| value.trim().parse().ok())
+}
+
+async fn metrics(app: &TestApp) -> String {
+    app.client.get(app.url("/metrics")).send().await.expect("metrics").text().await.expect("text")
+}
+
+/// A read-only request leaves its connection kept for the next; a write takes it back first.
+#[tokio::test]
+async fn a_read_keeps_its_connection_for_the_next_and_a_write_takes_it_back() {
+    let app = TestApp::spawn_with(Options { demo_records: true, max_connections: 3, ..Options::default() }).await;
+    let admin = app.admin_token().await;
+    let version = revised_version(&app, &admin).await;
+    assert!(!nodes(&app.data(PAGE, json!({}), &admin).await["countries"]).is_empty());
+    assert_eq!(kept_for_reads(&metrics(&app).await), Some(1.0));
+    assert!(app.data(DASHBOARD, json!({}), &admin).await.get("dashboard").is_some());
+    assert_eq!(kept_for_reads(&metrics(&app).await), Some(1.0), "the second read reused the kept connection");
+
+    let submitted = app.data(SUBMIT, json!({ "v": version, "body": "after reads" }), &admin).await;
+    assert_eq!(submitted["submitFeedback"]["body"], "after reads");
+    assert_eq!(kept_for_reads(&metrics(&app).await), Some(0.0), "the write gave it back to the pool");
 }

@@ -2,15 +2,16 @@
 //!
 //! sqlx tests every connection on its way back to the pool with a round trip (`Sync` /
 //! `ReadyForQuery` on PostgreSQL), so a request whose statements each borrowed a connection paid
-//! two round trips per statement. A read-only request instead keeps one connection from its
-//! first statement to its end: its statements run one after another on it, and the connection
-//! goes back, and is tested, once. Writes never use such a connection: a mutation request opens
-//! its transactions on the pool as before, so no request ever waits for a second connection
-//! while holding one.
+//! two round trips per statement. A read-only request instead holds one connection from its
+//! first statement to its end: its statements run one after another on it. When all of them
+//! completed, the connection is then kept for the next read-only request rather than given back
+//! and tested ([`ReadConnections`]); a lookup by id costs two round trips instead of three.
+//! Writes never use such a connection: a mutation request opens its transactions on the pool,
+//! so no request ever waits for a second connection while holding one.
 
 use std::fmt::Display;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
 use sea_orm::sqlx::pool::PoolConnection;
@@ -20,7 +21,11 @@ use sea_orm::{
     Statement,
 };
 use sea_query_sqlx::SqlxValues;
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, MutexGuard, OwnedSemaphorePermit, Semaphore};
+
+/// A kept connection idle longer than this goes back to the pool, which tests it before it is
+/// used again (the pool's own rule, `src/db.rs`): a proxy or firewall may have dropped it.
+const KEEP_IDLE_FOR: Duration = Duration::from_secs(30);
 
 /// Counts every SQL statement the server runs (exported on `/metrics`) and, at trace level under
 /// the target `champion_tracker::sql`, logs each with its duration.
@@ -29,19 +34,39 @@ pub fn record_statement(counter: &AtomicU64, sql: &dyn Display, elapsed: Duratio
     tracing::trace!(target: "champion_tracker::sql", elapsed_us = elapsed.as_micros() as u64, sql = %sql);
 }
 
-/// The handle resolvers and loaders read through: the pool, or one connection kept for the
-/// request (see the module documentation). Cloning shares the same connection.
-#[derive(Clone)]
-pub struct RequestDb {
+/// Connections read-only requests keep between them, outside sqlx's pool (which would test each
+/// on its way back).
+///
+/// Reads hold at most one connection fewer than the pool has, in use and kept together, so that
+/// a write, the login, the readiness check and every other user of the pool always find one. A
+/// write transaction first hands the kept connections back, so that under writes alone the whole
+/// pool serves writes. A pool of one connection keeps none.
+pub struct ReadConnections {
     pool: DatabaseConnection,
-    held: Option<Arc<HeldConnection>>,
+    /// One permit per connection reads may hold; `None` when the pool has none to spare.
+    permits: Option<Arc<Semaphore>>,
+    acquire_timeout: Duration,
+    kept: std::sync::Mutex<KeptConnections>,
 }
 
-struct HeldConnection {
-    pool: DatabaseConnection,
-    statements: Arc<AtomicU64>,
-    /// Taken from the pool at the first statement, so a request that reads nothing holds nothing.
-    connection: Mutex<Option<PooledConnection>>,
+#[derive(Default)]
+struct KeptConnections {
+    /// Newest last.
+    connections: Vec<Kept>,
+    /// Set when the server stops: nothing more is kept, so that closing the pool (which waits
+    /// for every connection to come back) can finish.
+    closed: bool,
+}
+
+struct Kept {
+    connection: PooledConnection,
+    since: Instant,
+}
+
+/// The connection a read-only request holds, and its claim on the reads' share of the pool.
+struct ReadConnection {
+    connection: PooledConnection,
+    permit: Option<OwnedSemaphorePermit>,
 }
 
 enum PooledConnection {
@@ -49,17 +74,144 @@ enum PooledConnection {
     Sqlite(PoolConnection<Sqlite>),
 }
 
-impl RequestDb {
-    /// Every statement borrows a connection from the pool: for writes and long-lived operations.
-    pub fn pooled(pool: DatabaseConnection) -> Self {
-        Self { pool, held: None }
+impl ReadConnections {
+    pub fn new(pool: DatabaseConnection) -> Arc<Self> {
+        let (max_connections, acquire_timeout) = match pool.get_database_backend() {
+            DbBackend::Postgres => {
+                let options = pool.get_postgres_connection_pool().options();
+                (options.get_max_connections(), options.get_acquire_timeout())
+            }
+            DbBackend::Sqlite => {
+                let options = pool.get_sqlite_connection_pool().options();
+                (options.get_max_connections(), options.get_acquire_timeout())
+            }
+            _ => (0, Duration::ZERO),
+        };
+        let share = max_connections.saturating_sub(1) as usize;
+        let permits = (share > 0).then(|| Arc::new(Semaphore::new(share)));
+        Arc::new(Self { pool, permits, acquire_timeout, kept: std::sync::Mutex::default() })
     }
 
-    /// Statements share one connection, kept until the last clone of this handle is dropped:
+    /// A connection for one read-only request: a kept one if there is one, else one from the pool.
+    async fn take(&self) -> Result<ReadConnection, DbErr> {
+        let Some(permits) = &self.permits else {
+            return Ok(ReadConnection { connection: acquire(&self.pool).await?, permit: None });
+        };
+        let permit = tokio::time::timeout(self.acquire_timeout, permits.clone().acquire_owned())
+            .await
+            .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?
+            .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))?;
+        let connection = match self.take_kept() {
+            Some(connection) => connection,
+            None => acquire(&self.pool).await?,
+        };
+        Ok(ReadConnection { connection, permit: Some(permit) })
+    }
+
+    /// The newest kept connection, after giving those idle too long back to the pool.
+    fn take_kept(&self) -> Option<PooledConnection> {
+        let stale = {
+            let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(last) = kept.connections.last()
+                && last.since.elapsed() < KEEP_IDLE_FOR
+            {
+                return kept.connections.pop().map(|kept| kept.connection);
+            }
+            // The newest is stale, so all are.
+            std::mem::take(&mut kept.connections)
+        };
+        drop(stale);
+        None
+    }
+
+    /// Keeps the connection of a request whose statements all completed.
+    fn keep(&self, read: ReadConnection) {
+        let ReadConnection { connection, permit } = read;
+        if permit.is_none() {
+            return; // Dropped: back to the pool.
+        }
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        if !kept.closed {
+            kept.connections.push(Kept { connection, since: Instant::now() });
+        }
+        drop(kept);
+        // The permit goes only now, so that reads never hold more than their share.
+        drop(permit);
+    }
+
+    /// Gives every kept connection back to the pool, for a write about to need one.
+    pub fn release_kept(&self) {
+        let kept = std::mem::take(&mut self.kept.lock().unwrap_or_else(PoisonError::into_inner).connections);
+        drop(kept);
+    }
+
+    /// Gives every kept connection back to the pool and keeps none from now on: before the pool
+    /// is closed.
+    pub fn close(&self) {
+        let kept = {
+            let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+            kept.closed = true;
+            std::mem::take(&mut kept.connections)
+        };
+        drop(kept);
+    }
+
+    /// How many connections are kept.
+    pub fn kept_count(&self) -> usize {
+        self.kept.lock().unwrap_or_else(PoisonError::into_inner).connections.len()
+    }
+}
+
+async fn acquire(pool: &DatabaseConnection) -> Result<PooledConnection, DbErr> {
+    match pool.get_database_backend() {
+        DbBackend::Postgres => {
+            Ok(PooledConnection::Postgres(pool.get_postgres_connection_pool().acquire().await.map_err(acquire_error)?))
+        }
+        DbBackend::Sqlite => {
+            Ok(PooledConnection::Sqlite(pool.get_sqlite_connection_pool().acquire().await.map_err(acquire_error)?))
+        }
+        other => Err(DbErr::Custom(format!("{other:?} is not supported"))),
+    }
+}
+
+/// The handle resolvers and loaders read through: the pool, or one connection kept for the
+/// request (see the module documentation). Cloning shares the same connection.
+#[derive(Clone)]
+pub struct RequestDb {
+    pool: DatabaseConnection,
+    held: Option<Arc<HeldConnection>>,
+    reads: Option<Arc<ReadConnections>>,
+}
+
+struct HeldConnection {
+    reads: Arc<ReadConnections>,
+    statements: Arc<AtomicU64>,
+    /// Taken at the first statement, so a request that reads nothing holds nothing.
+    connection: Mutex<Option<ReadConnection>>,
+    /// Whether every statement so far completed. A failed statement, or one abandoned midway
+    /// (the client went away), may leave the connection in any state: it goes back to the pool,
+    /// which tests it, instead of being kept.
+    completed: AtomicBool,
+}
+
+impl RequestDb {
+    /// Every statement borrows a connection from the pool: for writes and long-lived operations.
+    /// A write transaction first gives `reads`' kept connections back to the pool.
+    pub fn pooled(pool: DatabaseConnection, reads: Option<Arc<ReadConnections>>) -> Self {
+        Self { pool, held: None, reads }
+    }
+
+    /// Statements share one connection, held until the last clone of this handle is dropped:
     /// for read-only requests. `statements` is the server's statement counter.
-    pub fn holding_one(pool: DatabaseConnection, statements: Arc<AtomicU64>) -> Self {
-        let held = HeldConnection { pool: pool.clone(), statements, connection: Mutex::new(None) };
-        Self { pool, held: Some(Arc::new(held)) }
+    pub fn holding_one(reads: Arc<ReadConnections>, statements: Arc<AtomicU64>) -> Self {
+        let pool = reads.pool.clone();
+        let held = HeldConnection {
+            reads: reads.clone(),
+            statements,
+            connection: Mutex::new(None),
+            completed: AtomicBool::new(true),
+        };
+        Self { pool, held: Some(Arc::new(held)), reads: Some(reads) }
     }
 
     /// The pool itself, for opening write transactions.
@@ -71,32 +223,31 @@ impl RequestDb {
     pub fn holds_connection(&self) -> bool {
         self.held.is_some()
     }
+
+    /// Gives the connections kept for reads back to the pool (before a write takes one).
+    pub fn release_kept_reads(&self) {
+        if let Some(reads) = &self.reads {
+            reads.release_kept();
+        }
+    }
 }
 
 impl HeldConnection {
-    async fn connection(&self) -> Result<MutexGuard<'_, Option<PooledConnection>>, DbErr> {
+    async fn connection(&self) -> Result<MutexGuard<'_, Option<ReadConnection>>, DbErr> {
         let mut guard = self.connection.lock().await;
         if guard.is_none() {
-            let acquired = match self.pool.get_database_backend() {
-                DbBackend::Postgres => PooledConnection::Postgres(
-                    self.pool.get_postgres_connection_pool().acquire().await.map_err(acquire_error)?,
-                ),
-                DbBackend::Sqlite => PooledConnection::Sqlite(
-                    self.pool.get_sqlite_connection_pool().acquire().await.map_err(acquire_error)?,
-                ),
-                other => return Err(DbErr::Custom(format!("{other:?} is not supported"))),
-            };
-            *guard = Some(acquired);
+            *guard = Some(self.reads.take().await?);
         }
         Ok(guard)
     }
 
     async fn query_all(&self, statement: Statement) -> Result<Vec<QueryResult>, DbErr> {
         let mut guard = self.connection().await?;
+        self.completed.store(false, Ordering::Relaxed);
         let started = Instant::now();
         let values = SqlxValues(statement.values.clone().unwrap_or(sea_orm::sea_query::Values(Vec::new())));
         let query = sqlx::AssertSqlSafe(statement.sql.as_str());
-        let rows = match guard.as_mut() {
+        let rows = match guard.as_mut().map(|read| &mut read.connection) {
             Some(PooledConnection::Postgres(conn)) => sqlx::query_with(query, values)
                 .fetch_all(&mut **conn)
                 .await
@@ -108,15 +259,17 @@ impl HeldConnection {
             None => return Err(DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed)),
         };
         record_statement(&self.statements, &statement, started.elapsed());
+        self.completed.store(rows.is_ok(), Ordering::Relaxed);
         rows.map_err(|error| DbErr::Query(RuntimeErr::SqlxError(Arc::new(error))))
     }
 
     async fn execute(&self, statement: Statement) -> Result<ExecResult, DbErr> {
         let mut guard = self.connection().await?;
+        self.completed.store(false, Ordering::Relaxed);
         let started = Instant::now();
         let values = SqlxValues(statement.values.clone().unwrap_or(sea_orm::sea_query::Values(Vec::new())));
         let query = sqlx::AssertSqlSafe(statement.sql.as_str());
-        let result = match guard.as_mut() {
+        let result = match guard.as_mut().map(|read| &mut read.connection) {
             Some(PooledConnection::Postgres(conn)) => {
                 sqlx::query_with(query, values).execute(&mut **conn).await.map(ExecResult::from)
             }
@@ -126,7 +279,19 @@ impl HeldConnection {
             None => return Err(DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed)),
         };
         record_statement(&self.statements, &statement, started.elapsed());
+        self.completed.store(result.is_ok(), Ordering::Relaxed);
         result.map_err(|error| DbErr::Exec(RuntimeErr::SqlxError(Arc::new(error))))
+    }
+}
+
+impl Drop for HeldConnection {
+    fn drop(&mut self) {
+        if let Some(read) = self.connection.get_mut().take()
+            && *self.completed.get_mut()
+        {
+            self.reads.keep(read);
+        }
+        // Otherwise the connection is dropped here: back to the pool, which tests it.
     }
 }
 
@@ -180,10 +345,18 @@ mod tests {
 
     use super::*;
 
-    async fn one_connection_pool() -> DatabaseConnection {
+    async fn pool_of(connections: u32) -> DatabaseConnection {
         let mut options = ConnectOptions::new("sqlite::memory:");
-        options.max_connections(1).min_connections(1).acquire_timeout(Duration::from_secs(5)).sqlx_logging(false);
+        options
+            .max_connections(connections)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(5))
+            .sqlx_logging(false);
         Database::connect(options).await.expect("in-memory SQLite")
+    }
+
+    async fn one_connection_pool() -> DatabaseConnection {
+        pool_of(1).await
     }
 
     async fn pool_is_free(pool: &DatabaseConnection) -> bool {
@@ -199,7 +372,7 @@ mod tests {
     async fn a_held_connection_serves_every_statement_and_goes_back_when_dropped() {
         let pool = one_connection_pool().await;
         let statements = Arc::new(AtomicU64::new(0));
-        let db = RequestDb::holding_one(pool.clone(), statements.clone());
+        let db = RequestDb::holding_one(ReadConnections::new(pool.clone()), statements.clone());
         db.execute_unprepared("CREATE TEMP TABLE scratch (n INTEGER)").await.unwrap();
         db.execute_raw(select(&db, "INSERT INTO scratch VALUES (1), (2)")).await.unwrap();
         // A temporary table lives on one connection only: seeing it proves the statements shared one.
@@ -221,7 +394,7 @@ mod tests {
     #[tokio::test]
     async fn a_pooled_handle_holds_nothing_between_statements() {
         let pool = one_connection_pool().await;
-        let db = RequestDb::pooled(pool.clone());
+        let db = RequestDb::pooled(pool.clone(), None);
         db.query_all_raw(select(&db, "SELECT 1 AS n")).await.unwrap();
         assert!(pool_is_free(&pool).await);
         assert!(!db.holds_connection());
@@ -230,7 +403,7 @@ mod tests {
     #[tokio::test]
     async fn a_failing_statement_reports_the_error_and_keeps_the_connection_usable() {
         let pool = one_connection_pool().await;
-        let db = RequestDb::holding_one(pool, Arc::new(AtomicU64::new(0)));
+        let db = RequestDb::holding_one(ReadConnections::new(pool), Arc::new(AtomicU64::new(0)));
         let error = db.query_all_raw(select(&db, "SELECT * FROM missing_table")).await.unwrap_err();
         assert!(matches!(error, DbErr::Query(_)), "{error:?}");
         assert_eq!(db.query_all_raw(select(&db, "SELECT 1 AS n")).await.unwrap().len(), 1);
@@ -239,9 +412,95 @@ mod tests {
     #[tokio::test]
     async fn a_request_holding_a_connection_may_not_open_a_write_transaction() {
         let pool = one_connection_pool().await;
-        let held = RequestDb::holding_one(pool.clone(), Arc::new(AtomicU64::new(0)));
+        let held = RequestDb::holding_one(ReadConnections::new(pool.clone()), Arc::new(AtomicU64::new(0)));
         assert!(crate::write::begin_write(&held).await.is_err());
-        let pooled = RequestDb::pooled(pool);
+        let pooled = RequestDb::pooled(pool, None);
         assert!(crate::write::begin_write(&pooled).await.is_ok());
+    }
+
+    fn counter() -> Arc<AtomicU64> {
+        Arc::new(AtomicU64::new(0))
+    }
+
+    /// Whether the statements of `db` run on the connection that made `scratch`: a temporary
+    /// table lives on one connection only.
+    async fn sees_scratch(db: &RequestDb) -> bool {
+        db.query_all_raw(select(db, "SELECT n FROM scratch")).await.is_ok()
+    }
+
+    #[tokio::test]
+    async fn the_next_read_gets_the_connection_the_last_one_kept() {
+        let pool = pool_of(3).await;
+        let reads = ReadConnections::new(pool.clone());
+        let first = RequestDb::holding_one(reads.clone(), counter());
+        first.execute_unprepared("CREATE TEMP TABLE scratch (n INTEGER)").await.unwrap();
+        drop(first);
+        assert_eq!(reads.kept_count(), 1);
+
+        let second = RequestDb::holding_one(reads.clone(), counter());
+        assert!(sees_scratch(&second).await, "the kept connection served the next read");
+        assert_eq!(reads.kept_count(), 0, "a kept connection serves one request at a time");
+        drop(second);
+        assert_eq!(reads.kept_count(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_connection_whose_statement_failed_or_was_abandoned_is_not_kept() {
+        let pool = pool_of(3).await;
+        let reads = ReadConnections::new(pool.clone());
+        let failed = RequestDb::holding_one(reads.clone(), counter());
+        assert!(failed.query_all_raw(select(&failed, "SELECT * FROM missing_table")).await.is_err());
+        drop(failed);
+        assert_eq!(reads.kept_count(), 0);
+
+        let abandoned = RequestDb::holding_one(reads.clone(), counter());
+        // Long enough to be cut short, bounded so that it does not run on in the background.
+        let slow =
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT count(*) FROM n";
+        let statement = select(&abandoned, slow);
+        let cut_short = tokio::time::timeout(Duration::from_millis(50), abandoned.query_all_raw(statement)).await;
+        assert!(cut_short.is_err(), "the statement was still running");
+        drop(abandoned);
+        assert_eq!(reads.kept_count(), 0);
+    }
+
+    #[tokio::test]
+    async fn reads_leave_one_connection_to_the_pool_and_a_write_takes_the_kept_ones_back() {
+        let pool = pool_of(2).await;
+        let reads = ReadConnections::new(pool.clone());
+        let reading = RequestDb::holding_one(reads.clone(), counter());
+        reading.query_all_raw(select(&reading, "SELECT 1 AS n")).await.unwrap();
+
+        // The reads' share of a pool of two is one connection: a second read waits for it...
+        let waiting = RequestDb::holding_one(reads.clone(), counter());
+        let second =
+            tokio::time::timeout(Duration::from_millis(200), waiting.query_all_raw(select(&waiting, "SELECT 2")));
+        assert!(second.await.is_err(), "the second read waited");
+        // ...while a write still finds the other.
+        let writer = RequestDb::pooled(pool.clone(), Some(reads.clone()));
+        drop(crate::write::begin_write(&writer).await.expect("a write finds a connection"));
+
+        drop(reading);
+        assert_eq!(reads.kept_count(), 1);
+        crate::write::begin_write(&writer).await.expect("a write finds a connection");
+        assert_eq!(reads.kept_count(), 0, "the write gave the kept connection back to the pool");
+        assert_eq!(waiting.query_all_raw(select(&waiting, "SELECT 2")).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn once_closed_nothing_is_kept_and_the_pool_closes() {
+        let pool = pool_of(3).await;
+        let reads = ReadConnections::new(pool.clone());
+        let before = RequestDb::holding_one(reads.clone(), counter());
+        before.query_all_raw(select(&before, "SELECT 1")).await.unwrap();
+        let during = RequestDb::holding_one(reads.clone(), counter());
+        during.query_all_raw(select(&during, "SELECT 1")).await.unwrap();
+        drop(before);
+        assert_eq!(reads.kept_count(), 1);
+        reads.close();
+        assert_eq!(reads.kept_count(), 0);
+        drop(during);
+        assert_eq!(reads.kept_count(), 0, "a request that ends after the close keeps nothing");
+        tokio::time::timeout(Duration::from_secs(5), pool.close()).await.expect("the pool closes").unwrap();
     }
 }

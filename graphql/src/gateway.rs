@@ -15,7 +15,7 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection,
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use sea_orm::DatabaseConnection;
 
-use crate::database::RequestDb;
+use crate::database::{ReadConnections, RequestDb};
 use crate::error_codes::{ensure_codes, with_code};
 use crate::{AppSchema, request_loader};
 
@@ -33,6 +33,8 @@ struct Inner {
     db: DatabaseConnection,
     /// The server's SQL statement counter, for statements on connections a request holds.
     statements: Arc<AtomicU64>,
+    /// The connections read-only requests hold and keep.
+    reads: Arc<ReadConnections>,
     max_aliases: usize,
     /// Parsed documents by their text; only documents within the alias limit are kept.
     documents: quick_cache::sync::Cache<String, Arc<ExecutableDocument>>,
@@ -41,7 +43,8 @@ struct Inner {
 impl Gateway {
     pub fn new(schema: AppSchema, db: DatabaseConnection, statements: Arc<AtomicU64>, max_aliases: usize) -> Self {
         let documents = quick_cache::sync::Cache::new(CACHED_DOCUMENTS);
-        Self { inner: Arc::new(Inner { schema, db, statements, max_aliases, documents }) }
+        let reads = ReadConnections::new(db.clone());
+        Self { inner: Arc::new(Inner { schema, db, statements, reads, max_aliases, documents }) }
     }
 
     /// The database handle for HTTP requests carrying `requests`, each already through
@@ -49,10 +52,26 @@ impl Gateway {
     /// The caller may read through it before executing (the account check does).
     pub fn database_for(&self, requests: &mut [Request]) -> RequestDb {
         if requests.iter_mut().all(reads_only) {
-            RequestDb::holding_one(self.inner.db.clone(), self.inner.statements.clone())
+            RequestDb::holding_one(self.inner.reads.clone(), self.inner.statements.clone())
         } else {
-            RequestDb::pooled(self.inner.db.clone())
+            self.pooled_database()
         }
+    }
+
+    /// Gives the connections kept for read-only requests back to the pool and keeps none from
+    /// now on: before the pool is closed, which waits for every connection to come back.
+    pub fn stop_keeping_connections(&self) {
+        self.inner.reads.close();
+    }
+
+    /// How many connections are kept for read-only requests (for `/metrics`).
+    pub fn kept_connections(&self) -> usize {
+        self.inner.reads.kept_count()
+    }
+
+    /// A database handle on the pool, for operations that write or live on (subscriptions).
+    pub fn pooled_database(&self) -> RequestDb {
+        RequestDb::pooled(self.inner.db.clone(), Some(self.inner.reads.clone()))
     }
 
     /// Executes a request that went through [`Self::prepare`], reading through `db`. A query's

@@ -98,7 +98,7 @@ pub fn build_schema(
 ) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), activity::ActivitySubscription)
         // Operations run without the gateway (none in the server) read through the pool.
-        .data(database::RequestDb::pooled(db))
+        .data(database::RequestDb::pooled(db, None))
         .data(tokens)
         .data(activity)
         .data(Arc::new(auth::throttle::LoginThrottle::new(auth::throttle::ThrottleSettings::default())))

@@ -20,6 +20,8 @@ pub async fn begin_write(db: &RequestDb) -> AppResult<DatabaseTransaction> {
     if db.holds_connection() {
         return Err(AppError::internal("write attempted by a read-only request"));
     }
+    // Connections kept idle for reads would otherwise leave writes a single connection.
+    db.release_kept_reads();
     let options =
         TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
     Ok(db.pool().begin_with_options(options).await?)
