@@ -260,6 +260,9 @@ if pg1:
     pg_rate = (int(pg1) + int(pg2)) / (2 * float(window))
     pg, ratio = f"{pg_rate:.1f}", (f"{rps / pg_rate:.2f}" if pg_rate else "-")
 print(f"   {q:<4} {rps:9.1f} {p50:9.2f} {p99:9.2f} {errors:7d} {per:11.2f} {pg:>12} {ratio:>7}")
+# Each window's count, in the order run, to show how far one window is from the next.
+counts = [runs[0]["window_requests"]] + ([pg1, pg2] if pg1 else []) + [runs[1]["window_requests"]]
+print(f"        windows of {float(window):g} s, in order: {' '.join(counts)}")
 PY
     if ! grep -q ' errors=0$' <<<"$first" || ! grep -q ' errors=0$' <<<"$second"; then
       FAILED=1; echo "   errors in $q; server log:" >&2; tail -5 "$WORK/server.log" >&2
