@@ -172,34 +172,55 @@ PY
 }
 stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
-# The SQL one request sends, from the server's statement log, as a pgbench script.
+# The SQL one request sends, from the server's statement log, as a pgbench script; prints how
+# many statements it has.
 capture_sql() { # workload token out
-  : >"$WORK/server.log"
-  # At least three whole requests, however slow they are (the dashboard takes about half a second).
   local seconds
   for seconds in 1 2 4 8; do
+    # A request wrk left in flight would interleave its statements with this attempt's.
+    quiet_log
+    : >"$WORK/server.log"
     wrk -t1 -c1 -d"${seconds}s" -s "$ROOT/benches/graphql.lua" "$BASE" -- "$1" "$2" "$MAX_ID" "$VERSION" >/dev/null 2>&1 || true
-    [ "$(grep -c 'SELECT "user_account"' "$WORK/server.log")" -ge 3 ] && break
-  done
-  python3 - "$WORK/server.log" "$3" "$1" <<'PY'
-import re, sys
+    quiet_log
+    python3 - "$WORK/server.log" "$3" "$1" <<'PY' && return 0
+import collections, re, sys
 log, out, workload = sys.argv[1:4]
 text = re.sub(r"\x1b\[[0-9;]*m", "", open(log, encoding="utf-8", errors="replace").read())
-# One request's statements: those between two consecutive statements reading the viewer's account.
 statements = re.findall(r"champion_tracker::sql: elapsed_us=\d+ sql=(.*)", text)
-starts = [i for i, s in enumerate(statements) if s.startswith('SELECT "user_account"')]
-if len(starts) < 3:
-    sys.exit("too few requests in the statement log")
-one = statements[starts[1]:starts[2]]
-lines = []
 if workload == "q3":
-    # The feedback looked up changes per request: let pgbench draw it.
-    lines.append("\\set id random(1, %s)" % open(log + ".maxid").read().strip())
-    one = [re.sub(r'("feedback"\."id" IN \()\d+(\))', r"\1:id\2", s) for s in one]
+    # The feedback looked up changes per request: pgbench draws it.
+    statements = [re.sub(r'("feedback"\."id" IN \()\d+(\))', r"\1:id\2", s) for s in statements]
+# A request's statements run from one reading the viewer's account to the next such statement.
+# The first and last requests in the log may be cut; of the whole ones, the sequence seen most
+# often is the request's, and it must be seen at least twice. Loaders list their keys in no
+# particular order, so requests are compared with each `IN (...)` list sorted.
+def shape(sql):
+    return re.sub(r"IN \(([^()]*)\)", lambda m: "IN (%s)" % ", ".join(sorted(m.group(1).split(", "))), sql)
+starts = [i for i, s in enumerate(statements) if s.startswith('SELECT "user_account"')]
+whole = [statements[a:b] for a, b in zip(starts[1:], starts[2:])]
+shapes = collections.Counter(tuple(map(shape, request)) for request in whole)
+if not shapes or shapes.most_common(1)[0][1] < 2:
+    sys.exit(1)
+common = shapes.most_common(1)[0][0]
+one = next(request for request in whole if tuple(map(shape, request)) == common)
+lines = ["\\set id random(1, %s)" % open(log + ".maxid").read().strip()] if workload == "q3" else []
 lines += [s + ";" for s in one]
 open(out, "w").write("\n".join(lines) + "\n")
 print(len(one))
 PY
+  done
+  echo "could not capture one whole $1 request from the statement log" >&2
+  exit 1
+}
+# Waits until the server's log has not grown for half a second (at most 20 s).
+quiet_log() {
+  local size=-1 now
+  for _ in $(seq 1 40); do
+    now=$(stat -c %s "$WORK/server.log")
+    [ "$now" = "$size" ] && return 0
+    size=$now
+    sleep 0.5
+  done
 }
 
 run_backend() {
@@ -221,7 +242,7 @@ run_backend() {
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["guideVersions"]["edges"][0]["node"]["id"])')"
   echo "$MAX_ID" >"$WORK/server.log.maxid"
   if [ "$backend" = postgres ]; then
-    for q in q1 q2s q2 q3; do capture_sql "$q" "$LEAD_TOKEN" "$WORK/$q.sql" >/dev/null; done
+    for q in q1 q2s q2 q3; do capture_sql "$q" "$LEAD_TOKEN" "$WORK/$q.sql" >"$WORK/$q.count"; done
   fi
   stop_server
 
@@ -246,9 +267,11 @@ run_backend() {
     second="$(server_window "$backend" "$url" "$q" "$token" "$window")"
     settle "$backend" "$url"
     s1=$(metric champion_tracker_db_statements_total); r1=$(metric champion_tracker_graphql_requests_total)
-    python3 - "$q" "$window" "$first" "$second" "$s0" "$r0" "$s1" "$r1" "$pg1" "$pg2" <<'PY'
+    local captured=""
+    [ -n "$pgbench_script" ] && captured="$(cat "$WORK/$q.count")"
+    python3 - "$q" "$window" "$first" "$second" "$s0" "$r0" "$s1" "$r1" "$pg1" "$pg2" "$captured" <<'PY' || FAILED=1
 import sys
-q, window, first, second, s0, r0, s1, r1, pg1, pg2 = sys.argv[1:11]
+q, window, first, second, s0, r0, s1, r1, pg1, pg2, captured = sys.argv[1:12]
 runs = [dict(field.split("=") for field in line.split()[1:]) for line in (first, second)]
 rps = sum(int(run["window_requests"]) for run in runs) / (2 * float(window))
 p50 = sum(float(run["p50_ms"]) for run in runs) / 2
@@ -263,6 +286,9 @@ print(f"   {q:<4} {rps:9.1f} {p50:9.2f} {p99:9.2f} {errors:7d} {per:11.2f} {pg:>
 # Each window's count, in the order run, to show how far one window is from the next.
 counts = [runs[0]["window_requests"]] + ([pg1, pg2] if pg1 else []) + [runs[1]["window_requests"]]
 print(f"        windows of {float(window):g} s, in order: {' '.join(counts)}")
+# pgbench must run what one request ran: a script of another length compares nothing.
+if captured and abs(int(captured) - per) > 1:
+    sys.exit(f"   the pgbench script has {captured} statements, the server ran {per:.2f} per request")
 PY
     if ! grep -q ' errors=0$' <<<"$first" || ! grep -q ' errors=0$' <<<"$second"; then
       FAILED=1; echo "   errors in $q; server log:" >&2; tail -5 "$WORK/server.log" >&2
