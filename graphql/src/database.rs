@@ -418,6 +418,13 @@ mod tests {
         assert!(crate::write::begin_write(&pooled).await.is_ok());
     }
 
+    /// A pool of `connections` and the read connections over it.
+    async fn reads_on(connections: u32) -> (DatabaseConnection, Arc<ReadConnections>) {
+        let pool = pool_of(connections).await;
+        let reads = ReadConnections::new(pool.clone());
+        (pool, reads)
+    }
+
     fn counter() -> Arc<AtomicU64> {
         Arc::new(AtomicU64::new(0))
     }
@@ -430,8 +437,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_next_read_gets_the_connection_the_last_one_kept() {
-        let pool = pool_of(3).await;
-        let reads = ReadConnections::new(pool.clone());
+        let (_pool, reads) = reads_on(3).await;
         let first = RequestDb::holding_one(reads.clone(), counter());
         first.execute_unprepared("CREATE TEMP TABLE scratch (n INTEGER)").await.unwrap();
         drop(first);
@@ -446,8 +452,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_connection_whose_statement_failed_or_was_abandoned_is_not_kept() {
-        let pool = pool_of(3).await;
-        let reads = ReadConnections::new(pool.clone());
+        let (_pool, reads) = reads_on(3).await;
         let failed = RequestDb::holding_one(reads.clone(), counter());
         assert!(failed.query_all_raw(select(&failed, "SELECT * FROM missing_table")).await.is_err());
         drop(failed);
@@ -466,8 +471,7 @@ mod tests {
 
     #[tokio::test]
     async fn reads_leave_one_connection_to_the_pool_and_a_write_takes_the_kept_ones_back() {
-        let pool = pool_of(2).await;
-        let reads = ReadConnections::new(pool.clone());
+        let (pool, reads) = reads_on(2).await;
         let reading = RequestDb::holding_one(reads.clone(), counter());
         reading.query_all_raw(select(&reading, "SELECT 1 AS n")).await.unwrap();
 
@@ -489,8 +493,7 @@ mod tests {
 
     #[tokio::test]
     async fn once_closed_nothing_is_kept_and_the_pool_closes() {
-        let pool = pool_of(3).await;
-        let reads = ReadConnections::new(pool.clone());
+        let (pool, reads) = reads_on(3).await;
         let before = RequestDb::holding_one(reads.clone(), counter());
         before.query_all_raw(select(&before, "SELECT 1")).await.unwrap();
         let during = RequestDb::holding_one(reads.clone(), counter());
