@@ -97,15 +97,23 @@ impl ReadConnections {
         let Some(permits) = &self.permits else {
             return Ok(ReadConnection { connection: acquire(&self.pool).await?, permit: None });
         };
-        let permit = tokio::time::timeout(self.acquire_timeout, permits.clone().acquire_owned())
+        // One deadline for the wait for the reads' share and the pool's own acquire together, so a
+        // read waits no longer than the pool's acquire timeout, as it did before either existed.
+        let take = async {
+            let permit = permits
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))?;
+            let connection = match self.take_kept() {
+                Some(connection) => connection,
+                None => acquire(&self.pool).await?,
+            };
+            Ok(ReadConnection { connection, permit: Some(permit) })
+        };
+        tokio::time::timeout(self.acquire_timeout, take)
             .await
             .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?
-            .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed))?;
-        let connection = match self.take_kept() {
-            Some(connection) => connection,
-            None => acquire(&self.pool).await?,
-        };
-        Ok(ReadConnection { connection, permit: Some(permit) })
     }
 
     /// The newest kept connection, after giving those idle too long back to the pool.
