@@ -17,6 +17,7 @@ pub mod guide;
 pub mod loader;
 pub mod milestone;
 pub mod node;
+pub mod object_list;
 pub mod pagination;
 pub mod pilot;
 pub mod planned_use;

@@ -10,6 +10,7 @@ use crate::event::{Event, events_of_country};
 use crate::feedback::{Feedback, FeedbackOfCountry, can_read};
 use crate::loader::{ForeignKey, children, latest_children};
 use crate::node::{NodeType, global_id};
+use crate::object_list::ObjectList;
 use crate::pilot::{Pilot, PilotsOfCountry};
 use crate::planned_use::{PlannedUse, PlannedUsesOfCountry};
 use crate::role::{RoleAssignment, RolesOfCountry};
@@ -64,13 +65,13 @@ impl Country {
         self.0.champion_note.as_deref()
     }
     /// The Champion roles this country has held or holds, by role.
-    async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoleAssignment>> {
+    async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<RoleAssignment>> {
         Ok(children::<RolesOfCountry>(ctx, self.0.id).await?.into_iter().map(RoleAssignment).collect())
     }
     /// Feedback this country gave, newest first (by day received, then by entry); with `latest`,
     /// only that many (1 to 100). Empty for viewers who may not read it.
     #[graphql(complexity = "latest.map_or(child_complexity, |n| n.clamp(1, 100) as usize * child_complexity)")]
-    async fn feedback(&self, ctx: &Context<'_>, latest: Option<i32>) -> async_graphql::Result<Vec<Feedback>> {
+    async fn feedback(&self, ctx: &Context<'_>, latest: Option<i32>) -> async_graphql::Result<ObjectList<Feedback>> {
         let viewer = viewer(ctx);
         let rows = match latest {
             Some(n) if !(1..=100).contains(&n) => {

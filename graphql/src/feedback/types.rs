@@ -11,6 +11,7 @@ use crate::event::Event;
 use crate::guide::{GuideVersion, Section};
 use crate::loader::{ForeignKey, LinkTable, by_id, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
+use crate::object_list::{ObjectList, PlainFields};
 use crate::pilot::Pilot;
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
@@ -57,7 +58,7 @@ impl Feedback {
         Ok(GuideVersion(version))
     }
     /// The sections the feedback is about.
-    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
         Ok(linked::<FeedbackSections>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
     /// The pilot that produced it, if any (visible to those who may read that country's records).
@@ -110,6 +111,26 @@ impl Feedback {
     async fn version(&self) -> i32 {
         self.0.version
     }
+}
+
+impl PlainFields for Feedback {
+    const PLAIN_FIELDS: &'static [&'static str] = &[
+        "id",
+        "collective",
+        "channel",
+        "kind",
+        "body",
+        "language",
+        "status",
+        "response",
+        "respondedAt",
+        "receivedOn",
+        "provenance",
+        "sourceNote",
+        "createdAt",
+        "updatedAt",
+        "version",
+    ];
 }
 
 pub struct FeedbackOfCountry;

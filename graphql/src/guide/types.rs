@@ -11,6 +11,7 @@ use crate::event::{Event, events_of_section};
 use crate::feedback::{Feedback, SectionFeedback, can_read};
 use crate::loader::{ForeignKey, by_id, children, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
+use crate::object_list::PlainFields;
 use crate::pagination::{AppConnection, PageArgs, paginate};
 use crate::planned_use::{PlannedUse, PlannedUsesOfSection};
 use crate::revision::{
@@ -260,6 +261,24 @@ impl Section {
     async fn version(&self) -> i32 {
         self.0.version
     }
+}
+
+impl PlainFields for Section {
+    const PLAIN_FIELDS: &'static [&'static str] = &[
+        "id",
+        "code",
+        "title",
+        "titleFr",
+        "titleEs",
+        "kind",
+        "position",
+        "summary",
+        "provenance",
+        "sourceNote",
+        "createdAt",
+        "updatedAt",
+        "version",
+    ];
 }
 
 pub struct VersionsOfDocument;

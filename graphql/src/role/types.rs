@@ -8,6 +8,7 @@ use crate::country::Country;
 use crate::error::AppError;
 use crate::loader::{ForeignKey, by_id};
 use crate::node::{NodeType, global_id};
+use crate::object_list::PlainFields;
 use crate::scalars::Date;
 
 /// A role a country plays for the guidance, over a period.
@@ -59,6 +60,22 @@ impl RoleAssignment {
     async fn version(&self) -> i32 {
         self.0.version
     }
+}
+
+impl PlainFields for RoleAssignment {
+    const PLAIN_FIELDS: &'static [&'static str] = &[
+        "id",
+        "role",
+        "status",
+        "isOpen",
+        "startedOn",
+        "endedOn",
+        "notes",
+        "provenance",
+        "createdAt",
+        "updatedAt",
+        "version",
+    ];
 }
 
 pub struct RolesOfCountry;
