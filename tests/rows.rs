@@ -6,7 +6,7 @@ mod common;
 
 use champion_tracker::seed::{SyntheticSizes, load_synthetic};
 use common::*;
-use entity::{country, feedback, guide_section, role_assignment, user_account};
+use entity::{country, feedback, feedback_section, guide_section, role_assignment, user_account};
 use graphql::rows::{FromRows, fetch_all};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QueryTrait,
@@ -54,6 +54,19 @@ async fn positional_decoding_gives_the_models_sea_orm_gives() {
     assert_eq!(same_models::<country::Entity>(&app, country::Column::Id).await, 200);
     assert!(same_models::<role_assignment::Entity>(&app, role_assignment::Column::Id).await >= 80);
     assert!(same_models::<user_account::Entity>(&app, user_account::Column::Id).await >= 4);
+
+    // Links have no id: ordered by both columns, so that both decodings see the same order.
+    let links = || {
+        feedback_section::Entity::find()
+            .order_by_asc(feedback_section::Column::FeedbackId)
+            .order_by_asc(feedback_section::Column::SectionId)
+    };
+    let by_name = links().all(&app.db).await.unwrap();
+    assert!(by_name.len() > 800, "every feedback item has a section");
+    assert_eq!(fetch_all(&app.db, links()).await.unwrap(), by_name);
+    let rows = app.db.query_all_raw(links().build(app.db.get_database_backend())).await.unwrap();
+    let positional = app.db.get_database_backend() == DbBackend::Postgres;
+    assert_eq!(feedback_section::Model::decodes_by_position(&rows), positional);
 }
 
 #[tokio::test]

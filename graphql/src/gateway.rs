@@ -4,7 +4,8 @@
 //!
 //! These steps are not schema extensions on purpose: with any extension installed, async-graphql
 //! routes every field of every object through the extension chain, which costs more than the
-//! resolvers themselves on large responses.
+//! resolvers themselves on large responses. `object_list` relies on there being none: the fields
+//! it resolves in one pass would bypass an extension's per-field hook.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;

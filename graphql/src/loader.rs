@@ -357,10 +357,10 @@ where
 pub async fn prime_linked<L>(ctx: &Context<'_>, owner_ids: &[i32]) -> AppResult<Vec<i32>>
 where
     L: LinkTable,
-    <L::Link as EntityTrait>::Model: Send + Sync,
+    <L::Link as EntityTrait>::Model: FromRows + Send + Sync,
     <L::Target as EntityTrait>::Model: Clone + Send + Sync + 'static,
 {
-    prime(ctx, owner_ids.iter().map(|id| Linked::<L>::new(*id)).collect(), L::Target::id_of).await
+    prime(ctx, owner_ids.iter().map(|id| Linked::<L>::new(*id)).collect(), |row: &Arc<_>| L::Target::id_of(row)).await
 }
 
 /// Each selection of `field` (one per alias): its arguments, with variables resolved, and what it
@@ -441,37 +441,42 @@ phantom_key!(Linked, LinkTable);
 impl<L> Loader<Linked<L>> for DbLoader
 where
     L: LinkTable,
-    <L::Link as EntityTrait>::Model: Send + Sync,
+    <L::Link as EntityTrait>::Model: FromRows + Send + Sync,
     <L::Target as EntityTrait>::Model: Clone + Send + Sync + 'static,
 {
-    type Value = Vec<<L::Target as EntityTrait>::Model>;
+    /// Shared: many owners link to the same few targets (500 feedback items to 80 sections).
+    type Value = Vec<Arc<<L::Target as EntityTrait>::Model>>;
     type Error = Arc<DbErr>;
 
     /// Two queries for any number of owners: the links, then their targets.
     async fn load(&self, keys: &[Linked<L>]) -> Result<HashMap<Linked<L>, Self::Value>, Self::Error> {
-        let links = L::Link::find().filter(L::owner_column().is_in(keys.iter().map(|key| key.0))).all(&self.db).await?;
+        let mut links =
+            fetch_all(&self.db, L::Link::find().filter(L::owner_column().is_in(keys.iter().map(|key| key.0)))).await?;
         let target_ids: std::collections::HashSet<i32> = links.iter().map(L::target_of).collect();
         let select =
             L::Target::find().filter(L::Target::id_column().is_in(target_ids)).order_by_asc(L::Target::id_column());
-        let targets: HashMap<i32, <L::Target as EntityTrait>::Model> =
-            fetch_all(&self.db, select).await?.into_iter().map(|model| (L::Target::id_of(&model), model)).collect();
+        let targets: HashMap<i32, Arc<<L::Target as EntityTrait>::Model>> = fetch_all(&self.db, select)
+            .await?
+            .into_iter()
+            .map(|model| (L::Target::id_of(&model), Arc::new(model)))
+            .collect();
         let mut grouped: HashMap<Linked<L>, Self::Value> = keys.iter().map(|key| (*key, Vec::new())).collect();
-        let mut links = links;
         links.sort_by_key(|link| (L::owner_of(link), L::target_of(link)));
         for link in links {
             if let Some(target) = targets.get(&L::target_of(&link)) {
-                grouped.entry(Linked::new(L::owner_of(&link))).or_default().push(target.clone());
+                grouped.entry(Linked::new(L::owner_of(&link))).or_default().push(Arc::clone(target));
             }
         }
         Ok(grouped)
     }
 }
 
-/// Loads the targets linked to `owner_id` through `L`, ordered by target id.
-pub async fn linked<L>(ctx: &Context<'_>, owner_id: i32) -> AppResult<Vec<<L::Target as EntityTrait>::Model>>
+/// Loads the targets linked to `owner_id` through `L`, ordered by target id. The rows are shared
+/// with the request's cache; `Arc::unwrap_or_clone` gives an owned one.
+pub async fn linked<L>(ctx: &Context<'_>, owner_id: i32) -> AppResult<Vec<Arc<<L::Target as EntityTrait>::Model>>>
 where
     L: LinkTable,
-    <L::Link as EntityTrait>::Model: Send + Sync,
+    <L::Link as EntityTrait>::Model: FromRows + Send + Sync,
     <L::Target as EntityTrait>::Model: Clone + Send + Sync + 'static,
 {
     Ok(relation_loader(ctx)?.load_one(Linked::<L>::new(owner_id)).await?.unwrap_or_default())

@@ -158,7 +158,6 @@ by_name!(
     event,
     event_participant,
     event_section,
-    feedback_section,
     guide_version,
     milestone,
     pilot,
@@ -172,6 +171,10 @@ by_name!(
 );
 
 by_position! {
+    entity::feedback_section::Model {
+        feedback_id: value,
+        section_id: value,
+    }
     entity::feedback::Model {
         id: value,
         country_id: value,

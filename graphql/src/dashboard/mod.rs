@@ -337,7 +337,7 @@ async fn section_counts(
                     .iter()
                     .map(|(status, count)| FeedbackStatusCount { status: *status, count: *count })
                     .collect(),
-                section: Section(section),
+                section: Section::new(section),
             })
         })
         .collect())

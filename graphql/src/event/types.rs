@@ -1,4 +1,5 @@
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
@@ -12,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::guide::Section;
 use crate::loader::{ForeignKey, LinkTable, by_id, children, linked, many_by_id, maybe_by_id};
 use crate::node::{NodeType, global_id};
+use crate::object_list::ObjectList;
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
 
@@ -67,7 +69,7 @@ impl Event {
         Ok(children::<ParticipantsOfEvent>(ctx, self.0.id).await?.into_iter().map(EventParticipant).collect())
     }
     /// Guide and Booklet sections the event discussed.
-    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
         Ok(linked::<SectionsOfEvent>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
@@ -78,7 +80,7 @@ impl Event {
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     /// Feedback given at this event that the viewer may read.
-    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::feedback::Feedback>> {
+    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<crate::feedback::Feedback>> {
         crate::feedback::visible_children::<crate::feedback::FeedbackOfEvent>(ctx, self.0.id).await
     }
     /// Every recorded change to this record, oldest first.
@@ -205,5 +207,5 @@ pub async fn events_of_country(ctx: &Context<'_>, country_id: i32) -> AppResult<
 
 /// The events that discussed `section_id`, earliest first.
 pub async fn events_of_section(ctx: &Context<'_>, section_id: i32) -> AppResult<Vec<Event>> {
-    Ok(chronological(linked::<EventsOfSection>(ctx, section_id).await?))
+    Ok(chronological(linked::<EventsOfSection>(ctx, section_id).await?.into_iter().map(Arc::unwrap_or_clone).collect()))
 }

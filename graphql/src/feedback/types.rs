@@ -219,7 +219,7 @@ impl ForeignKey for FeedbackOfEvent {
 }
 
 /// Feedback along `F` that the viewer may read.
-pub async fn visible_children<F>(ctx: &Context<'_>, parent_id: i32) -> async_graphql::Result<Vec<Feedback>>
+pub async fn visible_children<F>(ctx: &Context<'_>, parent_id: i32) -> async_graphql::Result<ObjectList<Feedback>>
 where
     F: ForeignKey<Entity = feedback::Entity>,
 {

@@ -191,7 +191,7 @@ impl GuideQuery {
         // Without an explicit order, rows come in document order: the seed and the editors
         // insert them in reading order, so the primary key is that order.
         let select = apply_order(guide_section::Entity::find().filter(condition), orderings, guide_section::Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Section).await?)
+        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Section::new).await?)
     }
 
     /// One section by its code, e.g. `III.A` or `OBJ-07` (case-insensitive). With `asOf`, the
@@ -206,12 +206,12 @@ impl GuideQuery {
     ) -> async_graphql::Result<Option<Section>> {
         let db = db(ctx)?;
         let Some(version) = as_of else {
-            return Ok(Some(Section(find_section_by_code(db, &code, "code").await?)));
+            return Ok(Some(Section::new(find_section_by_code(db, &code, "code").await?)));
         };
         let version =
             crate::validate::existing::<guide_version::Entity>(db, &version, NodeType::GuideVersion, "asOf").await?;
         section_code(&code, "code")?;
-        Ok(crate::revision::section_as_of(db, &code, &version).await?.map(Section))
+        Ok(crate::revision::section_as_of(db, &code, &version).await?.map(Section::new))
     }
 }
 

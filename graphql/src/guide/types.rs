@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::common::{DatePrecision, Provenance};
@@ -11,7 +13,7 @@ use crate::event::{Event, events_of_section};
 use crate::feedback::{Feedback, SectionFeedback, can_read};
 use crate::loader::{ForeignKey, by_id, children, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
-use crate::object_list::PlainFields;
+use crate::object_list::{ObjectList, PlainFields};
 use crate::pagination::{AppConnection, PageArgs, paginate};
 use crate::planned_use::{PlannedUse, PlannedUsesOfSection};
 use crate::revision::{
@@ -48,7 +50,7 @@ impl Document {
         #[graphql(default = true)] roots_only: bool,
     ) -> async_graphql::Result<Vec<Section>> {
         let rows = children::<SectionsOfDocument>(ctx, self.0.id).await?;
-        Ok(rows.into_iter().filter(|s| !roots_only || s.parent_id.is_none()).map(Section).collect())
+        Ok(rows.into_iter().filter(|s| !roots_only || s.parent_id.is_none()).map(Section::new).collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -148,8 +150,8 @@ impl GuideVersion {
         Ok(paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), CommentResponse).await?)
     }
     /// Sections first introduced in this version.
-    async fn introduced_sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
-        Ok(children::<SectionsIntroducedIn>(ctx, self.0.id).await?.into_iter().map(Section).collect())
+    async fn introduced_sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
+        Ok(children::<SectionsIntroducedIn>(ctx, self.0.id).await?.into_iter().map(Section::new).collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -164,7 +166,13 @@ impl GuideVersion {
 
 /// A node of a document's structure: a part, a section, one of the six steps, a guiding
 /// principle or a GCM objective.
-pub struct Section(pub guide_section::Model);
+pub struct Section(pub Arc<guide_section::Model>);
+
+impl Section {
+    pub fn new(model: guide_section::Model) -> Self {
+        Self(Arc::new(model))
+    }
+}
 
 #[Object]
 impl Section {
@@ -217,17 +225,21 @@ impl Section {
         Ok(Document(document))
     }
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Section>> {
-        Ok(maybe_by_id::<guide_section::Entity>(ctx, self.0.parent_id).await?.map(Section))
+        Ok(maybe_by_id::<guide_section::Entity>(ctx, self.0.parent_id).await?.map(Section::new))
     }
     /// Direct sub-sections, in document order.
-    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
-        Ok(children::<SectionChildren>(ctx, self.0.id).await?.into_iter().map(Section).collect())
+    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
+        Ok(children::<SectionChildren>(ctx, self.0.id).await?.into_iter().map(Section::new).collect())
     }
     /// Feedback about this section that the viewer may read.
-    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Feedback>> {
+    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Feedback>> {
         let viewer = viewer(ctx);
         let rows = linked::<SectionFeedback>(ctx, self.0.id).await?;
-        Ok(rows.into_iter().filter(|row| can_read(viewer, row)).map(Feedback).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|row| can_read(viewer, row))
+            .map(|row| Feedback(Arc::unwrap_or_clone(row)))
+            .collect())
     }
     /// The version in which this section first appeared (null: present from the first draft).
     async fn introduced_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {
@@ -250,7 +262,8 @@ impl Section {
     async fn planned_uses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlannedUse>> {
         let viewer = viewer(ctx);
         let rows = linked::<PlannedUsesOfSection>(ctx, self.0.id).await?;
-        Ok(rows.into_iter().filter(|u| viewer.can_read_country(Some(u.country_id))).map(PlannedUse).collect())
+        let readable = rows.into_iter().filter(|u| viewer.can_read_country(Some(u.country_id)));
+        Ok(readable.map(|row| PlannedUse(Arc::unwrap_or_clone(row))).collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

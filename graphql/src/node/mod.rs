@@ -106,7 +106,7 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32, now: bool) -> App
         NodeType::GuideVersion => {
             get::<guide_version::Entity>(ctx, id, now).await?.map(|m| Node::GuideVersion(GuideVersion(m)))
         }
-        NodeType::Section => get::<guide_section::Entity>(ctx, id, now).await?.map(|m| Node::Section(Section(m))),
+        NodeType::Section => get::<guide_section::Entity>(ctx, id, now).await?.map(|m| Node::Section(Section::new(m))),
         NodeType::Stakeholder => {
             get::<stakeholder::Entity>(ctx, id, now).await?.map(|m| Node::Stakeholder(Stakeholder(m)))
         }

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::guide::GuideVersion;
 use crate::loader::{ForeignKey, by_id};
 use crate::node::{NodeType, global_id};
+use crate::object_list::ObjectList;
 use crate::scalars::Date;
 
 /// A Champion country's pilot test of a version of the guidance.
@@ -63,7 +64,7 @@ impl Pilot {
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     /// Feedback this pilot produced.
-    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::feedback::Feedback>> {
+    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<crate::feedback::Feedback>> {
         crate::feedback::visible_children::<crate::feedback::FeedbackOfPilot>(ctx, self.0.id).await
     }
     /// Every recorded change to this record, oldest first.

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::common::Provenance;
@@ -10,6 +12,7 @@ use crate::event::Event;
 use crate::guide::Section;
 use crate::loader::{ForeignKey, LinkTable, by_id, linked};
 use crate::node::{NodeType, global_id};
+use crate::object_list::ObjectList;
 use crate::scalars::Date;
 
 /// How a Champion country plans to use the guidance.
@@ -39,12 +42,16 @@ impl PlannedUse {
         self.0.target_date.map(Date)
     }
     /// The guide sections this use concerns.
-    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
         Ok(linked::<SectionsOfPlannedUse>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
     /// The events at which this use happens.
     async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Event>> {
-        Ok(linked::<EventsOfPlannedUse>(ctx, self.0.id).await?.into_iter().map(Event).collect())
+        Ok(linked::<EventsOfPlannedUse>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(|row| Event(Arc::unwrap_or_clone(row)))
+            .collect())
     }
     async fn provenance(&self) -> Provenance {
         self.0.provenance

@@ -21,6 +21,7 @@ use crate::feedback::{Feedback, FeedbackSections, visible_feedback};
 use crate::guide::Section;
 use crate::loader::{children, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
+use crate::object_list::ObjectList;
 use crate::scalars::Date;
 
 /// Who gave a feedback, as one label, and what kind of source that is.
@@ -75,7 +76,7 @@ impl CommentResponse {
     async fn comment(&self) -> &str {
         &self.0.body
     }
-    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Section>> {
+    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
         Ok(linked::<FeedbackSections>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
     async fn status(&self) -> FeedbackStatus {

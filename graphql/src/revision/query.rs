@@ -148,7 +148,7 @@ impl RevisionQuery {
             }
             let shown = after.clone().or_else(|| before.clone()).unwrap_or_else(|| section.clone());
             let difference = SectionDifference {
-                section: Section(shown),
+                section: Section::new(shown),
                 before: before.as_ref().map(|s| SectionState(StateModel::of(s))),
                 after: after.as_ref().map(|s| SectionState(StateModel::of(s))),
                 changes: changes.into_iter().cloned().map(SectionChange).collect(),

@@ -58,7 +58,7 @@ pub async fn translation_status(
                 TranslationState::Missing => status.missing += 1,
             }
             status.sections.push(SectionTranslation {
-                section: Section(state.clone()),
+                section: Section::new(state.clone()),
                 state: finding.state,
                 translated_in: finding.translated_in.map(GuideVersion),
                 changed_in: finding.changed_in.map(GuideVersion),

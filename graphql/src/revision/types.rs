@@ -142,7 +142,7 @@ impl SectionChange {
         let section = by_id::<guide_section::Entity>(ctx, self.0.section_id)
             .await?
             .ok_or_else(|| AppError::internal("section change without section"))?;
-        Ok(Section(section))
+        Ok(Section::new(section))
     }
     /// ADDED, RENAMED, MOVED and RETIRED change the structure; REVISED means the section's
     /// content changed in the way the revision's kind says (text, examples, translation, layout).
@@ -177,7 +177,7 @@ impl SectionState {
         self.0.title_es.as_deref()
     }
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Section>> {
-        Ok(maybe_by_id::<guide_section::Entity>(ctx, self.0.parent_id).await?.map(Section))
+        Ok(maybe_by_id::<guide_section::Entity>(ctx, self.0.parent_id).await?.map(Section::new))
     }
     async fn position(&self) -> i32 {
         self.0.position
