@@ -156,12 +156,8 @@ impl ReadConnections {
     /// Gives every kept connection back to the pool and keeps none from now on: before the pool
     /// is closed.
     pub fn close(&self) {
-        let kept = {
-            let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
-            kept.closed = true;
-            std::mem::take(&mut kept.connections)
-        };
-        drop(kept);
+        self.kept.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
+        self.release_kept();
     }
 
     /// How many connections are kept.
