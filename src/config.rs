@@ -149,6 +149,22 @@ pub struct ServeArgs {
     /// a proxy that sets the header, such as the nginx in deploy/).
     #[arg(long, env = "TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Origins (`https://dashboard.example.org`, comma-separated) whose pages may call the API
+    /// from a browser; empty (the default) allows no cross-origin calls, `*` allows any origin.
+    /// Credentials (cookies) are never allowed: the API takes its token in a header.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', default_value = "")]
+    pub cors_allowed_origins: Vec<String>,
+    /// Most connections open at once, WebSockets included; more are closed on arrival.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1_024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Most connections open at once from one client address; 0 for no such cap (set 0 behind a
+    /// proxy, whose address every connection then has).
+    #[arg(long, env = "MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 128)]
+    pub max_connections_per_address: u32,
+    /// Seconds a client has to send a request's headers, and again its body; slower clients are
+    /// cut off (408 for a body).
+    #[arg(long, env = "REQUEST_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub request_read_timeout: u64,
     /// Seconds to let in-flight requests finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
     pub shutdown_grace_seconds: u64,
@@ -156,15 +172,23 @@ pub struct ServeArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct LimitArgs {
-    /// Deepest selection nesting a query may have.
+    /// Deepest nesting of fields a query may have, fragments expanded (introspection is measured
+    /// apart, up to 20 deep, so that standard tooling works).
     #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 12)]
     pub max_query_depth: usize,
     /// Highest complexity score a query may have (one per field, times page size for lists).
     #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 5_000)]
     pub max_query_complexity: usize,
-    /// Most aliased fields one query may use.
+    /// Most aliased fields one query may use, fragments expanded.
     #[arg(long, env = "MAX_QUERY_ALIASES", default_value_t = 30)]
     pub max_query_aliases: usize,
+    /// Most fields and fragments one document may select once every fragment spread is expanded.
+    #[arg(long, env = "MAX_QUERY_SELECTIONS", default_value_t = 2_000)]
+    pub max_query_selections: usize,
+    /// Most items any list given as input may hold (ids, filters, links); at most 10,000, well
+    /// below the databases' limits on bound parameters.
+    #[arg(long, env = "MAX_LIST_ITEMS", default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_list_items: u32,
     /// Largest request body in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,

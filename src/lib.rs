@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod backup;
 pub mod config;
+pub mod connections;
 pub mod db;
 pub mod export;
 pub mod healthcheck;

@@ -8,11 +8,14 @@
 
 use std::collections::HashMap;
 use std::sync::RwLock;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use metrics::{Counter, Gauge, Histogram, Key, KeyName, Label, Metadata, Recorder, SharedString, Unit};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 use sea_orm::{DatabaseBackend, DatabaseConnection};
+
+use crate::connections::ConnectionStats;
 
 pub const OPERATIONS: &str = "champion_tracker_graphql_operations_total";
 pub const OPERATION_SECONDS: &str = "champion_tracker_graphql_operation_duration_seconds";
@@ -23,6 +26,8 @@ pub const POOL_CONNECTIONS: &str = "champion_tracker_db_pool_connections";
 pub const POOL_MAX: &str = "champion_tracker_db_pool_max_connections";
 pub const SUBSCRIPTIONS: &str = "champion_tracker_activity_subscriptions";
 pub const BUILD_INFO: &str = "champion_tracker_build_info";
+pub const HTTP_CONNECTIONS: &str = "champion_tracker_http_connections";
+pub const HTTP_CONNECTIONS_REFUSED: &str = "champion_tracker_http_connections_refused_total";
 
 /// From 1 ms to 10 s: a cached lookup takes about a millisecond, a heavy dashboard several hundred.
 const LATENCY_BUCKETS: [f64; 14] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 7.5, 10.0];
@@ -55,6 +60,9 @@ pub struct Metrics {
     pool_kept: Gauge,
     pool_max: Gauge,
     subscriptions: Gauge,
+    connections: Gauge,
+    refused_total_cap: Counter,
+    refused_address_cap: Counter,
 }
 
 /// What one GraphQL operation came to.
@@ -76,6 +84,11 @@ impl Metrics {
         describe(HTTP_REQUESTS, None, "GraphQL HTTP requests received (a batch counts once).");
         describe(ERRORS, None, "Errors returned to GraphQL clients, by extensions.code.");
         describe(STATEMENTS, None, "SQL statements executed.");
+        describe(
+            HTTP_CONNECTIONS_REFUSED,
+            None,
+            "Connections closed on arrival, by the cap they met (total, per_address).",
+        );
         recorder.describe_histogram(
             KeyName::from_const_str(OPERATION_SECONDS),
             Some(Unit::Seconds),
@@ -90,6 +103,7 @@ impl Metrics {
         );
         describe_gauge(POOL_MAX, "Largest number of connections the database pool opens.");
         describe_gauge(SUBSCRIPTIONS, "Open `activity` subscriptions on this instance.");
+        describe_gauge(HTTP_CONNECTIONS, "Open client connections (HTTP and WebSocket) on this instance.");
         describe_gauge(BUILD_INFO, "Always 1; the version label says which build runs.");
         recorder
             .register_gauge(
@@ -109,6 +123,15 @@ impl Metrics {
             pool_kept: gauge(POOL_CONNECTIONS, vec![Label::new("state", "kept_for_reads")]),
             pool_max: gauge(POOL_MAX, vec![]),
             subscriptions: gauge(SUBSCRIPTIONS, vec![]),
+            connections: gauge(HTTP_CONNECTIONS, vec![]),
+            refused_total_cap: recorder.register_counter(
+                &Key::from_parts(HTTP_CONNECTIONS_REFUSED, vec![Label::new("cap", "total")]),
+                &METADATA,
+            ),
+            refused_address_cap: recorder.register_counter(
+                &Key::from_parts(HTTP_CONNECTIONS_REFUSED, vec![Label::new("cap", "per_address")]),
+                &METADATA,
+            ),
             operations: RwLock::new(HashMap::new()),
             errors: RwLock::new(HashMap::new()),
             recorder,
@@ -170,8 +193,18 @@ impl Metrics {
 
     /// The exposition text, with the values kept elsewhere brought up to date first. `kept` is
     /// how many connections are kept out of the pool for read-only requests.
-    pub fn render(&self, db: &DatabaseConnection, statements: u64, subscriptions: usize, kept: usize) -> String {
+    pub fn render(
+        &self,
+        db: &DatabaseConnection,
+        statements: u64,
+        subscriptions: usize,
+        kept: usize,
+        connections: &ConnectionStats,
+    ) -> String {
         self.statements.absolute(statements);
+        self.connections.set(connections.open.load(Ordering::Relaxed) as f64);
+        self.refused_total_cap.absolute(connections.refused_total_cap.load(Ordering::Relaxed));
+        self.refused_address_cap.absolute(connections.refused_address_cap.load(Ordering::Relaxed));
         self.subscriptions.set(subscriptions as f64);
         let (size, idle, max) = match db.get_database_backend() {
             DatabaseBackend::Postgres => {

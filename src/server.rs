@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use async_graphql::BatchRequest;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
-use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
 use graphql::activity::ActivityBus;
 use graphql::auth::jwt::TokenService;
@@ -17,14 +17,14 @@ use graphql::error::AppError;
 use graphql::gateway::Gateway;
 use graphql::{Limits, build_schema, request_loader};
 use poem::http::{HeaderMap, StatusCode, header};
-use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::websocket::WebSocket;
 use poem::web::{Data, Query};
-use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, Server, get, handler};
+use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::connections::{ConnectionLimits, ConnectionStats};
 use crate::metrics::{Metrics, Outcome, UPKEEP_INTERVAL, operation_label};
 use crate::telemetry;
 
@@ -41,6 +41,10 @@ pub struct ServerSettings {
     pub shutdown_grace: Duration,
     /// Whether `X-Forwarded-For` names the client (behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Caps on open connections and the time a request may take to arrive.
+    pub connections: ConnectionLimits,
+    /// Origins a browser may call the API from; empty for none but the server's own.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// The caller's address: the proxy's `X-Forwarded-For` (left-most entry) when trusted, else the
@@ -63,11 +67,12 @@ pub struct AppState {
     settings: ServerSettings,
     statements: Arc<AtomicU64>,
     metrics: Metrics,
+    connections: Arc<ConnectionStats>,
 }
 
 /// A bound, ready-to-run server. Binding first lets callers (tests) learn the port before serving.
 pub struct Application {
-    acceptor: poem::listener::TcpAcceptor,
+    listener: tokio::net::TcpListener,
     port: u16,
     state: Arc<AppState>,
 }
@@ -80,18 +85,16 @@ impl Application {
         tokens: Arc<TokenService>,
         settings: ServerSettings,
     ) -> anyhow::Result<Self> {
-        let acceptor = TcpListener::bind(addr).into_acceptor().await?;
-        let port = acceptor
-            .local_addr()
-            .first()
-            .and_then(|addr| addr.as_socket_addr().map(|a| a.port()))
-            .ok_or_else(|| anyhow::anyhow!("listener has no TCP address"))?;
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let port = listener.local_addr()?.port();
         let activity = Arc::new(ActivityBus::for_database(&db));
         let schema = build_schema(db.clone(), tokens.clone(), activity.clone(), &settings.limits);
-        let gateway = Gateway::new(schema, db.clone(), statements.clone(), settings.limits.max_aliases);
+        let gateway = Gateway::new(schema, db.clone(), statements.clone(), &settings.limits);
         let recorder = Metrics::new()?;
-        let state = Arc::new(AppState { gateway, db, tokens, activity, settings, statements, metrics: recorder });
-        Ok(Self { acceptor, port, state })
+        let connections = Arc::default();
+        let state =
+            Arc::new(AppState { gateway, db, tokens, activity, settings, statements, metrics: recorder, connections });
+        Ok(Self { listener, port, state })
     }
 
     pub fn port(&self) -> u16 {
@@ -117,9 +120,10 @@ impl Application {
             }
         });
         let gateway = self.state.gateway.clone();
-        let served = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(routes(self.state), shutdown, Some(grace))
-            .await;
+        let limits = self.state.settings.connections;
+        let stats = self.state.connections.clone();
+        tracing::info!(addr = %self.listener.local_addr()?, "listening");
+        let served = crate::connections::serve(self.listener, routes(self.state), limits, stats, shutdown, grace).await;
         // Closing the pool waits for every connection, the ones kept for reads included.
         gateway.stop_keeping_connections();
         if let Some(relay) = relay {
@@ -131,6 +135,7 @@ impl Application {
 }
 
 pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
+    let cors = cors(&state.settings.cors_allowed_origins);
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post).around(count_request_errors))
         .at("/graphql/ws", get(graphql_ws))
@@ -141,7 +146,28 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/export/versions/:id/comment-response.csv", get(crate::export::comment_response_csv))
         .data(state)
         .catch_all_error(coded_http_error)
+        // Outside the routes, so that a preflight is answered before any route refuses `OPTIONS`.
+        .with_if(cors.is_some(), cors.unwrap_or_default())
         .around(telemetry::with_request_id)
+}
+
+/// Cross-origin access for browsers, when any origin is allowed. Tokens travel in the
+/// `Authorization` header, never in cookies, so credentials are not allowed, and `*` (any
+/// origin) is safe to offer.
+fn cors(origins: &[String]) -> Option<poem::middleware::Cors> {
+    if origins.is_empty() {
+        return None;
+    }
+    let mut cors = poem::middleware::Cors::new()
+        .allow_methods([poem::http::Method::GET, poem::http::Method::POST])
+        .allow_headers(["authorization", "content-type", "accept"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials(false)
+        .max_age(600);
+    if !origins.iter().any(|origin| origin == "*") {
+        cors = cors.allow_origins(origins.iter().map(String::as_str));
+    }
+    Some(cors)
 }
 
 /// Resolves when SIGTERM or Ctrl-C arrives.
@@ -243,6 +269,34 @@ fn wants_graphql_response_json(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE_JSON))
 }
 
+/// Whether execution of `response`'s operation started: a request that never did (it did not
+/// parse or validate) has no `data` and only errors without a path.
+fn started(response: &async_graphql::Response) -> bool {
+    response.data != async_graphql::Value::Null
+        || response.errors.is_empty()
+        || response.errors.iter().any(|e| !e.path.is_empty())
+}
+
+/// A response as sent: without `data` when execution never started, as GraphQL over HTTP asks
+/// (`"data": null` would claim that it ran and failed).
+struct Sent<'a>(&'a async_graphql::Response);
+
+impl serde::Serialize for Sent<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let response = self.0;
+        if started(response) {
+            return response.serialize(serializer);
+        }
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("errors", &response.errors)?;
+        if !response.extensions.is_empty() {
+            map.serialize_entry("extensions", &response.extensions)?;
+        }
+        map.end()
+    }
+}
+
 /// Authenticates the caller and runs the operations of `batch`.
 async fn execute(state: &AppState, batch: BatchRequest, req: &Request) -> Response {
     let headers = req.headers();
@@ -295,17 +349,14 @@ async fn execute(state: &AppState, batch: BatchRequest, req: &Request) -> Respon
         }
         responses.push(response);
     }
-    // A request that never started executing (parse or validation errors) has no `data` and
-    // only errors without a path.
-    let request_failed = responses.iter().all(|r| {
-        r.data == async_graphql::Value::Null && !r.errors.is_empty() && r.errors.iter().all(|e| e.path.is_empty())
-    });
+    let request_failed = responses.iter().all(|r| !started(r));
     let status = if graphql_response_json && request_failed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    let batch_response = match (is_batch, responses.pop()) {
-        (false, Some(response)) => BatchResponse::Single(response),
-        (_, last) => BatchResponse::Batch(responses.into_iter().chain(last).collect()),
+    let sent: Vec<Sent> = responses.iter().map(Sent).collect();
+    let body = match (is_batch, sent.as_slice()) {
+        (false, [one]) => serde_json::to_string(one),
+        (_, all) => serde_json::to_string(all),
     };
-    match serde_json::to_string(&batch_response) {
+    match body {
         Ok(body) => Response::builder().status(status).content_type(content_type).body(body),
         Err(error) => {
             tracing::error!(%error, "serializing response");
@@ -326,7 +377,15 @@ async fn graphql_post(req: &Request, body: Body, Data(state): Data<&Arc<AppState
             "Send the GraphQL request as JSON with `Content-Type: application/json`",
         );
     }
-    let bytes = match body.into_bytes_limit(state.settings.max_body_bytes).await {
+    let read = body.into_bytes_limit(state.settings.max_body_bytes);
+    let Ok(read) = tokio::time::timeout(state.settings.connections.read_timeout, read).await else {
+        return request_error(
+            StatusCode::REQUEST_TIMEOUT,
+            "REQUEST_TIMEOUT",
+            "The request body did not arrive in time; send it again",
+        );
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(poem::error::ReadBodyError::PayloadTooLarge) => {
             return request_error(
@@ -337,17 +396,40 @@ async fn graphql_post(req: &Request, body: Body, Data(state): Data<&Arc<AppState
         }
         Err(_) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Could not read the request body"),
     };
-    let batch: BatchRequest = match serde_json::from_slice(&bytes) {
+    let batch = match parse_body(&bytes) {
         Ok(batch) => batch,
-        Err(error) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                &format!("Malformed GraphQL request body: {error}"),
-            );
-        }
+        Err(message) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message),
     };
     execute(state, batch, req).await
+}
+
+/// The body as one GraphQL request (a JSON object with a `query`) or a non-empty array of them.
+/// serde would also read a struct from a JSON array, so `[]` came through as a request with no
+/// query; the shape is checked first.
+fn parse_body(bytes: &[u8]) -> Result<BatchRequest, String> {
+    let malformed = |error: serde_json::Error| format!("Malformed GraphQL request body: {error}");
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let batch = match first {
+        Some(b'{') => BatchRequest::Single(serde_json::from_slice(bytes).map_err(malformed)?),
+        Some(b'[') => {
+            let items: Vec<serde_json::Map<String, serde_json::Value>> =
+                serde_json::from_slice(bytes).map_err(malformed)?;
+            if items.is_empty() {
+                return Err("The batch holds no operation".into());
+            }
+            let requests = items
+                .into_iter()
+                .map(|item| serde_json::from_value(serde_json::Value::Object(item)))
+                .collect::<Result<Vec<async_graphql::Request>, _>>()
+                .map_err(malformed)?;
+            BatchRequest::Batch(requests)
+        }
+        _ => return Err("The body must be a GraphQL request (a JSON object) or a non-empty array of them".into()),
+    };
+    if batch.iter().any(|request| request.query.trim().is_empty()) {
+        return Err("A GraphQL request needs a non-empty `query`".into());
+    }
+    Ok(batch)
 }
 
 #[derive(Deserialize)]
@@ -419,7 +501,7 @@ async fn graphql_ws(
     let address = client_address(req, state.settings.trust_forwarded_for);
     websocket.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| async move {
         // Set at `connection_init` to the token and its expiry, for the watcher below.
-        let (expiry_tx, mut expiry_rx) = tokio::sync::watch::channel(None::<(i64, String)>);
+        let (expiry_tx, mut expiry_rx) = tokio::sync::watch::channel(None::<(i64, String, Viewer)>);
         let watcher_state = state.clone();
         let connection = GraphQLWebSocket::new(stream, gateway, protocol)
             .on_connection_init(move |payload| async move {
@@ -442,7 +524,7 @@ async fn graphql_ws(
                     .await
                     .map_err(|_| ws_unauthenticated())?;
                 if let (Some(at), Some(token)) = (expires_at, token) {
-                    let _ = expiry_tx.send(Some((at, token)));
+                    let _ = expiry_tx.send(Some((at, token, viewer.clone())));
                 }
                 let mut data = async_graphql::Data::default();
                 data.insert(viewer);
@@ -455,11 +537,12 @@ async fn graphql_ws(
             })
             .serve();
         // Ends the connection when its token expires, or as soon as the account behind it is
-        // deactivated or its password changed (checked every few seconds).
+        // deactivated, its password changed, or its role, country or email changed (checked
+        // every few seconds; each event delivered is checked against the account as well).
         let expiry = async move {
             while expiry_rx.changed().await.is_ok() {
                 let signed_in = expiry_rx.borrow().clone();
-                if let Some((expires_at, token)) = signed_in {
+                if let Some((expires_at, token, signed_in_as)) = signed_in {
                     loop {
                         let left = u64::try_from(expires_at - chrono::Utc::now().timestamp()).unwrap_or(0);
                         if left == 0 {
@@ -467,9 +550,16 @@ async fn graphql_ws(
                             return;
                         }
                         tokio::time::sleep(Duration::from_secs(left.min(WS_RECHECK_SECONDS))).await;
-                        if authenticate(&watcher_state.db, &watcher_state.tokens, Some(&token)).await.is_err() {
-                            tracing::info!("closing a WebSocket whose sign-in is no longer valid");
-                            return;
+                        match authenticate(&watcher_state.db, &watcher_state.tokens, Some(&token)).await {
+                            Ok(now) if now == signed_in_as => {}
+                            Ok(_) => {
+                                tracing::info!("closing a WebSocket whose account's rights changed");
+                                return;
+                            }
+                            Err(_) => {
+                                tracing::info!("closing a WebSocket whose sign-in is no longer valid");
+                                return;
+                            }
                         }
                     }
                 }
@@ -522,6 +612,7 @@ fn metrics(Data(state): Data<&Arc<AppState>>) -> Response {
         state.statements.load(Ordering::Relaxed),
         state.activity.subscriber_count(),
         state.gateway.kept_connections(),
+        &state.connections,
     );
     Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(body)
 }

@@ -9,6 +9,7 @@ use graphql::auth::jwt::{MIN_SECRET_BYTES, TokenService, TokenSettings};
 use sea_orm::DatabaseConnection;
 
 use crate::config::{AuthArgs, Environment, ServeArgs};
+use crate::connections::ConnectionLimits;
 use crate::db;
 use crate::seed::{DemoAccount, load_countries, load_demo};
 use crate::server::{Application, ServerSettings};
@@ -38,6 +39,8 @@ impl ServeConfig {
                     max_depth: args.limits.max_query_depth,
                     max_complexity: args.limits.max_query_complexity,
                     max_aliases: args.limits.max_query_aliases,
+                    max_selections: args.limits.max_query_selections,
+                    max_list_items: args.limits.max_list_items as usize,
                     introspection: !args.limits.disable_introspection,
                 },
                 max_body_bytes: args.limits.max_body_bytes,
@@ -45,9 +48,31 @@ impl ServeConfig {
                 graphiql: !args.limits.disable_graphiql,
                 shutdown_grace: Duration::from_secs(args.shutdown_grace_seconds),
                 trust_forwarded_for: args.trust_forwarded_for,
+                connections: ConnectionLimits {
+                    max_connections: args.max_connections as usize,
+                    max_per_address: args.max_connections_per_address as usize,
+                    read_timeout: Duration::from_secs(args.request_read_timeout),
+                },
+                cors_allowed_origins: allowed_origins(&args.cors_allowed_origins)?,
             },
         })
     }
+}
+
+/// The configured CORS origins, each `*` or `scheme://host[:port]` with nothing after it.
+fn allowed_origins(configured: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut origins = Vec::new();
+    for origin in configured.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        let valid = origin == "*"
+            || origin.split_once("://").is_some_and(|(scheme, rest)| {
+                matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.contains(['/', '?', '#', ' '])
+            });
+        if !valid {
+            anyhow::bail!("CORS_ALLOWED_ORIGINS: `{origin}` is not an origin such as https://dashboard.example.org");
+        }
+        origins.push(origin.trim_end_matches('/').to_owned());
+    }
+    Ok(origins)
 }
 
 /// Token settings from configuration. Outside development a secret of at least

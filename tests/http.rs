@@ -219,7 +219,7 @@ async fn websocket_authenticates_in_connection_init() {
 
 #[tokio::test]
 async fn query_depth_and_complexity_are_capped_before_execution() {
-    let limits = graphql::Limits { max_depth: 6, max_complexity: 200, max_aliases: 5, introspection: true };
+    let limits = graphql::Limits { max_depth: 6, max_complexity: 200, max_aliases: 5, ..graphql::Limits::default() };
     let app = TestApp::spawn_with(Options { limits, ..Options::default() }).await;
     let token = app.admin_token().await;
     let statements_before = app.statements().await;

@@ -595,3 +595,92 @@ async fn champions_see_only_their_own_private_rows() {
         nodes(&data["pilots"]).iter().map(|r| r["country"]["iso3"].as_str().unwrap().to_owned()).collect();
     assert_eq!(countries, BTreeSet::from(["MAR".to_owned(), "SLV".to_owned()]));
 }
+
+/// Every audited type's nested `history`, read by a Champion, never shows another country's
+/// records: a canary written into each of El Salvador's private records (and into a revision's
+/// decision on its feedback) must not appear anywhere in Morocco's answers, though the
+/// Secretariat's show it.
+#[tokio::test]
+async fn history_applies_the_same_visibility_as_the_record() {
+    let app = TestApp::spawn_with(Options { demo_records: true, ..Options::default() }).await;
+    let admin = app.admin_token().await;
+    let versions = app
+        .data(
+            "{ guideVersions(filter: {document: GUIDE}) { edges { node { id code isReleased } } } }",
+            json!({}),
+            &admin,
+        )
+        .await;
+    let versions = nodes(&versions["guideVersions"]);
+    let draft = versions.iter().find(|v| v["code"] == "2021-02-CHAMPIONS-DRAFT").unwrap()["id"].clone();
+    let open = versions.iter().find(|v| v["isReleased"] == false).expect("an open version")["id"].clone();
+
+    let vars = json!({ "v": draft });
+    let feedback = app.data(r#"mutation($v: ID!) { submitFeedback(input: {country: "SLV", channel: BILATERAL, kind: CONCERN, body: "CANARY feedback body", guideVersion: $v, sections: ["II"], receivedOn: "2021-03-01"}) { id version } }"#, vars.clone(), &admin).await["submitFeedback"].clone();
+    app.data(
+        "mutation($id: ID!, $ev: Int!) { setFeedbackStatus(id: $id, status: UNDER_REVIEW, response: \"CANARY response\", expectedVersion: $ev) { id } }",
+        json!({ "id": feedback["id"], "ev": feedback["version"] }),
+        &admin,
+    )
+    .await;
+    app.data(
+        r#"mutation($v: ID!) { createPilot(input: {country: "SLV", guideVersion: $v, title: "CANARY pilot"}) { id } }"#,
+        vars,
+        &admin,
+    )
+    .await;
+    app.data(r#"mutation { createPlannedUse(input: {country: "SLV", kind: TRAINING, description: "CANARY planned use"}) { id } }"#, json!({}), &admin).await;
+    app.data(
+        r#"mutation { createContact(input: {country: "SLV", name: "CANARY contact"}) { id } }"#,
+        json!({}),
+        &admin,
+    )
+    .await;
+    let revision = app
+        .data(
+            "mutation($input: RecordRevisionInput!) { recordRevision(input: $input) { id } }",
+            json!({ "input": { "version": open, "kind": "REVISED", "summary": "Clarified step 2",
+                "feedback": [{ "feedback": feedback["id"], "disposition": "DECLINED", "rationale": "CANARY rationale" }] } }),
+            &admin,
+        )
+        .await["recordRevision"]["id"]
+        .clone();
+    // A second decision on the same feedback, recorded as its own audit entry (`feedback:<id>`).
+    app.data(
+        "mutation($r: ID!, $f: ID!) { linkFeedbackToRevision(revision: $r, feedback: $f, disposition: DEFERRED, rationale: \"CANARY second rationale\") { disposition } }",
+        json!({ "r": revision, "f": feedback["id"] }),
+        &admin,
+    )
+    .await;
+
+    let history = "history { action entityType entityId actorEmail changes }";
+    let query = format!(
+        r#"query($r: ID!) {{
+        me {{ {history} }}
+        revisions(first: 40) {{ edges {{ node {{ {history} feedback {{ rationale }} }} }} }}
+        revision: node(id: $r) {{ ... on Revision {{ {history} }} }}
+        feedback(first: 40) {{ edges {{ node {{ body response {history} }} }} }}
+        pilots(first: 40) {{ edges {{ node {{ title {history} }} }} }}
+        plannedUses(first: 40) {{ edges {{ node {{ description {history} }} }} }}
+        contacts(first: 40) {{ edges {{ node {{ name {history} }} }} }}
+        events(first: 40) {{ edges {{ node {{ {history} }} }} }}
+        milestones(first: 40) {{ edges {{ node {{ {history} }} }} }}
+        roleAssignments(first: 40) {{ edges {{ node {{ {history} }} }} }}
+        stakeholders(first: 40) {{ edges {{ node {{ {history} }} }} }}
+        section(code: "II") {{ history {{ revision {{ summary feedback {{ rationale feedback {{ body }} }} }} }} }}
+    }}"#
+    );
+    let champion = app.login(CHAMPION_MAR).await;
+    let (_, seen) = app.post(&query, json!({ "r": revision }), Some(&champion)).await;
+    assert!(seen["data"]["revisions"]["edges"].as_array().is_some_and(|e| !e.is_empty()), "{seen}");
+    assert!(!seen.to_string().contains("CANARY"), "a Champion of Morocco read El Salvador's records: {seen}");
+
+    // The canary is there to be found: the Secretariat reads every piece of it.
+    let all = app.post(&query, json!({ "r": revision }), Some(&admin)).await.1.to_string();
+    for canary in ["CANARY feedback body", "CANARY response", "CANARY pilot", "CANARY planned use", "CANARY contact"] {
+        assert!(all.contains(canary), "{canary} missing from the Secretariat's answer");
+    }
+    let revision_history =
+        app.post(&query, json!({ "r": revision }), Some(&admin)).await.1["data"]["revision"].to_string();
+    assert!(revision_history.contains("CANARY rationale") && revision_history.contains("CANARY second rationale"));
+}

@@ -1,5 +1,5 @@
 //! The one way into the schema, for HTTP and WebSocket alike. It parses the document (or reuses
-//! one parsed before), refuses too many aliases, gives an HTTP request its loaders, executes, and
+//! one parsed before), refuses shapes past the limits (`document`), gives an HTTP request its loaders, executes, and
 //! codes every error on the way out.
 //!
 //! These steps are not schema extensions on purpose: with any extension installed, async-graphql
@@ -12,13 +12,15 @@ use std::sync::atomic::AtomicU64;
 
 use async_graphql::futures_util::StreamExt;
 use async_graphql::futures_util::stream::{self, BoxStream};
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use sea_orm::DatabaseConnection;
 
 use crate::database::{ReadConnections, RequestDb};
+use crate::document::ShapeLimits;
 use crate::error_codes::{ensure_codes, with_code};
-use crate::{AppSchema, request_loader};
+use crate::inputs::InputLimits;
+use crate::{AppSchema, Limits, request_loader};
 
 /// Documents up to this size are kept parsed; clients send the same few operations again and again.
 const CACHEABLE_DOCUMENT_BYTES: usize = 4 * 1024;
@@ -36,16 +38,21 @@ struct Inner {
     statements: Arc<AtomicU64>,
     /// The connections read-only requests hold and keep.
     reads: Arc<ReadConnections>,
-    max_aliases: usize,
-    /// Parsed documents by their text; only documents within the alias limit are kept.
+    shape: ShapeLimits,
+    inputs: InputLimits,
+    /// Whether the schema may be introspected at all (a request may still be refused it).
+    introspection: bool,
+    /// Parsed documents by their text; only documents within the shape limits are kept.
     documents: quick_cache::sync::Cache<String, Arc<ExecutableDocument>>,
 }
 
 impl Gateway {
-    pub fn new(schema: AppSchema, db: DatabaseConnection, statements: Arc<AtomicU64>, max_aliases: usize) -> Self {
+    pub fn new(schema: AppSchema, db: DatabaseConnection, statements: Arc<AtomicU64>, limits: &Limits) -> Self {
         let documents = quick_cache::sync::Cache::new(CACHED_DOCUMENTS);
         let reads = ReadConnections::new(db.clone());
-        Self { inner: Arc::new(Inner { schema, db, statements, reads, max_aliases, documents }) }
+        let (shape, inputs) = (limits.shape(), limits.inputs());
+        let introspection = limits.introspection;
+        Self { inner: Arc::new(Inner { schema, db, statements, reads, shape, inputs, introspection, documents }) }
     }
 
     /// The database handle for HTTP requests carrying `requests`, each already through
@@ -79,10 +86,24 @@ impl Gateway {
     /// loaders keep what they loaded for the rest of the request; a mutation's do not, since its
     /// own writes would make that stale.
     pub async fn execute_prepared(&self, mut request: Request, db: &RequestDb) -> Response {
+        let introspection_off =
+            !self.inner.introspection || request.introspection_mode != async_graphql::IntrospectionMode::Enabled;
+        if introspection_off && request.parsed_query().is_ok_and(crate::document::selects_introspection) {
+            let error = ServerError::new("Introspection is switched off for this caller", None);
+            return Response::from_errors(vec![with_code(error, "INTROSPECTION_DISABLED")]);
+        }
         let cached = !is_mutation(&mut request);
         let request = request.data(request_loader(db, cached)).data(db.clone());
         let mut response = self.inner.schema.execute(request).await;
         ensure_codes(&mut response);
+        if introspection_off {
+            // "Did you mean …?" would name fields to a caller not allowed to read the schema.
+            for error in &mut response.errors {
+                if let Some(at) = error.message.find(" Did you mean") {
+                    error.message.truncate(at);
+                }
+            }
+        }
         response
     }
 
@@ -94,21 +115,15 @@ impl Gateway {
     /// refuses it.
     pub fn prepare(&self, request: &mut Request) -> Result<(), ServerError> {
         let cacheable = request.query.len() <= CACHEABLE_DOCUMENT_BYTES;
+        crate::inputs::check_variables(&request.variables, &self.inner.inputs)?;
         if cacheable && let Some(document) = self.inner.documents.get(&request.query) {
             request.set_parsed_query(ExecutableDocument::clone(&document));
             return Ok(());
         }
         let key = cacheable.then(|| request.query.clone());
         let document = request.parsed_query().map_err(|error| with_code(error, "GRAPHQL_PARSE_FAILED"))?;
-        let aliases = document
-            .operations
-            .iter()
-            .map(|(_, operation)| count_aliases(&operation.node.selection_set.node, document, 0))
-            .fold(0usize, usize::saturating_add);
-        if aliases > self.inner.max_aliases {
-            let message = format!("The query uses {aliases} aliases; at most {} are allowed", self.inner.max_aliases);
-            return Err(with_code(ServerError::new(message, None), "TOO_MANY_ALIASES"));
-        }
+        crate::document::check(document, &self.inner.shape)?;
+        crate::inputs::check_document(document, &self.inner.inputs)?;
         if let Some(key) = key {
             self.inner.documents.insert(key, Arc::new(document.clone()));
         }
@@ -160,29 +175,4 @@ impl Executor for Gateway {
             })
             .boxed()
     }
-}
-
-/// Aliases in `set`, counting a fragment again at every place it is spread (cycles, which
-/// validation rejects later, are cut off by the depth bound). Aliases let one small query ask
-/// for the same expensive field many times.
-fn count_aliases(set: &SelectionSet, document: &ExecutableDocument, depth: usize) -> usize {
-    if depth > 64 {
-        return 0;
-    }
-    set.items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(field) => {
-                usize::from(field.node.alias.is_some())
-                    + count_aliases(&field.node.selection_set.node, document, depth + 1)
-            }
-            Selection::InlineFragment(fragment) => {
-                count_aliases(&fragment.node.selection_set.node, document, depth + 1)
-            }
-            Selection::FragmentSpread(spread) => document
-                .fragments
-                .get(&spread.node.fragment_name.node)
-                .map_or(0, |fragment| count_aliases(&fragment.node.selection_set.node, document, depth + 1)),
-        })
-        .fold(0usize, usize::saturating_add)
 }

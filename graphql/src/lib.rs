@@ -8,12 +8,14 @@ pub mod context;
 pub mod country;
 pub mod dashboard;
 pub mod database;
+pub mod document;
 pub mod error;
 pub mod error_codes;
 pub mod event;
 pub mod feedback;
 pub mod gateway;
 pub mod guide;
+pub mod inputs;
 pub mod loader;
 pub mod milestone;
 pub mod node;
@@ -82,12 +84,39 @@ pub struct Limits {
     pub max_depth: usize,
     pub max_complexity: usize,
     pub max_aliases: usize,
+    /// Most selections once fragments are expanded (see [`document`]).
+    pub max_selections: usize,
+    /// Most items in any list given as input (see [`inputs`]).
+    pub max_list_items: usize,
     pub introspection: bool,
+}
+
+impl Limits {
+    /// The limits the gateway checks before async-graphql sees a document.
+    pub fn shape(&self) -> document::ShapeLimits {
+        document::ShapeLimits {
+            max_depth: self.max_depth,
+            max_aliases: self.max_aliases,
+            max_selections: self.max_selections,
+        }
+    }
+
+    /// The limits on input values, checked with them.
+    pub fn inputs(&self) -> inputs::InputLimits {
+        inputs::InputLimits { max_list_items: self.max_list_items }
+    }
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_depth: 12, max_complexity: 5_000, max_aliases: 30, introspection: true }
+        Self {
+            max_depth: 12,
+            max_complexity: 5_000,
+            max_aliases: 30,
+            max_selections: 2_000,
+            max_list_items: inputs::DEFAULT_MAX_LIST_ITEMS,
+            introspection: true,
+        }
     }
 }
 
@@ -103,7 +132,7 @@ pub fn build_schema(
         .data(tokens)
         .data(activity)
         .data(Arc::new(auth::throttle::LoginThrottle::new(auth::throttle::ThrottleSettings::default())))
-        .limit_depth(limits.max_depth)
+        // Depth is checked by the gateway (`document`), which measures introspection apart.
         .limit_complexity(limits.max_complexity);
     if !limits.introspection {
         builder = builder.disable_introspection();

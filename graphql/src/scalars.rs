@@ -12,8 +12,31 @@ pub const MAX_YEAR: i32 = 2100;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date(pub NaiveDate);
 
+/// Exactly `YYYY-MM-DD`: chrono alone also takes `2021-1-1` and `+2021-02-15`, which are not
+/// the calendar form the schema documents.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return None;
+    }
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().filter(|d| (MIN_YEAR..=MAX_YEAR).contains(&d.year()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn only_the_calendar_form_is_a_date() {
+        assert!(parse_date("2021-11-03").is_some());
+        for text in
+            ["2021-1-1", "+2021-02-15", "2021-02-15T00:00:00", " 2021-02-15", "2021-02-30", "20211-01-01", "2021/02/15"]
+        {
+            assert!(parse_date(text).is_none(), "{text}");
+        }
+    }
 }
 
 /// A calendar date, `YYYY-MM-DD` (ISO 8601), between 1945 and 2100.

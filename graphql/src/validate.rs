@@ -22,6 +22,9 @@ pub fn required_text(value: &str, field: &str, max: usize) -> AppResult<String> 
     if trimmed.is_empty() {
         return Err(AppError::bad_input(field, format!("`{field}` must not be empty")));
     }
+    if trimmed.contains('\0') {
+        return Err(AppError::bad_input(field, format!("`{field}` contains a NUL character (U+0000)")));
+    }
     if trimmed.chars().count() > max {
         return Err(AppError::bad_input(field, format!("`{field}` must be at most {max} characters")));
     }

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use champion_tracker::connections::ConnectionLimits;
 use champion_tracker::server::ServerSettings;
 use champion_tracker::startup::{ServeConfig, start};
 use graphql::Limits;
@@ -48,6 +49,8 @@ pub struct Options {
     pub max_batch_size: usize,
     pub trust_forwarded_for: bool,
     pub max_connections: u32,
+    pub connections: ConnectionLimits,
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl Default for Options {
@@ -60,6 +63,12 @@ impl Default for Options {
             max_batch_size: 10,
             trust_forwarded_for: false,
             max_connections: 5,
+            connections: ConnectionLimits {
+                max_connections: 1_024,
+                max_per_address: 0,
+                read_timeout: Duration::from_secs(10),
+            },
+            cors_allowed_origins: Vec::new(),
         }
     }
 }
@@ -114,6 +123,8 @@ impl TestApp {
                 graphiql: true,
                 shutdown_grace: Duration::from_secs(1),
                 trust_forwarded_for: options.trust_forwarded_for,
+                connections: options.connections,
+                cors_allowed_origins: options.cors_allowed_origins.clone(),
             },
         };
         let started = start(config).await.expect("server starts");

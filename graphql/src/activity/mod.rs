@@ -245,6 +245,12 @@ impl ActivitySubscription {
                         continue;
                     }
                     if let Some(record) = visible_record(&db, &viewer, &message).await {
+                        // The rights are those of the account now, not at connection time: a
+                        // subscriber whose account changed gets nothing more (its connection is
+                        // closed by the server's watcher).
+                        if !crate::auth::still_holds(&db, &viewer).await {
+                            return None;
+                        }
                         return Some((ActivityEvent { message, record }, receiver));
                     }
                 }

@@ -103,10 +103,72 @@ impl Loader<HistoryOf> for DbLoader {
 }
 
 /// The audit entries of one record, oldest first. Callers expose it only on records the viewer
-/// may read.
+/// may read; what an entry says about *other* records (a revision's decisions on feedback) is
+/// cut down here to the records the viewer may read too.
 pub async fn history(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Vec<AuditEntry>> {
-    let rows = crate::loader::loader(ctx)?.load_one(HistoryOf(kind, id)).await?.unwrap_or_default();
+    let mut rows = crate::loader::loader(ctx)?.load_one(HistoryOf(kind, id)).await?.unwrap_or_default();
+    if !matches!(viewer(ctx).country_scope(), Ok(None)) {
+        redact_feedback_references(ctx, &mut rows).await?;
+    }
     Ok(rows.into_iter().map(AuditEntry).collect())
+}
+
+/// Where an entry names feedback: `feedback:<id>` fields (one decision), and a `feedback` field
+/// whose before and after are lists of decisions, each `{"feedback": <id>, …}`.
+const FEEDBACK_FIELD: &str = "feedback";
+const FEEDBACK_FIELD_PREFIX: &str = "feedback:";
+
+fn feedback_key(global: &str) -> Option<i32> {
+    let id = ID(global.to_owned());
+    crate::node::expect_global_id(&id, NodeType::Feedback, FEEDBACK_FIELD).ok()
+}
+
+/// Removes from `rows` every decision on feedback the viewer may not read.
+async fn redact_feedback_references(ctx: &Context<'_>, rows: &mut [audit_log::Model]) -> AppResult<()> {
+    let mut parsed: Vec<(usize, serde_json::Map<String, serde_json::Value>)> = Vec::new();
+    let mut named: Vec<i32> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if !row.changes.contains(FEEDBACK_FIELD) {
+            continue;
+        }
+        let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(&row.changes) else { continue };
+        for (field, change) in &fields {
+            if let Some(global) = field.strip_prefix(FEEDBACK_FIELD_PREFIX) {
+                named.extend(feedback_key(global));
+            } else if field == FEEDBACK_FIELD {
+                named.extend(decisions(change).filter_map(decision_feedback));
+            }
+        }
+        parsed.push((i, fields));
+    }
+    if parsed.is_empty() {
+        return Ok(());
+    }
+    let found = crate::loader::many_by_id::<entity::feedback::Entity>(ctx, named).await?;
+    let viewer = viewer(ctx);
+    let readable = |key: Option<i32>| {
+        key.and_then(|key| found.get(&key)).is_some_and(|row| crate::feedback::can_read(viewer, row))
+    };
+    for (i, mut fields) in parsed {
+        fields.retain(|field, _| field.strip_prefix(FEEDBACK_FIELD_PREFIX).is_none_or(|g| readable(feedback_key(g))));
+        if let Some(change) = fields.get_mut(FEEDBACK_FIELD) {
+            for side in ["before", "after"] {
+                if let Some(serde_json::Value::Array(list)) = change.get_mut(side) {
+                    list.retain(|decision| readable(decision_feedback(decision)));
+                }
+            }
+        }
+        rows[i].changes = serde_json::Value::Object(fields).to_string();
+    }
+    Ok(())
+}
+
+fn decisions(change: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+    ["before", "after"].into_iter().filter_map(|side| change.get(side).and_then(serde_json::Value::as_array)).flatten()
+}
+
+fn decision_feedback(decision: &serde_json::Value) -> Option<i32> {
+    decision.get(FEEDBACK_FIELD).and_then(serde_json::Value::as_str).and_then(feedback_key)
 }
 
 // Audit rows are never updated, so they are keyed but not versioned.

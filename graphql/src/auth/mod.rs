@@ -41,6 +41,26 @@ pub async fn authenticate_until(
     Ok((Viewer::User(principal), Some(claims.exp)))
 }
 
+/// Whether the account behind `viewer` still has the rights it had when `viewer` was made:
+/// active, with the same role, country and email. Long-lived connections ask before delivering
+/// anything, so a demotion or a move to another country takes effect on the next event.
+pub async fn still_holds(db: &impl ConnectionTrait, viewer: &Viewer) -> bool {
+    let Viewer::User(principal) = viewer else { return true };
+    match crate::rows::fetch_one(db, user_account::Entity::find_by_id(principal.user_id)).await {
+        Ok(Some(user)) => {
+            user.active
+                && user.role == principal.role
+                && user.country_id == principal.country_id
+                && user.email == principal.email
+        }
+        Ok(None) => false,
+        Err(error) => {
+            tracing::warn!(%error, "re-checking a subscriber's account");
+            false
+        }
+    }
+}
+
 /// Extracts the token from an `Authorization` header value (`Bearer <token>`).
 pub fn bearer_token(header: &str) -> AppResult<&str> {
     let (scheme, token) = header.trim().split_once(' ').ok_or(AppError::Unauthenticated)?;

@@ -1,0 +1,380 @@
+//! Hostile and careless input, over HTTP and WebSocket: documents that would cost exponential
+//! work, input values a database cannot store or bind, introspection as standard tooling sends
+//! it, and rights that change while a subscription is open.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::ws::{next_json_within, subscribe, wait_for_subscriptions};
+use common::*;
+use serde_json::{Value, json};
+
+/// The query graphql-js's `getIntrospectionQuery` builds with every option on (descriptions,
+/// `specifiedByURL`, `isRepeatable`, the schema's description, deprecated input values, `isOneOf`).
+fn standard_introspection_query() -> String {
+    let mut type_ref = String::from("name kind");
+    for _ in 0..8 {
+        type_ref = format!("name kind ofType {{ {type_ref} }}");
+    }
+    format!(
+        "query IntrospectionQuery {{ __schema {{ description queryType {{ name kind }} mutationType {{ name kind }}
+          subscriptionType {{ name kind }} types {{ ...FullType }}
+          directives {{ name description isRepeatable locations args(includeDeprecated: true) {{ ...InputValue }} }} }} }}
+        fragment FullType on __Type {{ kind name description specifiedByURL isOneOf
+          fields(includeDeprecated: true) {{ name description args(includeDeprecated: true) {{ ...InputValue }}
+            type {{ ...TypeRef }} isDeprecated deprecationReason }}
+          inputFields(includeDeprecated: true) {{ ...InputValue }} interfaces {{ ...TypeRef }}
+          enumValues(includeDeprecated: true) {{ name description isDeprecated deprecationReason }}
+          possibleTypes {{ ...TypeRef }} }}
+        fragment InputValue on __InputValue {{ name description type {{ ...TypeRef }} defaultValue isDeprecated deprecationReason }}
+        fragment TypeRef on __Type {{ kind name ofType {{ {type_ref} }} }}"
+    )
+}
+
+/// Sends `query` anonymously and returns the status, the body and how long the answer took.
+async fn timed(app: &TestApp, query: &str) -> (u16, Value, Duration) {
+    let started = Instant::now();
+    let (status, body) = app.post(query, json!({}), None).await;
+    (status, body, started.elapsed())
+}
+
+#[tokio::test]
+async fn fragment_cycles_and_bombs_are_refused_at_once_while_others_are_served() {
+    let app = TestApp::spawn().await;
+    let cycle = "query { ...C0 } fragment C0 on Query { me { id } ...C1 ...C1 } fragment C1 on Query { ...C0 ...C0 }";
+    // Acyclic: each fragment spreads the next twice, 2^30 selections from under 1 KB.
+    let mut bomb = String::from("query { ...F0 }");
+    for i in 0..30 {
+        bomb.push_str(&format!(" fragment F{i} on Query {{ me {{ id }} ...F{n} ...F{n} }}", n = i + 1));
+    }
+    bomb.push_str(" fragment F30 on Query { me { id } }");
+    // Wide: one fragment of many fields spread by many others.
+    let fields: String = (0..40).map(|i| format!("f{i}: me {{ id }} ")).collect();
+    let spreads: String = (0..60).map(|i| format!("...W{} ", i % 3)).collect();
+    let wide = format!(
+        "{{ ...Top }} fragment Top on Query {{ {spreads} }} fragment W0 on Query {{ {fields} }} \
+         fragment W1 on Query {{ ...W0 ...W0 }} fragment W2 on Query {{ ...W1 ...W1 }}"
+    );
+    for (query, code) in
+        [(cycle, "GRAPHQL_VALIDATION_FAILED"), (&bomb, "QUERY_TOO_COMPLEX"), (&wide, "TOO_MANY_ALIASES")]
+    {
+        let (status, body, took) = timed(&app, query).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(error_code(&body), code, "{query}: {body}");
+        assert!(took < Duration::from_secs(2), "{query} took {took:?}");
+    }
+
+    // Sent again and again at once, the cycle does not keep the server from anyone else.
+    let hostile: Vec<_> = (0..8)
+        .map(|_| {
+            let client = app.client.clone();
+            let url = app.url("/graphql");
+            tokio::spawn(async move {
+                for _ in 0..20 {
+                    client.post(&url).json(&json!({ "query": cycle })).send().await.unwrap();
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let health = app.client.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(started.elapsed() < Duration::from_secs(2), "/health took {:?}", started.elapsed());
+    for task in hostile {
+        task.await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn any_document_up_to_the_body_limit_is_answered_with_a_code() {
+    let app = TestApp::spawn().await;
+    let limit = Options::default().max_body_bytes - 100;
+    let deep_fields = format!("{}{}", "{ a ".repeat(limit / 8), "}".repeat(limit / 8));
+    let deep_lists = format!(
+        "{{ countries(filter: {{ iso3: {}{} }}) {{ totalCount }} }}",
+        "[".repeat(limit / 3),
+        "]".repeat(limit / 3)
+    );
+    let deep_objects =
+        format!("{{ countries(filter: {}{}) {{ totalCount }} }}", "{a: ".repeat(limit / 8), "}".repeat(limit / 8));
+    let many_fragments: String =
+        (0..limit / 40).map(|i| format!("fragment G{i} on Query {{ me {{ id }} }} ")).collect();
+    let many_fragments = format!("{{ ...G0 }} {many_fragments}");
+    for query in [deep_fields, deep_lists, deep_objects, many_fragments] {
+        let (status, body, took) = timed(&app, &query).await;
+        assert!(status == 200 || status == 400, "{status}: {body}");
+        let code = error_code(&body);
+        assert!(!code.is_empty() && code != "INTERNAL", "{body}");
+        assert!(took < Duration::from_secs(5), "a {}-byte document took {took:?}", query.len());
+    }
+}
+
+#[tokio::test]
+async fn the_standard_introspection_query_passes_at_the_default_limits() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let data = app.data(&standard_introspection_query(), json!({}), &admin).await;
+    let types = data["__schema"]["types"].as_array().expect("types");
+    assert!(types.iter().any(|t| t["name"] == "Feedback"));
+    assert_eq!(data["__schema"]["queryType"]["name"], "Query");
+    let closed = TestApp::spawn_with(Options {
+        limits: graphql::Limits { introspection: false, ..graphql::Limits::default() },
+        ..Options::default()
+    })
+    .await;
+    let admin = closed.admin_token().await;
+    let (_, body) = closed.post(&standard_introspection_query(), json!({}), Some(&admin)).await;
+    assert_eq!(error_code(&body), "INTROSPECTION_DISABLED", "{body}");
+    // Nor do validation errors name fields to a caller who may not read the schema.
+    let (_, body) = closed.post("{ feedbak { totalCount } }", json!({}), Some(&admin)).await;
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+    assert!(!body.to_string().contains("Did you mean"), "{body}");
+    let (_, body) = app.post("{ feedbak { totalCount } }", json!({}), None).await;
+    assert!(!body.to_string().contains("Did you mean"), "an anonymous caller was shown field names: {body}");
+    let (_, body) = app.post("{ feedbak { totalCount } }", json!({}), Some(&app.admin_token().await)).await;
+    assert!(body.to_string().contains("Did you mean"), "{body}");
+}
+
+#[tokio::test]
+async fn a_nul_character_is_bad_input_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let before = app.data("{ stakeholders { totalCount } }", json!({}), &admin).await;
+    let create = "mutation($name: String!) { createStakeholder(input: {name: $name, kind: ACADEMIA}) { id } }";
+    let (status, body) = app.post(create, json!({ "name": "Uni\u{0}versity" }), Some(&admin)).await;
+    assert_eq!(status, 200);
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(error_field(&body), "name");
+    let literal = r#"{ feedback(filter: {search: "a\u0000b"}) { totalCount } }"#;
+    let (_, body) = app.post(literal, json!({}), Some(&admin)).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(error_field(&body), "filter.search");
+    // Nothing was written.
+    assert_eq!(app.data("{ stakeholders { totalCount } }", json!({}), &admin).await, before);
+}
+
+#[tokio::test]
+async fn lists_longer_than_the_cap_are_bad_input_on_both_databases() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let ids: Vec<String> = (1..=5_000).map(|i| global_id("Country", i)).collect();
+    let (status, body) =
+        app.post("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": ids }), Some(&admin)).await;
+    assert_eq!(status, 200);
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(error_field(&body), "ids");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("1000"), "{body}");
+    let iso3: Vec<String> = (0..1_500).map(|i| format!("X{i:02}")).collect();
+    let (_, body) = app
+        .post(
+            "query($c: [String!]) { feedback(filter: {countries: $c}) { totalCount } }",
+            json!({ "c": iso3 }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(error_field(&body), "c", "{body}");
+    // At the cap, lists still work, and the database's own bound-parameter limit never shows.
+    let mut codes: Vec<String> = (0..999).map(|i| format!("Z{i:03}")).collect();
+    codes.push("MAR".into());
+    let query = "query($c: [String!]) { countries(filter: {iso3: {in: $c}}) { totalCount } nodes: countries(filter: {iso3: {notIn: $c}}) { totalCount } }";
+    let data = app.data(query, json!({ "c": codes }), &admin).await;
+    assert_eq!(data["countries"]["totalCount"], 1);
+    assert!(data["nodes"]["totalCount"].as_u64().unwrap() > 100);
+}
+
+#[tokio::test]
+async fn a_subscription_loses_rights_its_account_lost() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let second = app
+        .data(
+            r#"mutation { createUser(input: {email: "second.admin@example.org", password: "long enough secret", role: ADMIN}) { id version } }"#,
+            json!({}),
+            &admin,
+        )
+        .await["createUser"]
+        .clone();
+    let token = app.login_with("second.admin@example.org", "long enough secret").await.unwrap();
+    let mut stream =
+        subscribe(&app.base, &token, "1", "subscription { activity { kind feedback { body } } }", json!({})).await;
+    wait_for_subscriptions(&app.base, 1).await;
+
+    app.data(
+        r#"mutation($id: ID!, $v: Int!) { updateUser(id: $id, input: {role: CHAMPION, country: "MAR"}, expectedVersion: $v) { role } }"#,
+        json!({ "id": second["id"], "v": second["version"] }),
+        &admin,
+    )
+    .await;
+    let version = app
+        .data(r#"{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-02-CHAMPIONS-DRAFT"}}) { edges { node { id } } } }"#, json!({}), &admin)
+        .await["guideVersions"]["edges"][0]["node"]["id"]
+        .clone();
+    app.data(r#"mutation($v: ID!) { submitFeedback(input: {country: "SLV", channel: BILATERAL, kind: CONCERN, body: "El Salvador only", guideVersion: $v, sections: ["II"], receivedOn: "2021-03-01"}) { id } }"#, json!({ "v": version }), &admin).await;
+
+    // Nothing of El Salvador's reaches the demoted account, and the connection ends.
+    let deadline = Instant::now() + Duration::from_secs(12);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match next_json_within(&mut stream, left).await {
+            None => break,
+            Some(message) => {
+                assert!(!message.to_string().contains("El Salvador only"), "delivered after demotion: {message}");
+                assert_eq!(message["type"], "complete", "{message}");
+            }
+        }
+    }
+    assert!(Instant::now() < deadline, "the connection stayed open after the demotion");
+}
+
+#[tokio::test]
+async fn browsers_on_allowed_origins_pass_preflight_and_no_others_do() {
+    let allowed = "https://dashboard.example.org";
+    let app = TestApp::spawn_with(Options { cors_allowed_origins: vec![allowed.into()], ..Options::default() }).await;
+    let preflight = |origin: &str, path: &str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url(path))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+    };
+    for path in ["/graphql", "/graphql/ws", "/export/versions/x/comment-response.csv"] {
+        let response = preflight(allowed, path).await.unwrap();
+        assert!(response.status().is_success(), "{path}: {}", response.status());
+        let headers = response.headers();
+        assert_eq!(headers["access-control-allow-origin"], allowed);
+        let allow_headers = headers["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+        assert!(allow_headers.contains("authorization") && allow_headers.contains("content-type"), "{allow_headers}");
+        assert!(headers.get("access-control-allow-credentials").is_none_or(|v| v != "true"));
+    }
+    let refused = preflight("https://elsewhere.example.org", "/graphql").await.unwrap();
+    assert!(refused.headers().get("access-control-allow-origin").is_none(), "{:?}", refused.headers());
+    // The actual request carries the header too.
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("origin", allowed)
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["access-control-allow-origin"], allowed);
+
+    // By default no origin is allowed.
+    let closed = TestApp::spawn().await;
+    let response = closed
+        .client
+        .request(reqwest::Method::OPTIONS, closed.url("/graphql"))
+        .header("origin", allowed)
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().get("access-control-allow-origin").is_none());
+}
+
+/// A client that sends its request one byte at a time, far slower than any real one.
+async fn trickle(port: u16) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let _ = stream.write_all(b"GET /health HTTP/1.1\r\nHo").await;
+    stream
+}
+
+/// Whether the server closed `stream` within `wait`, as seen by a read.
+async fn closed_within(stream: &mut tokio::net::TcpStream, wait: Duration) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let deadline = Instant::now() + wait;
+    let mut buffer = [0u8; 256];
+    while Instant::now() < deadline {
+        // Keep trickling, as a slow client would.
+        if stream.write_all(b"s").await.is_err() {
+            return true;
+        }
+        match tokio::time::timeout(Duration::from_millis(200), stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => {
+                // A 408 or similar before closing is fine; keep reading until the close.
+            }
+            Err(_) => {}
+        }
+    }
+    false
+}
+
+#[tokio::test]
+async fn slow_clients_are_cut_off_and_health_keeps_answering() {
+    let connections = champion_tracker::connections::ConnectionLimits {
+        max_connections: 1_024,
+        max_per_address: 10,
+        read_timeout: Duration::from_secs(1),
+    };
+    let app = TestApp::spawn_with(Options { connections, ..Options::default() }).await;
+    let port: u16 = app.base.rsplit(':').next().unwrap().parse().unwrap();
+    let mut slow = Vec::new();
+    for _ in 0..40 {
+        slow.push(trickle(port).await);
+    }
+    // Another client (another loopback address) is served while they hang on.
+    let other = reqwest::Client::builder().local_address(std::net::IpAddr::from([127, 0, 0, 2])).build().unwrap();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let health = other.get(app.url("/health")).send().await.unwrap();
+        assert_eq!(health.status(), 200);
+        assert!(started.elapsed() < Duration::from_secs(1), "/health took {:?}", started.elapsed());
+    }
+    // Past the per-address cap they are closed on arrival; the rest once the timeout runs out.
+    for stream in &mut slow {
+        assert!(closed_within(stream, Duration::from_secs(5)).await, "a slow client was held past the timeout");
+    }
+    let metrics = other.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let refused: f64 = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("champion_tracker_http_connections_refused_total{cap=\"per_address\"} "))
+        .and_then(|value| value.trim().parse().ok())
+        .expect("refusal counter in /metrics");
+    assert!(refused >= 30.0, "{refused} refused");
+    // A body that never finishes arriving gets 408.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let head =
+        "POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"qu";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_string(&mut answer)).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("REQUEST_TIMEOUT"), "{answer}");
+}
+
+#[tokio::test]
+async fn requests_that_never_ran_have_no_data_and_bodies_that_are_not_one_request_are_400() {
+    let app = TestApp::spawn().await;
+    let token = app.admin_token().await;
+    let (status, body) = app.post("{ unknownField }", json!({}), Some(&token)).await;
+    assert_eq!(status, 200);
+    assert!(body.get("data").is_none(), "{body}");
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    let (_, body) = app.post("{ me { email } ", json!({}), Some(&token)).await;
+    assert!(body.get("data").is_none(), "{body}");
+    assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED");
+    // Execution that started keeps its `data`, null or not.
+    let (_, body) = app.post("{ me { email } }", json!({}), Some(&token)).await;
+    assert!(body["data"]["me"].is_object(), "{body}");
+
+    for raw in ["[]", "null", "42", "\"query\"", "{}"] {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{raw}");
+        let body: Value = response.json().await.unwrap();
+        assert!(body.get("data").is_none(), "{raw}: {body}");
+        assert!(!error_code(&body).is_empty(), "{raw}: {body}");
+    }
+}
