@@ -1,4 +1,4 @@
-//! `user add` and `token`: account administration from the command line.
+//! `user add`, `user set-password` and `token`: account administration from the command line.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -6,7 +6,7 @@ use graphql::auth::jwt::TokenService;
 use graphql::user::service::{NewUser, create_user, mint_token};
 use sea_orm::DatabaseConnection;
 
-use crate::config::{TokenArgs, UserAddArgs};
+use crate::config::{TokenArgs, UserAddArgs, UserSetPasswordArgs};
 use crate::startup::token_settings;
 
 /// Reads the password from a hidden prompt (asked twice) or, when piped, the first stdin line.
@@ -38,6 +38,15 @@ pub async fn add_user(db: &DatabaseConnection, args: UserAddArgs) -> anyhow::Res
     .await
     .map_err(|e| anyhow::anyhow!("{} ({})", e.message(), e.code()))?;
     println!("created user {} ({:?}) with id {}", user.email, user.role, user.id);
+    Ok(())
+}
+
+pub async fn set_password(db: &DatabaseConnection, args: UserSetPasswordArgs) -> anyhow::Result<()> {
+    let password = read_password()?;
+    let user = graphql::user::service::set_password(db, &args.email, password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{} ({})", e.message(), e.code()))?;
+    println!("password set for {} (tokens issued before no longer work)", user.email);
     Ok(())
 }
 

@@ -242,6 +242,15 @@ pub struct SeedArgs {
 pub enum UserCommand {
     /// Create an account. The password is read from a prompt, or from standard input when it is not a terminal.
     Add(UserAddArgs),
+    /// Set an account's password (read as for `add`), e.g. a demo account's whose printed password
+    /// is lost. Tokens issued before stop working.
+    SetPassword(UserSetPasswordArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UserSetPasswordArgs {
+    #[arg(long)]
+    pub email: String,
 }
 
 #[derive(Args, Debug)]

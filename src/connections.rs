@@ -169,8 +169,22 @@ async fn serve_connection<E: Endpoint<Output = Response> + 'static>(
     let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
         let endpoint = endpoint.clone();
         let request = poem::Request::from((request, local.clone(), remote.clone(), poem::http::uri::Scheme::HTTP));
+        // The request runs as its own task, so a client that goes away does not cancel it halfway
+        // (a mutation commits or not as a whole either way; this way its effects do not depend on
+        // when the client hung up, and the work done is the work counted).
+        let handled = tokio::spawn(async move { endpoint.get_response(request).await });
         async move {
-            let response = endpoint.get_response(request).await;
+            let response = match handled.await {
+                Ok(response) => response,
+                Err(error) => {
+                    tracing::error!(%error, "a request handler panicked");
+                    crate::server::request_error(
+                        poem::http::StatusCode::INTERNAL_SERVER_ERROR,
+                        "INTERNAL",
+                        "Internal error; it has been logged",
+                    )
+                }
+            };
             Ok::<_, Infallible>(hyper::Response::<_>::from(response))
         }
     });

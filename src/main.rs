@@ -1,5 +1,5 @@
 use champion_tracker::config::{Cli, Command};
-use champion_tracker::startup::{ServeConfig, prepare_database, print_demo_accounts, start};
+use champion_tracker::startup::{ServeConfig, prepare_database, print_demo_accounts, print_demo_sign_in, start};
 use champion_tracker::{accounts, backup, db, healthcheck, seed, server, telemetry};
 use clap::Parser;
 
@@ -26,6 +26,9 @@ async fn run() -> anyhow::Result<()> {
             let config = ServeConfig::from_args(&args, &global.database_url, global.database_max_connections)?;
             let started = start(config).await?;
             print_demo_accounts(&started.demo_accounts);
+            if args.demo {
+                print_demo_sign_in(args.bind, args.auth.jwt_secret.is_some());
+            }
             tracing::info!(port = started.app.port(), bind = %args.bind, "serving GraphQL at /graphql");
             started.app.run_until(server::shutdown_signal()).await?;
             started.db.close().await?;
@@ -60,6 +63,10 @@ async fn run() -> anyhow::Result<()> {
         Command::User(champion_tracker::config::UserCommand::Add(args)) => {
             let (database, _) = prepare_database(&global.database_url, 1, true, false).await?;
             accounts::add_user(&database.conn, args).await?;
+        }
+        Command::User(champion_tracker::config::UserCommand::SetPassword(args)) => {
+            let (database, _) = prepare_database(&global.database_url, 1, true, false).await?;
+            accounts::set_password(&database.conn, args).await?;
         }
         Command::Token(args) => {
             let database = db::connect(&global.database_url, 1).await?;

@@ -149,6 +149,24 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Started> {
     Ok(Started { app, db: database.conn, demo_accounts })
 }
 
+/// How to sign in to a demo server, printed on every start (the passwords only the first time).
+pub fn print_demo_sign_in(bind: SocketAddr, secret_configured: bool) {
+    let url = format!("http://{bind}/graphql");
+    println!("Sign in to the demo at {url} (GraphiQL in a browser) with");
+    println!("  mutation {{ login(email: \"{DEMO_ADMIN}\", password: \"…\") {{ token }} }}");
+    println!("and send the token as the header `Authorization: Bearer <token>`.");
+    println!("Lost a demo password? Set a new one (the server may keep running):");
+    println!("  champion-tracker user set-password --email {DEMO_ADMIN}");
+    if !secret_configured {
+        println!("Tokens are signed with a random secret made for this run; set JWT_SECRET to keep them");
+        println!("valid across restarts and to mint them with `champion-tracker token`.");
+    }
+    println!();
+}
+
+/// The demo's Secretariat account.
+pub const DEMO_ADMIN: &str = "secretariat@demo.champion-tracker.test";
+
 pub fn print_demo_accounts(accounts: &[DemoAccount]) {
     if accounts.is_empty() {
         return;

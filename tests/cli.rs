@@ -119,3 +119,71 @@ async fn sigterm_shuts_the_server_down_gracefully() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// A newcomer's way back into a demo server: `serve --demo` says how to sign in and how to reset
+/// a lost demo password; `user set-password` does it while the server runs; a token minted with
+/// the server's secret works, and tokens from before the reset stop working.
+#[tokio::test]
+async fn a_lost_demo_password_can_be_set_again_while_the_server_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/db.sqlite", dir.path().display());
+    let port = free_port();
+    let bind = format!("127.0.0.1:{port}");
+    let log = dir.path().join("stdout.txt");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--demo", "--bind", &bind])
+        .env("DATABASE_URL", &url)
+        .env("JWT_SECRET", SECRET)
+        .stdout(std::fs::File::create(&log).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while !client.get(format!("http://{bind}/ready")).send().await.is_ok_and(|r| r.status() == 200) {
+        assert!(started.elapsed() < Duration::from_secs(60), "server did not become ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let printed = std::fs::read_to_string(&log).unwrap();
+    assert!(printed.contains("user set-password --email secretariat@demo.champion-tracker.test"), "{printed}");
+    assert!(printed.contains("login(email:"), "{printed}");
+
+    let env = [("DATABASE_URL", url.as_str()), ("JWT_SECRET", SECRET)];
+    let admin = "secretariat@demo.champion-tracker.test";
+    let minted = run(&["token", "--env", "development", "--email", admin], &env, None);
+    assert!(minted.status.success(), "{}", String::from_utf8_lossy(&minted.stderr));
+    let old_token = String::from_utf8(minted.stdout).unwrap().trim().to_owned();
+    let me = |token: String| {
+        let client = client.clone();
+        let url = format!("http://{bind}/graphql");
+        async move {
+            let response =
+                client.post(url).bearer_auth(token).json(&serde_json::json!({ "query": "{ me { email } }" }));
+            response.send().await.unwrap().status().as_u16()
+        }
+    };
+    assert_eq!(me(old_token.clone()).await, 200);
+
+    // Tokens carry whole seconds: one issued in the same second as the reset would stay valid.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let reset = run(&["user", "set-password", "--email", admin], &env, Some("a new demo password\n"));
+    assert!(reset.status.success(), "{}", String::from_utf8_lossy(&reset.stderr));
+    let login = client
+        .post(format!("http://{bind}/graphql"))
+        .json(&serde_json::json!({ "query": format!("mutation {{ login(email: \"{admin}\", password: \"a new demo password\") {{ token }} }}") }))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let token = login["data"]["login"]["token"].as_str().expect("signed in with the new password").to_owned();
+    assert_eq!(me(token).await, 200);
+    assert_eq!(me(old_token).await, 401, "a token from before the reset still worked");
+
+    let unknown = run(&["user", "set-password", "--email", "nobody@example.org"], &env, Some("a new demo password\n"));
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("NOT_FOUND"));
+    child.kill().unwrap();
+    let _ = child.wait();
+}

@@ -166,6 +166,39 @@ pub async fn change_password(
     Ok(active.update(db).await?)
 }
 
+/// Sets the password of the account with `email` without asking for the current one: the
+/// operator's way back in from the command line (`user set-password`). Tokens issued before
+/// now stop working; the change is audited as made by the command line.
+pub async fn set_password(db: &DatabaseConnection, email: &str, new: String) -> AppResult<user_account::Model> {
+    let email = normalize_email(email)?;
+    validate_password(&new)?;
+    let txn = db.begin().await?;
+    let user = user_account::Entity::find()
+        .filter(user_account::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("User", "email"))?;
+    let before = user.clone();
+    let mut active: user_account::ActiveModel = user.into();
+    active.password_hash = Set(hash_password(new).await?);
+    active.credentials_changed_at = Set(DateTime::from_timestamp(Utc::now().timestamp(), 0));
+    let after = active.update(&txn).await?;
+    let actor = crate::audit::Actor { id: after.id, email: "command line".into() };
+    let extra = vec![("password", serde_json::Value::Null, serde_json::json!("changed"))];
+    crate::audit::commit_as(
+        txn,
+        &actor,
+        "userSetPassword",
+        crate::node::NodeType::User,
+        after.id,
+        Some(&before),
+        Some(&after),
+        extra,
+    )
+    .await?;
+    Ok(after)
+}
+
 /// Role and country must agree: CHAMPION accounts act for one Champion country, others for none.
 pub async fn resolve_role_country(
     db: &impl ConnectionTrait,
