@@ -337,7 +337,7 @@ async fn execute(state: &AppState, batch: BatchRequest, req: &Request) -> Respon
         let request = request.data(viewer.clone()).data(address);
         let started = Instant::now();
         let response = match prepared {
-            Ok(()) => state.gateway.execute_prepared(request, &db).await,
+            Ok(prepared) => state.gateway.execute_prepared(request, &prepared, &db).await,
             Err(error) => async_graphql::Response::from_errors(vec![error]),
         };
         let outcome = if response.errors.is_empty() { Outcome::Ok } else { Outcome::Error };

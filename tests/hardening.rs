@@ -378,3 +378,87 @@ async fn requests_that_never_ran_have_no_data_and_bodies_that_are_not_one_reques
         assert!(!error_code(&body).is_empty(), "{raw}: {body}");
     }
 }
+
+/// The keys of each object along `path` in `body`, as sent.
+fn keys_at(body: &async_graphql::Value, path: &[&str]) -> Vec<String> {
+    let mut value = body;
+    for step in path {
+        value = match value {
+            async_graphql::Value::Object(fields) => &fields[*step],
+            async_graphql::Value::List(items) => &items[step.parse::<usize>().unwrap()],
+            other => panic!("no {step} in {other}"),
+        };
+    }
+    match value {
+        async_graphql::Value::Object(fields) => fields.keys().map(|k| k.to_string()).collect(),
+        other => panic!("not an object: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn response_keys_come_in_the_order_selected() {
+    let app = TestApp::spawn_with(Options { demo_records: true, ..Options::default() }).await;
+    let admin = app.admin_token().await;
+    let query = r#"{
+        dashboard { upcomingEvents { title startsOn } responses { rate feedback responded } feedbackByStatus { count status }
+          roleCoverage { byRoleAndStatus { count role status } } championsWithoutPlannedUse { name iso3 } overdueMilestones { title } }
+        countries(first: 3, filter: {isChampion: true}) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { region name iso3 roles { status role } } } }
+        me { role email displayName id }
+        timeline(first: 5) { edges { node { title kind ... on TimelineEntry { date } } } }
+        __typename
+    }"#;
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..20 {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&admin)
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .unwrap();
+        let text = response.text().await.unwrap();
+        assert!(!text.contains("\"errors\""), "{text}");
+        let body: async_graphql::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(keys_at(&body, &["data"]), ["dashboard", "countries", "me", "timeline", "__typename"]);
+        assert_eq!(
+            keys_at(&body, &["data", "dashboard"]),
+            [
+                "upcomingEvents",
+                "responses",
+                "feedbackByStatus",
+                "roleCoverage",
+                "championsWithoutPlannedUse",
+                "overdueMilestones"
+            ]
+        );
+        assert_eq!(keys_at(&body, &["data", "dashboard", "responses"]), ["rate", "feedback", "responded"]);
+        assert_eq!(keys_at(&body, &["data", "countries"]), ["totalCount", "pageInfo", "edges"]);
+        assert_eq!(keys_at(&body, &["data", "countries", "pageInfo"]), ["hasNextPage", "endCursor"]);
+        assert_eq!(keys_at(&body, &["data", "countries", "edges", "0"]), ["cursor", "node"]);
+        assert_eq!(keys_at(&body, &["data", "countries", "edges", "0", "node"]), ["region", "name", "iso3", "roles"]);
+        assert_eq!(keys_at(&body, &["data", "countries", "edges", "0", "node", "roles", "0"]), ["status", "role"]);
+        assert_eq!(keys_at(&body, &["data", "me"]), ["role", "email", "displayName", "id"]);
+        assert_eq!(keys_at(&body, &["data", "timeline", "edges", "0", "node"]), ["title", "kind", "date"]);
+        seen.insert(serde_json::to_string(&body).unwrap());
+    }
+    // Not just the keys: the whole answer is the same, byte for byte, every time.
+    assert_eq!(seen.len(), 1);
+
+    // Below an interface, fragments apply by the concrete type, and nothing else shows.
+    let me = app.data("{ me { id } }", json!({}), &admin).await["me"]["id"].clone();
+    let query = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on User { role email } id ... on Country { name } } }";
+    let text = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&admin)
+        .json(&json!({ "query": query, "variables": { "ids": [me] } }))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let body: async_graphql::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(keys_at(&body, &["data", "nodes", "0"]), ["role", "email", "id"], "{text}");
+}

@@ -20,6 +20,7 @@ use crate::database::{ReadConnections, RequestDb};
 use crate::document::ShapeLimits;
 use crate::error_codes::{ensure_codes, with_code};
 use crate::inputs::InputLimits;
+use crate::response_order::SchemaShape;
 use crate::{AppSchema, Limits, request_loader};
 
 /// Documents up to this size are kept parsed; clients send the same few operations again and again.
@@ -42,6 +43,8 @@ struct Inner {
     inputs: InputLimits,
     /// Whether the schema may be introspected at all (a request may still be refused it).
     introspection: bool,
+    /// The schema's types, for putting responses in selection order.
+    response_shape: SchemaShape,
     /// Parsed documents by their text; only documents within the shape limits are kept.
     documents: quick_cache::sync::Cache<String, Arc<ExecutableDocument>>,
 }
@@ -52,7 +55,24 @@ impl Gateway {
         let reads = ReadConnections::new(db.clone());
         let (shape, inputs) = (limits.shape(), limits.inputs());
         let introspection = limits.introspection;
-        Self { inner: Arc::new(Inner { schema, db, statements, reads, shape, inputs, introspection, documents }) }
+        // The schema's own SDL always parses; an empty shape would only leave responses unordered.
+        let response_shape = SchemaShape::from_sdl(&schema.sdl()).unwrap_or_else(|error| {
+            tracing::error!(%error, "reading the schema's shape");
+            SchemaShape::empty()
+        });
+        Self {
+            inner: Arc::new(Inner {
+                schema,
+                db,
+                statements,
+                reads,
+                shape,
+                inputs,
+                introspection,
+                response_shape,
+                documents,
+            }),
+        }
     }
 
     /// The database handle for HTTP requests carrying `requests`, each already through
@@ -85,7 +105,7 @@ impl Gateway {
     /// Executes a request that went through [`Self::prepare`], reading through `db`. A query's
     /// loaders keep what they loaded for the rest of the request; a mutation's do not, since its
     /// own writes would make that stale.
-    pub async fn execute_prepared(&self, mut request: Request, db: &RequestDb) -> Response {
+    pub async fn execute_prepared(&self, mut request: Request, prepared: &Prepared, db: &RequestDb) -> Response {
         let introspection_off =
             !self.inner.introspection || request.introspection_mode != async_graphql::IntrospectionMode::Enabled;
         if introspection_off && request.parsed_query().is_ok_and(crate::document::selects_introspection) {
@@ -93,9 +113,11 @@ impl Gateway {
             return Response::from_errors(vec![with_code(error, "INTROSPECTION_DISABLED")]);
         }
         let cached = !is_mutation(&mut request);
+        let operation_name = request.operation_name.clone();
         let request = request.data(request_loader(db, cached)).data(db.clone());
         let mut response = self.inner.schema.execute(request).await;
         ensure_codes(&mut response);
+        self.order(prepared, operation_name.as_deref(), &mut response);
         if introspection_off {
             // "Did you mean …?" would name fields to a caller not allowed to read the schema.
             for error in &mut response.errors {
@@ -112,24 +134,36 @@ impl Gateway {
     }
 
     /// Parses the document of `request` (or reuses one parsed before), or returns the error that
-    /// refuses it.
-    pub fn prepare(&self, request: &mut Request) -> Result<(), ServerError> {
+    /// refuses it. What it returns goes with the request to [`Self::execute_prepared`].
+    pub fn prepare(&self, request: &mut Request) -> Result<Prepared, ServerError> {
         let cacheable = request.query.len() <= CACHEABLE_DOCUMENT_BYTES;
         crate::inputs::check_variables(&request.variables, &self.inner.inputs)?;
         if cacheable && let Some(document) = self.inner.documents.get(&request.query) {
             request.set_parsed_query(ExecutableDocument::clone(&document));
-            return Ok(());
+            return Ok(Prepared(document));
         }
-        let key = cacheable.then(|| request.query.clone());
         let document = request.parsed_query().map_err(|error| with_code(error, "GRAPHQL_PARSE_FAILED"))?;
         crate::document::check(document, &self.inner.shape)?;
         crate::inputs::check_document(document, &self.inner.inputs)?;
-        if let Some(key) = key {
-            self.inner.documents.insert(key, Arc::new(document.clone()));
+        let mut document = document.clone();
+        self.inner.response_shape.mark_abstract_fields(&mut document);
+        let document = Arc::new(document);
+        request.set_parsed_query(ExecutableDocument::clone(&document));
+        if cacheable {
+            self.inner.documents.insert(request.query.clone(), document.clone());
         }
-        Ok(())
+        Ok(Prepared(document))
+    }
+
+    /// Puts `response`'s objects in the order the operation selected their fields.
+    fn order(&self, prepared: &Prepared, operation_name: Option<&str>, response: &mut Response) {
+        self.inner.response_shape.order(&prepared.0, operation_name, &mut response.data);
     }
 }
+
+/// A document that passed [`Gateway::prepare`], as it is executed (see `response_order`).
+#[derive(Clone)]
+pub struct Prepared(Arc<ExecutableDocument>);
 
 /// The type of the operation `request` selects, if it names one the document has.
 fn operation_type(request: &mut Request) -> Option<OperationType> {
@@ -156,21 +190,26 @@ impl Executor for Gateway {
     /// One request on its own (the server goes through [`Self::database_for`] and
     /// [`Self::execute_prepared`] to share the database handle with the account check).
     async fn execute(&self, mut request: Request) -> Response {
-        if let Err(error) = self.prepare(&mut request) {
-            return Response::from_errors(vec![error]);
-        }
+        let prepared = match self.prepare(&mut request) {
+            Ok(prepared) => prepared,
+            Err(error) => return Response::from_errors(vec![error]),
+        };
         let db = self.database_for(std::slice::from_mut(&mut request));
-        self.execute_prepared(request, &db).await
+        self.execute_prepared(request, &prepared, &db).await
     }
 
     /// WebSocket: the connection's session data holds its (uncached) loaders.
     fn execute_stream(&self, mut request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
-        if let Err(error) = self.prepare(&mut request) {
-            return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
-        }
+        let prepared = match self.prepare(&mut request) {
+            Ok(prepared) => prepared,
+            Err(error) => return stream::once(async move { Response::from_errors(vec![error]) }).boxed(),
+        };
+        let operation_name = request.operation_name.clone();
+        let gateway = self.clone();
         Executor::execute_stream(&self.inner.schema, request, session_data)
-            .map(|mut response| {
+            .map(move |mut response| {
                 ensure_codes(&mut response);
+                gateway.order(&prepared, operation_name.as_deref(), &mut response);
                 response
             })
             .boxed()

@@ -23,6 +23,7 @@ pub mod object_list;
 pub mod pagination;
 pub mod pilot;
 pub mod planned_use;
+pub mod response_order;
 pub mod revision;
 pub mod role;
 pub mod rows;
