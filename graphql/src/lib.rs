@@ -40,6 +40,9 @@ use sea_orm::DatabaseConnection;
 use auth::jwt::TokenService;
 use loader::DbLoader;
 
+/// Everything the tracker can tell: the guidance and its versions, sections and revision history; Champion countries,
+/// their roles, pilots, feedback and planned uses; events, milestones, the timeline and dashboards. Every field needs a
+/// signed-in user, and lists leave out what the viewer may not read.
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
@@ -60,6 +63,9 @@ pub struct Query(
     dashboard::DashboardQuery,
 );
 
+/// Every change to the tracker. Each mutation is validated before anything is written and runs in one transaction
+/// together with its audit entry; updates take `expectedVersion` and fail with `CONFLICT` when someone else changed the
+/// record first.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     user::UserMutation,
