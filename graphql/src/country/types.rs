@@ -162,7 +162,7 @@ impl Country {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    /// Change counter of the record, raised by every change to it. No mutation changes countries.
     async fn version(&self) -> i32 {
         self.0.version
     }

@@ -45,7 +45,7 @@ impl Pilot {
     async fn status(&self) -> PilotStatus {
         self.0.status
     }
-    /// The day it started; set for IN_PROGRESS and COMPLETED pilots.
+    /// The day it started; always set for IN_PROGRESS and COMPLETED pilots.
     async fn started_on(&self) -> Option<Date> {
         self.0.started_on.map(Date)
     }

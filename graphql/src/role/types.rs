@@ -41,7 +41,7 @@ impl RoleAssignment {
     async fn is_open(&self) -> bool {
         self.0.status.is_open()
     }
-    /// The day it started; set once it is ACTIVE.
+    /// The day it started; required once it is ACTIVE.
     async fn started_on(&self) -> Option<Date> {
         self.0.started_on.map(Date)
     }
