@@ -33,7 +33,7 @@ pub struct CreateContactInput {
 /// The person's details; a contact stays with its country or stakeholder.
 #[derive(InputObject)]
 pub struct UpdateContactInput {
-    /// New name.
+    /// New name, up to 200 characters.
     pub name: Option<String>,
     /// Set, or null to clear.
     pub email: MaybeUndefined<String>,
@@ -79,7 +79,7 @@ impl ContactMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the contact.")] id: ID,
-        #[graphql(desc = "The changes.")] input: UpdateContactInput,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateContactInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Contact> {

@@ -24,9 +24,9 @@ pub struct ContactFilter {
 /// What a list of contacts can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum ContactOrderField {
-    /// The person's name.
+    /// By the person's name, compared as text.
     Name,
-    /// When it was recorded.
+    /// By when it was recorded.
     CreatedAt,
 }
 

@@ -32,14 +32,14 @@ pub struct CountryFilter {
 /// What a list of countries can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum CountryOrderField {
-    /// Short English name.
+    /// By short English name, compared as text.
     Name,
-    /// ISO 3166-1 alpha-3 code.
+    /// By ISO 3166-1 alpha-3 code.
     #[graphql(name = "ISO3")]
     Iso3,
-    /// Continental region.
+    /// By continental region, compared as text.
     Region,
-    /// The day it became a Champion.
+    /// By the day it became a Champion.
     ChampionSince,
 }
 

@@ -67,7 +67,7 @@ impl Dashboard {
 /// Feedback counted in one triage status.
 #[derive(SimpleObject)]
 pub struct FeedbackStatusCount {
-    /// The triage status.
+    /// The triage status the counted feedback is in.
     pub status: FeedbackStatus,
     /// Feedback counted in that status.
     pub count: i64,
@@ -76,7 +76,7 @@ pub struct FeedbackStatusCount {
 /// Feedback counted that came through one channel.
 #[derive(SimpleObject)]
 pub struct FeedbackChannelCount {
-    /// The channel.
+    /// The channel the counted feedback came through.
     pub channel: FeedbackChannel,
     /// Feedback counted that came through it.
     pub count: i64,
@@ -103,7 +103,7 @@ pub struct MonthCount {
 /// Pilots counted in one status.
 #[derive(SimpleObject)]
 pub struct PilotStatusCount {
-    /// The pilot status.
+    /// The status the counted pilots are in.
     pub status: PilotStatus,
     /// Pilots counted in that status.
     pub count: i64,
@@ -112,9 +112,9 @@ pub struct PilotStatusCount {
 /// Planned uses counted of one kind in one status.
 #[derive(SimpleObject)]
 pub struct PlannedUseCount {
-    /// The kind of use.
+    /// The kind of the counted planned uses.
     pub kind: PlannedUseKind,
-    /// The status.
+    /// The status the counted planned uses are in.
     pub status: PlannedUseStatus,
     /// Planned uses counted of that kind and status.
     pub count: i64,
@@ -123,9 +123,9 @@ pub struct PlannedUseCount {
 /// Role assignments counted of one role in one status.
 #[derive(SimpleObject)]
 pub struct RoleCount {
-    /// The role.
+    /// The role of the counted assignments.
     pub role: ChampionRole,
-    /// The assignment status.
+    /// The status the counted assignments are in.
     pub status: RoleStatus,
     /// Assignments counted of that role and status.
     pub count: i64,
@@ -175,7 +175,7 @@ pub struct RoleCoverageRow {
 /// One cell of the role coverage matrix: a role and the status a country holds it in.
 #[derive(SimpleObject)]
 pub struct RoleCell {
-    /// The role of this cell.
+    /// The role this cell is for.
     pub role: ChampionRole,
     /// Status of the latest assignment (highest id) of this role in force at some time in the
     /// period; null when there is none.

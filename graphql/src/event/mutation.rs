@@ -51,9 +51,9 @@ pub struct CreateEventInput {
 /// Fields left out stay as they are; nullable fields set to null are cleared.
 #[derive(InputObject)]
 pub struct UpdateEventInput {
-    /// New title.
+    /// New title, up to 500 characters.
     pub title: Option<String>,
-    /// New kind.
+    /// New kind of event.
     pub kind: Option<EventKind>,
     /// New first day; `endsOn` must not come before it.
     pub starts_on: Option<Date>,
@@ -126,7 +126,7 @@ impl EventMutation {
     async fn create_event(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The event.")] input: CreateEventInput,
+        #[graphql(desc = "The event to record.")] input: CreateEventInput,
     ) -> async_graphql::Result<Event> {
         let draft = input.into_draft().checked()?;
         let txn = begin_write(db(ctx)?).await?;
@@ -141,7 +141,7 @@ impl EventMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the event.")] id: ID,
-        #[graphql(desc = "The changes.")] input: UpdateEventInput,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateEventInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Event> {

@@ -38,15 +38,15 @@ pub struct EventFilter {
 /// What a list of events can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum EventOrderField {
-    /// First day.
+    /// By first day.
     StartsOn,
-    /// Last day (one-day events have none).
+    /// By last day (one-day events have none).
     EndsOn,
-    /// Title.
+    /// By title, compared as text.
     Title,
-    /// Kind, by value name.
+    /// By kind, in the alphabetical order of the value names.
     Kind,
-    /// When it was recorded.
+    /// By when it was recorded.
     CreatedAt,
 }
 

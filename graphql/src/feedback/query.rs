@@ -68,13 +68,13 @@ pub struct FeedbackFilter {
 /// What a feedback list can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum FeedbackOrderField {
-    /// The day it was received.
+    /// By the day it was received.
     ReceivedOn,
-    /// Its triage status, by value name.
+    /// By triage status, in the alphabetical order of the value names (not the order of triage).
     Status,
-    /// When it was recorded in the tracker.
+    /// By when it was recorded in the tracker.
     CreatedAt,
-    /// When it last changed.
+    /// By when it last changed.
     UpdatedAt,
 }
 

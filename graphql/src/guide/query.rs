@@ -31,11 +31,11 @@ pub struct GuideVersionFilter {
 /// What a list of guide versions can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum GuideVersionOrderField {
-    /// Release date (the planned one for open versions).
+    /// By release date (the planned one for open versions).
     ReleasedOn,
-    /// Version code.
+    /// By version code, compared as text.
     Code,
-    /// Label.
+    /// By label, compared as text.
     Label,
 }
 
@@ -71,13 +71,13 @@ pub struct SectionFilter {
 /// What a list of sections can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum SectionOrderField {
-    /// Section code, as text.
+    /// By section code, compared as text.
     Code,
-    /// English title.
+    /// By English title, compared as text.
     Title,
-    /// Kind, by value name.
+    /// By kind, in the alphabetical order of the value names.
     Kind,
-    /// Place among the siblings (sections of different parents interleave).
+    /// By place among the siblings (sections of different parents interleave).
     Position,
 }
 

@@ -41,7 +41,7 @@ pub struct CreateMilestoneInput {
 /// Fields left out stay as they are; nullable fields set to null are cleared.
 #[derive(InputObject)]
 pub struct UpdateMilestoneInput {
-    /// New title.
+    /// New title, up to 500 characters.
     pub title: Option<String>,
     /// New description, or null to clear.
     pub description: MaybeUndefined<String>,
@@ -74,7 +74,7 @@ impl MilestoneMutation {
     async fn create_milestone(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The milestone.")] input: CreateMilestoneInput,
+        #[graphql(desc = "The milestone to record.")] input: CreateMilestoneInput,
     ) -> async_graphql::Result<Milestone> {
         let txn = begin_write(db(ctx)?).await?;
         let draft = MilestoneDraft {
@@ -99,7 +99,7 @@ impl MilestoneMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the milestone.")] id: ID,
-        #[graphql(desc = "The changes.")] input: UpdateMilestoneInput,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateMilestoneInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Milestone> {

@@ -31,15 +31,15 @@ pub struct MilestoneFilter {
 /// What a list of milestones can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum MilestoneOrderField {
-    /// Due date.
+    /// By due date.
     DueOn,
-    /// The day it was done.
+    /// By the day it was done.
     DoneOn,
-    /// Title.
+    /// By title, compared as text.
     Title,
-    /// Status, by value name.
+    /// By status, in the alphabetical order of the value names.
     Status,
-    /// When it was recorded.
+    /// By when it was recorded.
     CreatedAt,
 }
 

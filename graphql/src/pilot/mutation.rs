@@ -39,7 +39,7 @@ pub struct CreatePilotInput {
 pub struct UpdatePilotInput {
     /// Global id of the guide version tested.
     pub guide_version: Option<ID>,
-    /// New title.
+    /// New title, up to 500 characters.
     pub title: Option<String>,
     /// New status; `recordPilotOutcome` is the usual way to end a pilot.
     pub status: Option<PilotStatus>,
@@ -67,7 +67,7 @@ impl PilotMutation {
     async fn create_pilot(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The pilot.")] input: CreatePilotInput,
+        #[graphql(desc = "The pilot to record.")] input: CreatePilotInput,
     ) -> async_graphql::Result<Pilot> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewPilot {
@@ -89,7 +89,7 @@ impl PilotMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the pilot.")] id: ID,
-        #[graphql(desc = "The changes.")] input: UpdatePilotInput,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdatePilotInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Pilot> {

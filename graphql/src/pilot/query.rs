@@ -26,15 +26,15 @@ pub struct PilotFilter {
 /// What a list of pilots can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum PilotOrderField {
-    /// The day it started.
+    /// By the day it started.
     StartedOn,
-    /// The day it ended.
+    /// By the day it ended.
     EndedOn,
-    /// Title.
+    /// By title, compared as text.
     Title,
-    /// Status, by value name.
+    /// By status, in the alphabetical order of the value names.
     Status,
-    /// When it was recorded.
+    /// By when it was recorded.
     CreatedAt,
 }
 

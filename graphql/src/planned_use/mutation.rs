@@ -37,11 +37,11 @@ pub struct CreatePlannedUseInput {
 /// Changes to a planned use; fields left out stay as they are.
 #[derive(InputObject)]
 pub struct UpdatePlannedUseInput {
-    /// New kind.
+    /// New kind of use.
     pub kind: Option<PlannedUseKind>,
     /// New description, up to 20,000 characters.
     pub description: Option<String>,
-    /// New status.
+    /// New status, e.g. DONE once carried out.
     pub status: Option<PlannedUseStatus>,
     /// Set, or null to clear.
     pub target_date: MaybeUndefined<Date>,
@@ -61,7 +61,7 @@ impl PlannedUseMutation {
     async fn create_planned_use(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The planned use.")] input: CreatePlannedUseInput,
+        #[graphql(desc = "The planned use to record, with its sections and events.")] input: CreatePlannedUseInput,
     ) -> async_graphql::Result<PlannedUse> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewPlannedUse {
@@ -96,7 +96,7 @@ impl PlannedUseMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the planned use.")] id: ID,
-        #[graphql(desc = "The changes.")] input: UpdatePlannedUseInput,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdatePlannedUseInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<PlannedUse> {

@@ -35,13 +35,13 @@ pub struct PlannedUseFilter {
 /// What a list of planned uses can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum PlannedUseOrderField {
-    /// Target date.
+    /// By target date.
     TargetDate,
-    /// Kind, by value name.
+    /// By kind, in the alphabetical order of the value names.
     Kind,
-    /// Status, by value name.
+    /// By status, in the alphabetical order of the value names.
     Status,
-    /// When it was recorded.
+    /// By when it was recorded.
     CreatedAt,
 }
 

@@ -42,11 +42,11 @@ pub struct RevisionFilter {
 /// What a revision list can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum RevisionOrderField {
-    /// The day it was decided.
+    /// By the day it was decided.
     DecidedOn,
-    /// Its kind, by value name.
+    /// By kind, in the alphabetical order of the value names.
     Kind,
-    /// Its status, by value name.
+    /// By status, in the alphabetical order of the value names.
     Status,
 }
 

@@ -93,7 +93,7 @@ impl RoleMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the assignment.")] id: ID,
-        #[graphql(desc = "The changes.")] input: UpdateRoleAssignmentInput,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateRoleAssignmentInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<RoleAssignment> {

@@ -35,15 +35,15 @@ pub struct RoleAssignmentFilter {
 /// What a list of role assignments can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum RoleAssignmentOrderField {
-    /// The day it started.
+    /// By the day it started.
     StartedOn,
-    /// The day it ended.
+    /// By the day it ended.
     EndedOn,
-    /// The role, by value name.
+    /// By role, in the alphabetical order of the value names.
     Role,
-    /// The status, by value name.
+    /// By status, in the alphabetical order of the value names.
     Status,
-    /// When it was recorded.
+    /// By when it was recorded.
     CreatedAt,
 }
 

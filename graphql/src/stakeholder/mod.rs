@@ -100,11 +100,11 @@ pub struct StakeholderFilter {
 /// What a list of stakeholders can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum StakeholderOrderField {
-    /// Name.
+    /// By name, compared as text.
     Name,
-    /// Kind, by value name.
+    /// By kind, in the alphabetical order of the value names.
     Kind,
-    /// When it was recorded.
+    /// By when it was recorded.
     CreatedAt,
 }
 

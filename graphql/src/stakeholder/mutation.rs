@@ -37,7 +37,7 @@ pub struct UpdateStakeholderInput {
     pub name: Option<String>,
     /// Set, or null to clear.
     pub acronym: MaybeUndefined<String>,
-    /// New kind.
+    /// New kind of actor.
     pub kind: Option<StakeholderKind>,
     /// ISO3 code, or null when the stakeholder is not based in one country.
     pub country: MaybeUndefined<String>,
@@ -64,7 +64,7 @@ impl StakeholderMutation {
     async fn create_stakeholder(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The stakeholder.")] input: CreateStakeholderInput,
+        #[graphql(desc = "The stakeholder to record.")] input: CreateStakeholderInput,
     ) -> async_graphql::Result<Stakeholder> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewStakeholder {
@@ -86,7 +86,7 @@ impl StakeholderMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the stakeholder.")] id: ID,
-        #[graphql(desc = "The changes.")] input: UpdateStakeholderInput,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateStakeholderInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Stakeholder> {

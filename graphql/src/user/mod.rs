@@ -280,7 +280,7 @@ impl UserMutation {
     async fn create_user(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The account.")] input: CreateUserInput,
+        #[graphql(desc = "The account to create.")] input: CreateUserInput,
     ) -> async_graphql::Result<User> {
         let txn = begin_write(db(ctx)?).await?;
         let created = service::create_user_in(
@@ -304,7 +304,7 @@ impl UserMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the account.")] id: ID,
-        #[graphql(desc = "The changes.")] input: UpdateUserInput,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateUserInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<User> {
