@@ -17,13 +17,13 @@ pub enum SectionKind {
     /// A section or sub-section of text, e.g. `III.A` or `INTRO`.
     #[sea_orm(string_value = "SECTION")]
     Section,
-    /// One of the six steps of the implementation process, `STEP-1` to `STEP-6`.
+    /// One of the six steps of the implementation process, e.g. `STEP-3`.
     #[sea_orm(string_value = "STEP")]
     Step,
-    /// One of the 23 GCM objectives in the Booklet, `OBJ-01` to `OBJ-23`.
+    /// One of the 23 GCM objectives, in the Booklet, e.g. `OBJ-07`.
     #[sea_orm(string_value = "OBJECTIVE")]
     Objective,
-    /// One of the 10 guiding principles, `GP-01` to `GP-10`.
+    /// One of the 10 guiding principles, e.g. `GP-04`.
     #[sea_orm(string_value = "PRINCIPLE")]
     Principle,
 }
