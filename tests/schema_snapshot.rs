@@ -20,3 +20,43 @@ async fn committed_schema_matches_the_live_schema() {
     );
     assert_eq!(live, graphql::sdl(), "served SDL and library SDL agree");
 }
+
+/// A client team reads the schema through introspection: every type, field, argument, input field
+/// and enum value says what it means.
+#[tokio::test]
+async fn every_type_field_argument_and_enum_value_is_described() {
+    let app = TestApp::spawn_with(Options { demo: true, ..Options::default() }).await;
+    let admin = app.admin_token().await;
+    let query = r#"{ __schema { types { name kind description
+        fields(includeDeprecated: true) { name description args { name description } }
+        inputFields { name description } enumValues(includeDeprecated: true) { name description } } } }"#;
+    let data = app.data(query, serde_json::json!({}), &admin).await;
+    let described = |value: &serde_json::Value| value["description"].as_str().is_some_and(|d| !d.trim().is_empty());
+    let mut missing = Vec::new();
+    for ty in data["__schema"]["types"].as_array().unwrap() {
+        let name = ty["name"].as_str().unwrap();
+        if name.starts_with("__") || ["String", "Int", "Float", "Boolean", "ID"].contains(&name) {
+            continue;
+        }
+        if !described(ty) {
+            missing.push(name.to_owned());
+        }
+        let list = |key: &str| ty[key].as_array().cloned().unwrap_or_default();
+        for field in list("fields") {
+            if !described(&field) {
+                missing.push(format!("{name}.{}", field["name"]));
+            }
+            for arg in field["args"].as_array().unwrap() {
+                if !described(arg) {
+                    missing.push(format!("{name}.{}({})", field["name"], arg["name"]));
+                }
+            }
+        }
+        for field in list("inputFields").into_iter().chain(list("enumValues")) {
+            if !described(&field) {
+                missing.push(format!("{name}.{}", field["name"]));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{} schema elements have no description: {missing:?}", missing.len());
+}

@@ -30,12 +30,17 @@ pub enum Provenance {
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DatePrecision {
+    /// The exact day is known.
     #[sea_orm(string_value = "DAY")]
     Day,
+    /// Only the month is known; by convention the date given is its first day.
     #[sea_orm(string_value = "MONTH")]
     Month,
+    /// Only the quarter is known, or a phrase such as "early 2022"; by convention the date given is the quarter's first
+    /// day.
     #[sea_orm(string_value = "QUARTER")]
     Quarter,
+    /// Only the year is known; by convention the date given is 1 January.
     #[sea_orm(string_value = "YEAR")]
     Year,
 }

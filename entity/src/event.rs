@@ -5,27 +5,37 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{DatePrecision, Provenance};
 
+/// What sort of event it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum EventKind {
+    /// A briefing on the guidance, e.g. to Member States or to the Champions.
     #[sea_orm(string_value = "BRIEFING")]
     Briefing,
+    /// A technical discussion of a draft, e.g. with the Champions.
     #[sea_orm(string_value = "TECHNICAL_DISCUSSION")]
     TechnicalDiscussion,
+    /// A discussion held online, e.g. a dedicated online consultation on a draft.
     #[sea_orm(string_value = "ONLINE_DISCUSSION")]
     OnlineDiscussion,
+    /// A launch of the guidance or of one of its versions.
     #[sea_orm(string_value = "LAUNCH")]
     Launch,
+    /// The International Migration Review Forum (IMRF), or a side event held at it.
     #[sea_orm(string_value = "IMRF")]
     Imrf,
+    /// A regional review of GCM implementation.
     #[sea_orm(string_value = "REGIONAL_REVIEW")]
     RegionalReview,
+    /// A meeting between the Network and one country or stakeholder.
     #[sea_orm(string_value = "BILATERAL")]
     Bilateral,
+    /// A workshop or training session.
     #[sea_orm(string_value = "WORKSHOP")]
     Workshop,
+    /// Any other kind of event.
     #[sea_orm(string_value = "OTHER")]
     Other,
 }

@@ -3,15 +3,19 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// How a country or stakeholder takes part in an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ParticipationRole {
+    /// Hosts or organises the event.
     #[sea_orm(string_value = "HOST")]
     Host,
+    /// Speaks or presents at the event.
     #[sea_orm(string_value = "SPEAKER")]
     Speaker,
+    /// Attends without a speaking part.
     #[sea_orm(string_value = "ATTENDEE")]
     Attendee,
 }

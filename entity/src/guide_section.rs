@@ -5,19 +5,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::Provenance;
 
+/// What a section is in its document's structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SectionKind {
+    /// A major part of a document that groups sections, e.g. `II`.
     #[sea_orm(string_value = "PART")]
     Part,
+    /// A section or sub-section of text, e.g. `III.A` or `INTRO`.
     #[sea_orm(string_value = "SECTION")]
     Section,
+    /// One of the six steps of the implementation process, e.g. `STEP-3`.
     #[sea_orm(string_value = "STEP")]
     Step,
+    /// One of the 23 GCM objectives, in the Booklet, e.g. `OBJ-07`.
     #[sea_orm(string_value = "OBJECTIVE")]
     Objective,
+    /// One of the 10 guiding principles, e.g. `GP-04`.
     #[sea_orm(string_value = "PRINCIPLE")]
     Principle,
 }

@@ -5,15 +5,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{DatePrecision, Provenance};
 
+/// How far along the guidance a version is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum VersionStage {
+    /// A working draft, e.g. the advanced draft circulated before a briefing.
     #[sea_orm(string_value = "DRAFT")]
     Draft,
+    /// A draft out for review and comment by Member States and Champions, or its translation.
     #[sea_orm(string_value = "REVIEW")]
     Review,
+    /// The final guidance, printed or online.
     #[sea_orm(string_value = "FINAL")]
     Final,
 }

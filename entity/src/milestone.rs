@@ -5,19 +5,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{DatePrecision, Provenance};
 
+/// Where a production milestone stands; the Secretariat sets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MilestoneStatus {
+    /// Scheduled, not under way yet.
     #[sea_orm(string_value = "PLANNED")]
     Planned,
+    /// Under way and expected by its due date.
     #[sea_orm(string_value = "ON_TRACK")]
     OnTrack,
+    /// Under way but may miss its due date.
     #[sea_orm(string_value = "AT_RISK")]
     AtRisk,
+    /// Completed; `doneOn` gives the day.
     #[sea_orm(string_value = "DONE")]
     Done,
+    /// Missed its due date and was pushed back.
     #[sea_orm(string_value = "SLIPPED")]
     Slipped,
 }

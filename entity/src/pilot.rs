@@ -5,17 +5,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::Provenance;
 
+/// Where a pilot test stands; the country's focal point or the Secretariat sets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PilotStatus {
+    /// Agreed, not started yet.
     #[sea_orm(string_value = "PLANNED")]
     Planned,
+    /// Running; has `startedOn`.
     #[sea_orm(string_value = "IN_PROGRESS")]
     InProgress,
+    /// Ended with its outcome recorded; has `startedOn` and `endedOn`.
     #[sea_orm(string_value = "COMPLETED")]
     Completed,
+    /// Called off before it was completed; has `endedOn`.
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
 }

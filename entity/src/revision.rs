@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::Provenance;
 
+/// What kind of change a revision makes to the guidance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]
@@ -30,6 +31,7 @@ pub enum RevisionKind {
     Layout,
 }
 
+/// Whether a decided revision has been carried out; a version cannot be released while any of its revisions is PENDING.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]

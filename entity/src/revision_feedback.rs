@@ -3,15 +3,20 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The decision a revision took on one feedback it answered; the feedback's status follows it. Every decision but
+/// ACCEPTED needs a rationale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Disposition {
+    /// Taken up in full; the feedback becomes ACCEPTED (ADDRESSED once the version is released).
     #[sea_orm(string_value = "ACCEPTED")]
     Accepted,
+    /// Taken up in part; the feedback becomes PARTIALLY_ACCEPTED (ADDRESSED once the version is released).
     #[sea_orm(string_value = "PARTIALLY_ACCEPTED")]
     PartiallyAccepted,
+    /// Not taken up; the feedback becomes DECLINED.
     #[sea_orm(string_value = "DECLINED")]
     Declined,
     /// Taken up later, in another version.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::Provenance;
 
+/// A role a Champion country plays in the work on the guidance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]
@@ -24,19 +25,26 @@ pub enum ChampionRole {
     Convenor,
 }
 
+/// Where a role assignment stands; the Secretariat sets it. PROPOSED, COMMITTED and ACTIVE are open (a country holds at
+/// most one open assignment per role); COMPLETED and WITHDRAWN are ended and have `endedOn`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RoleStatus {
+    /// Suggested for the country, not agreed yet.
     #[sea_orm(string_value = "PROPOSED")]
     Proposed,
+    /// Agreed by the country, not started yet.
     #[sea_orm(string_value = "COMMITTED")]
     Committed,
+    /// Being played; has `startedOn`.
     #[sea_orm(string_value = "ACTIVE")]
     Active,
+    /// Played to its end; has `endedOn`.
     #[sea_orm(string_value = "COMPLETED")]
     Completed,
+    /// Given up before it was completed; has `endedOn`.
     #[sea_orm(string_value = "WITHDRAWN")]
     Withdrawn,
 }

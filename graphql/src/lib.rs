@@ -43,6 +43,9 @@ use sea_orm::DatabaseConnection;
 use auth::jwt::TokenService;
 use loader::DbLoader;
 
+/// Everything the tracker can tell: the guidance and its versions, sections and revision history; Champion countries,
+/// their roles, pilots, feedback and planned uses; events, milestones, the timeline and dashboards. Every field needs a
+/// signed-in user, and lists leave out what the viewer may not read.
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
@@ -63,6 +66,9 @@ pub struct Query(
     dashboard::DashboardQuery,
 );
 
+/// Every change to the tracker. Each mutation is validated before anything is written and runs in one transaction
+/// together with its audit entry; updates take `expectedVersion` and fail with `CONFLICT` when someone else changed the
+/// record first.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     user::UserMutation,
@@ -127,7 +133,7 @@ pub fn build_schema(
     activity: Arc<activity::ActivityBus>,
     limits: &Limits,
 ) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), activity::ActivitySubscription)
+    let mut builder = schema_builder()
         // Operations run without the gateway (none in the server) read through the pool.
         .data(database::RequestDb::pooled(db, None))
         .data(tokens)
@@ -159,5 +165,39 @@ const RELATION_WINDOW: std::time::Duration = std::time::Duration::from_millis(5)
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), activity::ActivitySubscription).finish().sdl()
+    schema_builder().finish().sdl()
+}
+
+/// Describes the connection types, which async-graphql generates without a description.
+macro_rules! describe_connections {
+    ($builder:expr, $($node:ty => $items:literal),* $(,)?) => {
+        $builder$(.override_output_type_description::<pagination::AppConnection<$node>>(concat!(
+            "A page of ", $items, ": `edges` (each item with its `cursor`), `pageInfo` to ask for the next or ",
+            "previous page, and `totalCount`, how many match the filter across all pages."
+        )))*
+    };
+}
+
+/// The schema's types, before any data or limits.
+fn schema_builder() -> async_graphql::SchemaBuilder<Query, Mutation, activity::ActivitySubscription> {
+    let builder = Schema::build(Query::default(), Mutation::default(), activity::ActivitySubscription);
+    describe_connections!(builder,
+        audit::AuditEntry => "audit entries",
+        revision::CommentResponse => "lines of the comment-response matrix",
+        contact::Contact => "contacts",
+        country::Country => "countries",
+        guide::Document => "documents",
+        event::Event => "events",
+        feedback::Feedback => "feedback items",
+        guide::GuideVersion => "guide versions",
+        milestone::Milestone => "milestones",
+        pilot::Pilot => "pilots",
+        planned_use::PlannedUse => "planned uses",
+        revision::Revision => "revisions",
+        role::RoleAssignment => "role assignments",
+        guide::Section => "sections",
+        stakeholder::Stakeholder => "stakeholders",
+        timeline::TimelineEntry => "timeline entries",
+        user::User => "user accounts",
+    )
 }

@@ -155,10 +155,13 @@ pub fn item_selections<'c>(ctx: &'c Context<'_>) -> Vec<Lookahead<'c>> {
     [connection.field("edges").field("node"), connection.field("nodes")].into_iter().filter(Lookahead::exists).collect()
 }
 
+/// Direction of one `orderBy` key.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
 pub enum OrderDirection {
+    /// Ascending: earliest date first, A to Z, enum fields by value name.
     #[default]
     Asc,
+    /// Descending: latest date first, Z to A.
     Desc,
 }
 
@@ -186,13 +189,20 @@ pub fn apply_order<E: EntityTrait>(
 /// Comparison on a text column. `contains` and `startsWith` ignore case.
 #[derive(InputObject, Default, Clone, Debug)]
 pub struct StringFilter {
+    /// Exactly this text (case-sensitive).
     pub eq: Option<String>,
+    /// Any text but this one (case-sensitive); rows without a value do not match.
     pub ne: Option<String>,
+    /// One of these texts (case-sensitive).
     #[graphql(name = "in")]
     pub is_in: Option<Vec<String>>,
+    /// None of these texts; rows without a value do not match.
     pub not_in: Option<Vec<String>>,
+    /// Contains this text anywhere, ignoring case.
     pub contains: Option<String>,
+    /// Starts with this text, ignoring case.
     pub starts_with: Option<String>,
+    /// true: only rows without a value; false: only rows with one.
     pub is_null: Option<bool>,
 }
 
@@ -237,11 +247,17 @@ impl StringFilter {
 /// Comparison on a date column. Bounds are inclusive.
 #[derive(InputObject, Default, Clone, Debug)]
 pub struct DateFilter {
+    /// On this day.
     pub eq: Option<Date>,
+    /// After this day.
     pub gt: Option<Date>,
+    /// On or after this day.
     pub gte: Option<Date>,
+    /// Before this day.
     pub lt: Option<Date>,
+    /// On or before this day.
     pub lte: Option<Date>,
+    /// true: only rows without this date; false: only rows with one.
     pub is_null: Option<bool>,
 }
 
@@ -286,10 +302,14 @@ impl DateFilter {
 #[graphql(concrete(name = "RevisionKindFilter", params(entity::revision::RevisionKind)))]
 #[graphql(concrete(name = "RevisionStatusFilter", params(entity::revision::RevisionStatus)))]
 pub struct EnumFilter<T: InputType> {
+    /// Exactly this value.
     pub eq: Option<T>,
+    /// Any value but this one.
     pub ne: Option<T>,
+    /// One of these values.
     #[graphql(name = "in")]
     pub is_in: Option<Vec<T>>,
+    /// None of these values.
     pub not_in: Option<Vec<T>>,
 }
 

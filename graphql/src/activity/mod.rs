@@ -28,6 +28,7 @@ use crate::planned_use::PlannedUse;
 use crate::revision::Revision;
 use crate::role::RoleAssignment;
 
+/// What kind of change an activity event reports.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ActivityKind {
@@ -73,6 +74,7 @@ pub async fn publish(ctx: &Context<'_>, kind: ActivityKind, entity_id: i32, coun
     bus.publish(message).await;
 }
 
+/// Which changes to receive; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct ActivityFilter {
     /// Only these kinds; all when omitted.
@@ -97,8 +99,11 @@ enum Record {
     Deleted,
 }
 
+/// One committed change, pushed to `activity` subscribers with the changed record as it is after the change (loaded
+/// under the subscriber's read rules).
 #[Object]
 impl ActivityEvent {
+    /// What happened; it says which of the record fields below is set.
     async fn kind(&self) -> ActivityKind {
         self.message.kind
     }
@@ -118,36 +123,42 @@ impl ActivityEvent {
     async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
         Ok(maybe_by_id::<entity::country::Entity>(ctx, self.message.country_id).await?.map(Country))
     }
+    /// The feedback, for FEEDBACK_SUBMITTED and FEEDBACK_TRIAGED.
     async fn feedback(&self) -> Option<Feedback> {
         match &self.record {
             Record::Feedback(m) => Some(Feedback(m.clone())),
             _ => None,
         }
     }
+    /// The planned use, for PLANNED_USE_CHANGED; null when it was deleted.
     async fn planned_use(&self) -> Option<PlannedUse> {
         match &self.record {
             Record::PlannedUse(m) => Some(PlannedUse(m.clone())),
             _ => None,
         }
     }
+    /// The role assignment, for ROLE_ASSIGNED and ROLE_ENDED.
     async fn role_assignment(&self) -> Option<RoleAssignment> {
         match &self.record {
             Record::RoleAssignment(m) => Some(RoleAssignment(m.clone())),
             _ => None,
         }
     }
+    /// The revision, for REVISION_RECORDED.
     async fn revision(&self) -> Option<Revision> {
         match &self.record {
             Record::Revision(m) => Some(Revision(m.clone())),
             _ => None,
         }
     }
+    /// The guide version, for VERSION_RELEASED.
     async fn guide_version(&self) -> Option<GuideVersion> {
         match &self.record {
             Record::GuideVersion(m) => Some(GuideVersion(m.clone())),
             _ => None,
         }
     }
+    /// The milestone, for MILESTONE_STATUS_CHANGED.
     async fn milestone(&self) -> Option<Milestone> {
         match &self.record {
             Record::Milestone(m) => Some(Milestone(m.clone())),
@@ -200,7 +211,10 @@ async fn visible_record(
 #[derive(Default)]
 pub struct ActivitySubscription;
 
-#[Subscription]
+/// Live updates over the WebSocket endpoint `/graphql/ws` (graphql-transport-ws); send the token in the
+/// `connection_init` payload.
+// Named `Subscription`, the usual root name: `ActivitySubscription` collided in codegen setups.
+#[Subscription(name = "Subscription")]
 impl ActivitySubscription {
     /// Changes as they are committed, on any server instance: feedback submitted or triaged,
     /// planned uses changed, roles assigned or ended, revisions recorded, versions released,
@@ -211,7 +225,7 @@ impl ActivitySubscription {
     async fn activity(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ActivityFilter>,
+        #[graphql(desc = "Which changes; all the subscriber may read when omitted.")] filter: Option<ActivityFilter>,
     ) -> async_graphql::Result<impl Stream<Item = ActivityEvent> + use<>> {
         let bus = ctx.data::<Arc<ActivityBus>>().map_err(|_| AppError::internal("activity bus missing"))?;
         let db = crate::context::db(ctx)?.clone();

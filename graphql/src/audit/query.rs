@@ -10,10 +10,12 @@ use crate::error::AppError;
 use crate::node::{NodeType, decode_global_id, expect_global_id};
 use crate::pagination::{AppConnection, PageArgs, StringFilter, paginate};
 
+/// Which audit entries to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct AuditLogFilter {
     /// The user who made the changes.
     pub actor: Option<ID>,
+    /// Only changes whose actor's email (as it was then) matches.
     pub actor_email: Option<StringFilter>,
     /// Type of the changed records, e.g. `Feedback`.
     pub entity_type: Option<String>,
@@ -41,10 +43,16 @@ impl AuditQuery {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AuditLogFilter>,
+        #[graphql(desc = "Which entries; all when omitted.")] filter: Option<AuditLogFilter>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<AuditEntry>> {
         use audit_log::Column;

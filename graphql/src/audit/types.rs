@@ -20,8 +20,11 @@ const HIDDEN_FROM_NON_ADMINS: [&str; 2] = ["submittedById", "pilotId"];
 /// One change to one record.
 pub struct AuditEntry(pub audit_log::Model);
 
+/// One change to one record as the audit trail keeps it: when, who, which mutation, and each field before and after.
+/// Audit entries are never changed or deleted.
 #[Object]
 impl AuditEntry {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::AuditEntry, self.0.id)
     }

@@ -11,27 +11,37 @@ use crate::error::AppError;
 use crate::node::NodeType;
 use crate::write::{begin_write, claim_version};
 
+/// A new contact, at a country or at a stakeholder.
 #[derive(InputObject)]
 pub struct CreateContactInput {
+    /// The person's name, up to 200 characters.
     pub name: String,
+    /// Email address.
     pub email: Option<String>,
+    /// Job title or function, up to 200 characters.
     pub title: Option<String>,
+    /// Phone number: digits, spaces and + - ( ) . only.
     pub phone: Option<String>,
     /// ISO3 code of the country the person works for; give this or `stakeholder`.
     pub country: Option<String>,
     /// Global id of the stakeholder the person works for; give this or `country`.
     pub stakeholder: Option<ID>,
+    /// Free-text notes, up to 20,000 characters.
     pub notes: Option<String>,
 }
 
 /// The person's details; a contact stays with its country or stakeholder.
 #[derive(InputObject)]
 pub struct UpdateContactInput {
+    /// New name, up to 200 characters.
     pub name: Option<String>,
     /// Set, or null to clear.
     pub email: MaybeUndefined<String>,
+    /// Set, or null to clear.
     pub title: MaybeUndefined<String>,
+    /// Set, or null to clear.
     pub phone: MaybeUndefined<String>,
+    /// Set, or null to clear.
     pub notes: MaybeUndefined<String>,
 }
 
@@ -43,7 +53,11 @@ impl ContactMutation {
     /// Adds a person at a country (the Secretariat, or that country's focal point) or at a
     /// stakeholder (the Secretariat).
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn create_contact(&self, ctx: &Context<'_>, input: CreateContactInput) -> async_graphql::Result<Contact> {
+    async fn create_contact(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The person and whom they work for.")] input: CreateContactInput,
+    ) -> async_graphql::Result<Contact> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewContact {
             name: &input.name,
@@ -64,8 +78,9 @@ impl ContactMutation {
     async fn update_contact(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdateContactInput,
+        #[graphql(desc = "Global id of the contact.")] id: ID,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateContactInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Contact> {
         let txn = begin_write(db(ctx)?).await?;
@@ -86,7 +101,11 @@ impl ContactMutation {
 
     /// Removes a contact. Returns the removed contact's id.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn delete_contact(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn delete_contact(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the contact.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let contact = service::writable(&txn, viewer(ctx), &id).await?;
         let before = contact.clone();

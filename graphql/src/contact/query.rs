@@ -10,6 +10,7 @@ use crate::error::AppResult;
 use crate::node::{NodeType, expect_global_id};
 use crate::pagination::{AppConnection, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
 
+/// Which contacts to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct ContactFilter {
     /// ISO3 code of the country the contacts work for.
@@ -20,15 +21,21 @@ pub struct ContactFilter {
     pub search: Option<String>,
 }
 
+/// What a list of contacts can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum ContactOrderField {
+    /// By the person's name, compared as text.
     Name,
+    /// By when it was recorded.
     CreatedAt,
 }
 
+/// One sort key of a list of contacts.
 #[derive(InputObject)]
 pub struct ContactOrder {
+    /// What to sort by.
     pub field: ContactOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -72,11 +79,18 @@ impl ContactQuery {
     async fn contacts(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ContactFilter>,
+        #[graphql(desc = "Which contacts; all the viewer may read when omitted.")] filter: Option<ContactFilter>,
+        #[graphql(desc = "Sort keys, the first one first; by name when omitted. Ties go by entry order.")]
         order_by: Option<Vec<ContactOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<Contact>> {
         use contact::Column;

@@ -17,14 +17,19 @@ pub fn visible_to(viewer: &Viewer, contact: &contact::Model) -> bool {
     viewer.can_read_country(contact.country_id)
 }
 
+/// A person at a country's government or at a stakeholder; personal data. A country's contacts are private to it, like
+/// its pilots; a stakeholder's are read by the Secretariat and working-group leads and written by the Secretariat.
 #[Object]
 impl Contact {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Contact, self.0.id)
     }
+    /// The person's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Email address, in lower case.
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()
     }
@@ -32,6 +37,7 @@ impl Contact {
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
     }
+    /// Phone number as written, e.g. `+41 22 917 1234`.
     async fn phone(&self) -> Option<&str> {
         self.0.phone.as_deref()
     }
@@ -43,12 +49,15 @@ impl Contact {
     async fn stakeholder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Stakeholder>> {
         Ok(maybe_by_id::<stakeholder::Entity>(ctx, self.0.stakeholder_id).await?.map(Stakeholder))
     }
+    /// Free-text notes.
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

@@ -10,30 +10,45 @@ use crate::pagination::{
     AppConnection, DateFilter, OrderDirection, PageArgs, StringFilter, apply_order, item_selections, paginate,
 };
 
+/// Which countries to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct CountryFilter {
+    /// Only countries whose ISO 3166-1 alpha-3 code matches (codes are upper case, e.g. `MAR`).
     pub iso3: Option<StringFilter>,
+    /// Only countries whose short English name matches.
     pub name: Option<StringFilter>,
+    /// Only countries of matching continental regions, e.g. `{eq: "Africa"}`.
     pub region: Option<StringFilter>,
+    /// Only countries of matching subregions.
     pub subregion: Option<StringFilter>,
+    /// true: only Champion countries; false: only the others.
     pub is_champion: Option<bool>,
+    /// Only countries that became Champions on these days.
     pub champion_since: Option<DateFilter>,
     /// Matches the name, official name or ISO codes, ignoring case.
     pub search: Option<String>,
 }
 
+/// What a list of countries can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum CountryOrderField {
+    /// By short English name, compared as text.
     Name,
+    /// By ISO 3166-1 alpha-3 code.
     #[graphql(name = "ISO3")]
     Iso3,
+    /// By continental region, compared as text.
     Region,
+    /// By the day it became a Champion.
     ChampionSince,
 }
 
+/// One sort key of a list of countries.
 #[derive(InputObject)]
 pub struct CountryOrder {
+    /// What to sort by.
     pub field: CountryOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -87,11 +102,18 @@ impl CountryQuery {
     async fn countries(
         &self,
         ctx: &Context<'_>,
-        filter: Option<CountryFilter>,
+        #[graphql(desc = "Which countries; all when omitted.")] filter: Option<CountryFilter>,
+        #[graphql(desc = "Sort keys, the first one first; by name when omitted. Ties go by entry order.")]
         order_by: Option<Vec<CountryOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<Country>> {
         let filter = filter.unwrap_or_default();
@@ -119,7 +141,11 @@ impl CountryQuery {
 
     /// One country by its ISO 3166-1 alpha-3 code (case-insensitive).
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn country(&self, ctx: &Context<'_>, iso3: String) -> async_graphql::Result<Option<Country>> {
+    async fn country(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "ISO 3166-1 alpha-3 code, e.g. `MAR`.")] iso3: String,
+    ) -> async_graphql::Result<Option<Country>> {
         Ok(Some(Country(find_by_iso3(db(ctx)?, &iso3, "iso3").await?)))
     }
 }

@@ -23,8 +23,10 @@ const TIMELINE_BASE_COST: usize = 100;
 /// A UN Member State.
 pub struct Country(pub country::Model);
 
+/// A UN Member State, and whether and how it engages with the guidance as a GCM Champion country.
 #[Object]
 impl Country {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Country, self.0.id)
     }
@@ -40,6 +42,7 @@ impl Country {
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Full official name in English.
     async fn official_name(&self) -> &str {
         &self.0.official_name
     }
@@ -47,6 +50,7 @@ impl Country {
     async fn region(&self) -> &str {
         &self.0.region
     }
+    /// Subregion within `region`, e.g. `Northern Africa`; null where none is defined.
     async fn subregion(&self) -> Option<&str> {
         self.0.subregion.as_deref()
     }
@@ -54,6 +58,7 @@ impl Country {
     async fn is_champion(&self) -> bool {
         self.0.is_champion
     }
+    /// When it became a Champion country; null for the others.
     async fn champion_since(&self) -> Option<Date> {
         self.0.champion_since.map(Date)
     }
@@ -61,6 +66,7 @@ impl Country {
     async fn champion_provenance(&self) -> Option<Provenance> {
         self.0.champion_provenance
     }
+    /// Notes on its Champion status, e.g. where the fact comes from.
     async fn champion_note(&self) -> Option<&str> {
         self.0.champion_note.as_deref()
     }
@@ -71,7 +77,11 @@ impl Country {
     /// Feedback this country gave, newest first (by day received, then by entry); with `latest`,
     /// only that many (1 to 100). Empty for viewers who may not read it.
     #[graphql(complexity = "latest.map_or(child_complexity, |n| n.clamp(1, 100) as usize * child_complexity)")]
-    async fn feedback(&self, ctx: &Context<'_>, latest: Option<i32>) -> async_graphql::Result<ObjectList<Feedback>> {
+    async fn feedback(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the newest this many, 1 to 100; all when omitted.")] latest: Option<i32>,
+    ) -> async_graphql::Result<ObjectList<Feedback>> {
         let viewer = viewer(ctx);
         let rows = match latest {
             Some(n) if !(1..=100).contains(&n) => {
@@ -94,12 +104,18 @@ impl Country {
     async fn timeline(
         &self,
         ctx: &Context<'_>,
-        from: Option<crate::scalars::Date>,
-        to: Option<crate::scalars::Date>,
-        kinds: Option<Vec<crate::timeline::TimelineKind>>,
+        #[graphql(desc = "First day, inclusive.")] from: Option<crate::scalars::Date>,
+        #[graphql(desc = "Last day, inclusive.")] to: Option<crate::scalars::Date>,
+        #[graphql(desc = "Only these kinds; all when omitted.")] kinds: Option<Vec<crate::timeline::TimelineKind>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<crate::pagination::AppConnection<crate::timeline::TimelineEntry>> {
         let filter = crate::timeline::TimelineFilter { country: None, from, to, kinds };
@@ -138,13 +154,15 @@ impl Country {
         }
         Ok(children::<ContactsOfCountry>(ctx, self.0.id).await?.into_iter().map(Contact).collect())
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    /// Change counter of the record, raised by every change to it. No mutation changes countries.
     async fn version(&self) -> i32 {
         self.0.version
     }

@@ -38,7 +38,11 @@ impl DashboardQuery {
     /// Champion's dashboard counts only what it may read: its own country's feedback, planned uses
     /// and pilots, plus collective feedback.
     #[graphql(guard = "Require(Access::SignedIn)", complexity = "20 + child_complexity")]
-    async fn dashboard(&self, ctx: &Context<'_>, filter: Option<DashboardFilter>) -> async_graphql::Result<Dashboard> {
+    async fn dashboard(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to count; all the viewer may read when omitted.")] filter: Option<DashboardFilter>,
+    ) -> async_graphql::Result<Dashboard> {
         let scope = Scope::new(db(ctx)?, viewer(ctx), filter.unwrap_or_default()).await?;
         Ok(Dashboard { scope, section_counts: tokio::sync::OnceCell::new() })
     }
@@ -60,54 +64,77 @@ impl Dashboard {
     }
 }
 
+/// Feedback counted in one triage status.
 #[derive(SimpleObject)]
 pub struct FeedbackStatusCount {
+    /// The triage status the counted feedback is in.
     pub status: FeedbackStatus,
+    /// Feedback counted in that status.
     pub count: i64,
 }
 
+/// Feedback counted that came through one channel.
 #[derive(SimpleObject)]
 pub struct FeedbackChannelCount {
+    /// The channel the counted feedback came through.
     pub channel: FeedbackChannel,
+    /// Feedback counted that came through it.
     pub count: i64,
 }
 
+/// Feedback counted that one country gave.
 #[derive(SimpleObject)]
 pub struct CountryCount {
+    /// The country that gave it.
     pub country: Country,
+    /// Feedback counted from that country.
     pub count: i64,
 }
 
+/// Feedback counted that was received in one calendar month.
 #[derive(SimpleObject)]
 pub struct MonthCount {
     /// `YYYY-MM`.
     pub month: String,
+    /// Feedback counted in that month.
     pub count: i64,
 }
 
+/// Pilots counted in one status.
 #[derive(SimpleObject)]
 pub struct PilotStatusCount {
+    /// The status the counted pilots are in.
     pub status: PilotStatus,
+    /// Pilots counted in that status.
     pub count: i64,
 }
 
+/// Planned uses counted of one kind in one status.
 #[derive(SimpleObject)]
 pub struct PlannedUseCount {
+    /// The kind of the counted planned uses.
     pub kind: PlannedUseKind,
+    /// The status the counted planned uses are in.
     pub status: PlannedUseStatus,
+    /// Planned uses counted of that kind and status.
     pub count: i64,
 }
 
+/// Role assignments counted of one role in one status.
 #[derive(SimpleObject)]
 pub struct RoleCount {
+    /// The role of the counted assignments.
     pub role: ChampionRole,
+    /// The status the counted assignments are in.
     pub status: RoleStatus,
+    /// Assignments counted of that role and status.
     pub count: i64,
 }
 
 /// Feedback about one section.
 #[derive(SimpleObject)]
 pub struct SectionFeedbackCount {
+    /// The section the figures are about.
     pub section: Section,
     /// Distinct feedback counted about this section or any of its sub-sections.
     pub total: i64,
@@ -139,19 +166,23 @@ pub struct ResponseFigures {
 /// One Champion country's roles: the latest assignment of each role in force in the period.
 #[derive(SimpleObject)]
 pub struct RoleCoverageRow {
+    /// The Champion country.
     pub country: Country,
     /// One cell per role (PARTNER, TESTER, PROMOTER, CONVENOR), in that order.
     pub cells: Vec<RoleCell>,
 }
 
+/// One cell of the role coverage matrix: a role and the status a country holds it in.
 #[derive(SimpleObject)]
 pub struct RoleCell {
+    /// The role this cell is for.
     pub role: ChampionRole,
     /// Status of the latest assignment (highest id) of this role in force at some time in the
     /// period; null when there is none.
     pub status: Option<RoleStatus>,
 }
 
+/// Which Champion countries hold which roles, and how many assignments are in each status.
 #[derive(SimpleObject)]
 pub struct RoleCoverage {
     /// Every Champion country of the region (a Champion viewer: its own), by name, with its roles.
@@ -161,6 +192,8 @@ pub struct RoleCoverage {
     pub by_role_and_status: Vec<RoleCount>,
 }
 
+/// Engagement figures for the period, region and version of the dashboard's filter, counted over what the viewer may
+/// read. Each figure is computed only when asked for.
 #[Object]
 impl Dashboard {
     /// The Champion countries × roles matrix and the assignment counts by role and status.
@@ -237,7 +270,7 @@ impl Dashboard {
     async fn sections_with_most_open_feedback(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 5)] limit: i32,
+        #[graphql(default = 5, desc = "How many sections at most, 1 to 100.")] limit: i32,
     ) -> async_graphql::Result<Vec<SectionFeedbackCount>> {
         let limit = check_limit(limit)?;
         let mut rows = section_counts(ctx, self.section_counts(ctx).await?).await?;
@@ -284,7 +317,7 @@ impl Dashboard {
     async fn upcoming_events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 5)] limit: i32,
+        #[graphql(default = 5, desc = "How many events at most, 1 to 100.")] limit: i32,
     ) -> async_graphql::Result<Vec<Event>> {
         let limit = check_limit(limit)? as u64;
         Ok(figures::upcoming_events(db(ctx)?, &self.scope, limit).await?.into_iter().map(Event).collect())

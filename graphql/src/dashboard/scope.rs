@@ -13,6 +13,7 @@ use crate::feedback::visible_feedback;
 use crate::node::{NodeType, expect_global_id};
 use crate::scalars::Date;
 
+/// What a dashboard counts: a period, a region and a guide version, each optional.
 #[derive(InputObject, Default, Clone)]
 pub struct DashboardFilter {
     /// First day of the period (inclusive); open when omitted.

@@ -21,19 +21,28 @@ use crate::scalars::Date;
 use crate::validate::existing;
 use crate::write::{begin_write, claim_version};
 
+/// A new event.
 #[derive(InputObject)]
 pub struct CreateEventInput {
+    /// What the event is called, up to 500 characters.
     pub title: String,
+    /// What sort of event it is.
     pub kind: EventKind,
+    /// First day.
     pub starts_on: Date,
     /// Last day of an event over several days; not before `startsOn`.
     pub ends_on: Option<Date>,
+    /// How exact the dates are; DAY when omitted.
     #[graphql(default_with = "DatePrecision::Day")]
     pub date_precision: DatePrecision,
+    /// Where it takes place, if in person.
     pub location: Option<String>,
+    /// Whether it takes place (also) online; false when omitted.
     #[graphql(default)]
     pub online: bool,
+    /// Who organises it.
     pub organizer: Option<String>,
+    /// What the event is about, up to 20,000 characters.
     pub description: Option<String>,
     /// Where the information comes from, e.g. an invitation or a meeting report.
     pub source_note: Option<String>,
@@ -42,15 +51,25 @@ pub struct CreateEventInput {
 /// Fields left out stay as they are; nullable fields set to null are cleared.
 #[derive(InputObject)]
 pub struct UpdateEventInput {
+    /// New title, up to 500 characters.
     pub title: Option<String>,
+    /// New kind of event.
     pub kind: Option<EventKind>,
+    /// New first day; `endsOn` must not come before it.
     pub starts_on: Option<Date>,
+    /// New last day, or null for a one-day event.
     pub ends_on: MaybeUndefined<Date>,
+    /// How exact the dates are.
     pub date_precision: Option<DatePrecision>,
+    /// Where it takes place, or null.
     pub location: MaybeUndefined<String>,
+    /// Whether it takes place (also) online.
     pub online: Option<bool>,
+    /// Who organises it, or null.
     pub organizer: MaybeUndefined<String>,
+    /// What it is about, or null.
     pub description: MaybeUndefined<String>,
+    /// Where the information comes from, or null.
     pub source_note: MaybeUndefined<String>,
 }
 
@@ -104,7 +123,11 @@ pub struct EventMutation;
 impl EventMutation {
     /// Records an event.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> async_graphql::Result<Event> {
+    async fn create_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The event to record.")] input: CreateEventInput,
+    ) -> async_graphql::Result<Event> {
         let draft = input.into_draft().checked()?;
         let txn = begin_write(db(ctx)?).await?;
         let created = service::create(&txn, draft).await?;
@@ -117,8 +140,9 @@ impl EventMutation {
     async fn update_event(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdateEventInput,
+        #[graphql(desc = "Global id of the event.")] id: ID,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateEventInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Event> {
         let txn = begin_write(db(ctx)?).await?;
@@ -132,10 +156,14 @@ impl EventMutation {
         Ok(Event(updated))
     }
 
-    /// Removes an event recorded by mistake, with its participants and section links.
-    /// Returns the removed event's id.
+    /// Removes an event recorded by mistake, with its section links; refused (`CONFLICT`) while participants, feedback
+    /// or planned uses refer to it. Returns the removed event's id.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn delete_event(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn delete_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the event.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let event = existing::<event::Entity>(&txn, &id, NodeType::Event, "id").await?;
         let count = |n: Result<u64, sea_orm::DbErr>| n.map_err(AppError::from);
@@ -172,10 +200,10 @@ impl EventMutation {
     async fn add_event_participant(
         &self,
         ctx: &Context<'_>,
-        event: ID,
-        country: Option<String>,
-        stakeholder: Option<ID>,
-        role: ParticipationRole,
+        #[graphql(desc = "Global id of the event.")] event: ID,
+        #[graphql(desc = "ISO3 code of the participating country.")] country: Option<String>,
+        #[graphql(desc = "Global id of the participating stakeholder.")] stakeholder: Option<ID>,
+        #[graphql(desc = "How it takes part.")] role: ParticipationRole,
     ) -> async_graphql::Result<EventParticipant> {
         enum Who {
             Country(String),
@@ -203,7 +231,11 @@ impl EventMutation {
 
     /// Removes a participant from its event. Returns the removed participant's id.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn remove_event_participant(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn remove_event_participant(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the participant (an `EventParticipant`).")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let participant = existing::<event_participant::Entity>(&txn, &id, NodeType::EventParticipant, "id").await?;
         let before = participant.clone();
@@ -218,8 +250,9 @@ impl EventMutation {
     async fn set_event_sections(
         &self,
         ctx: &Context<'_>,
-        event: ID,
-        sections: Vec<String>,
+        #[graphql(desc = "Global id of the event.")] event: ID,
+        #[graphql(desc = "Codes of the sections discussed, at most 100.")] sections: Vec<String>,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Event> {
         let txn = begin_write(db(ctx)?).await?;

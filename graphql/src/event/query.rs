@@ -15,9 +15,12 @@ use crate::pagination::{
 use crate::scalars::Date;
 use crate::validate::date_order;
 
+/// Which events to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct EventFilter {
+    /// Only events of these kinds.
     pub kind: Option<EnumFilter<EventKind>>,
+    /// Only events starting on these days.
     pub starts_on: Option<DateFilter>,
     /// Only events still running on or after this day (ending on or after it; a one-day event
     /// ends the day it starts). With `to`, the events overlapping the range.
@@ -32,18 +35,27 @@ pub struct EventFilter {
     pub search: Option<String>,
 }
 
+/// What a list of events can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum EventOrderField {
+    /// By first day.
     StartsOn,
+    /// By last day (one-day events have none).
     EndsOn,
+    /// By title, compared as text.
     Title,
+    /// By kind, in the alphabetical order of the value names.
     Kind,
+    /// By when it was recorded.
     CreatedAt,
 }
 
+/// One sort key of a list of events.
 #[derive(InputObject)]
 pub struct EventOrder {
+    /// What to sort by.
     pub field: EventOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -107,11 +119,18 @@ impl EventQuery {
     async fn events(
         &self,
         ctx: &Context<'_>,
-        filter: Option<EventFilter>,
+        #[graphql(desc = "Which events; all when omitted.")] filter: Option<EventFilter>,
+        #[graphql(desc = "Sort keys, the first one first; earliest start first when omitted. Ties go by entry order.")]
         order_by: Option<Vec<EventOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<Event>> {
         use event::Column;

@@ -21,14 +21,19 @@ use crate::stakeholder::Stakeholder;
 /// side event, a regional review, a bilateral talk or a workshop.
 pub struct Event(pub event::Model);
 
+/// A meeting about the guidance: a briefing, a technical or online discussion, a launch, an IMRF side event, a regional
+/// review, a bilateral talk or a workshop. Readable by every signed-in user; managed by the Secretariat.
 #[Object]
 impl Event {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Event, self.0.id)
     }
+    /// What the event is called.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// What sort of event it is.
     async fn kind(&self) -> EventKind {
         self.0.kind
     }
@@ -40,6 +45,7 @@ impl Event {
     async fn ends_on(&self) -> Option<Date> {
         self.0.ends_on.map(Date)
     }
+    /// How exact `startsOn` and `endsOn` are.
     async fn date_precision(&self) -> DatePrecision {
         self.0.date_precision
     }
@@ -51,9 +57,11 @@ impl Event {
     async fn online(&self) -> bool {
         self.0.online
     }
+    /// Who organises it.
     async fn organizer(&self) -> Option<&str> {
         self.0.organizer.as_deref()
     }
+    /// What the event is about.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -61,6 +69,7 @@ impl Event {
     async fn provenance(&self) -> Provenance {
         self.0.provenance
     }
+    /// Where the information comes from, e.g. the meeting report or briefing that records it.
     async fn source_note(&self) -> Option<&str> {
         self.0.source_note.as_deref()
     }
@@ -72,13 +81,14 @@ impl Event {
     async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
         Ok(linked::<SectionsOfEvent>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     /// Feedback given at this event that the viewer may read.
     async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<crate::feedback::Feedback>> {
         crate::feedback::visible_children::<crate::feedback::FeedbackOfEvent>(ctx, self.0.id).await
@@ -87,6 +97,7 @@ impl Event {
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
         Ok(crate::audit::history(ctx, crate::node::NodeType::Event, self.0.id).await?)
     }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -95,11 +106,14 @@ impl Event {
 /// A country or a stakeholder taking part in an event, and how.
 pub struct EventParticipant(pub event_participant::Model);
 
+/// A country or a stakeholder taking part in an event, and how.
 #[Object]
 impl EventParticipant {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::EventParticipant, self.0.id)
     }
+    /// The event taken part in.
     async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Event> {
         let event = by_id::<event::Entity>(ctx, self.0.event_id)
             .await?
@@ -114,9 +128,11 @@ impl EventParticipant {
     async fn stakeholder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Stakeholder>> {
         Ok(maybe_by_id::<stakeholder::Entity>(ctx, self.0.stakeholder_id).await?.map(Stakeholder))
     }
+    /// How it takes part.
     async fn role(&self) -> ParticipationRole {
         self.0.role
     }
+    /// Change counter of the record, raised by every change to it.
     async fn version(&self) -> i32 {
         self.0.version
     }

@@ -13,15 +13,22 @@ use crate::node::{NodeType, expect_global_id};
 use crate::scalars::Date;
 use crate::write::{begin_write, claim_version};
 
+/// A new feedback. The Secretariat records feedback from any source; a Champion focal point only its own country's. It
+/// starts RECEIVED.
 #[derive(InputObject)]
 pub struct SubmitFeedbackInput {
     /// ISO3 code of the country giving the feedback. Give exactly one of country, stakeholder, collective.
     pub country: Option<String>,
+    /// Global id of the stakeholder giving the feedback. Only the Secretariat records stakeholder or collective
+    /// feedback.
     pub stakeholder: Option<ID>,
     /// A named group giving the feedback together, e.g. "Champions".
     pub collective: Option<String>,
+    /// How it reached the Network; PILOT needs `pilot`, EVENT needs `event`.
     pub channel: FeedbackChannel,
+    /// What sort of comment it is.
     pub kind: FeedbackKind,
+    /// The text, up to 20,000 characters; surrounding blanks are trimmed.
     pub body: String,
     /// ISO 639-1 code of the body's language.
     #[graphql(default = "en")]
@@ -30,23 +37,35 @@ pub struct SubmitFeedbackInput {
     pub guide_version: ID,
     /// Codes of the sections it is about (at least one), e.g. `["III.A"]`.
     pub sections: Vec<String>,
+    /// Global id of the pilot it came from; a pilot of the same country.
     pub pilot: Option<ID>,
+    /// Global id of the event at which it was given.
     pub event: Option<ID>,
     /// Day it was received; today when omitted.
     pub received_on: Option<Date>,
 }
 
+/// The whole new content of a feedback: every field is replaced. Who gave it stays as recorded.
 #[derive(InputObject)]
 pub struct UpdateFeedbackInput {
+    /// How it reached the Network; PILOT needs `pilot`, EVENT needs `event`.
     pub channel: FeedbackChannel,
+    /// What sort of comment it is.
     pub kind: FeedbackKind,
+    /// The text, up to 20,000 characters; surrounding blanks are trimmed.
     pub body: String,
+    /// ISO 639-1 code of the body's language.
     #[graphql(default = "en")]
     pub language: String,
+    /// Global id of the guide version the feedback was given on.
     pub guide_version: ID,
+    /// Codes of the sections it is about (at least one); they replace the current ones.
     pub sections: Vec<String>,
+    /// Global id of the pilot it came from; null removes the link.
     pub pilot: Option<ID>,
+    /// Global id of the event at which it was given; null removes the link.
     pub event: Option<ID>,
+    /// The day it was received; not in the future.
     pub received_on: Date,
 }
 
@@ -57,7 +76,11 @@ pub struct FeedbackMutation;
 impl FeedbackMutation {
     /// Records feedback. A Champion focal point submits for its own country only.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn submit_feedback(&self, ctx: &Context<'_>, input: SubmitFeedbackInput) -> async_graphql::Result<Feedback> {
+    async fn submit_feedback(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The feedback, its source and the sections it is about.")] input: SubmitFeedbackInput,
+    ) -> async_graphql::Result<Feedback> {
         let txn = begin_write(db(ctx)?).await?;
         let source =
             SourceInput { country: input.country, stakeholder: input.stakeholder, collective: input.collective };
@@ -86,8 +109,9 @@ impl FeedbackMutation {
     async fn update_feedback(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdateFeedbackInput,
+        #[graphql(desc = "Global id of the feedback.")] id: ID,
+        #[graphql(desc = "Its new content.")] input: UpdateFeedbackInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Feedback> {
         let txn = begin_write(db(ctx)?).await?;
@@ -123,9 +147,13 @@ impl FeedbackMutation {
     async fn set_feedback_status(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        status: FeedbackStatus,
+        #[graphql(desc = "Global id of the feedback.")] id: ID,
+        #[graphql(desc = "The new triage status.")] status: FeedbackStatus,
+        #[graphql(
+            desc = "Required for ACCEPTED, PARTIALLY_ACCEPTED, DECLINED or ADDRESSED unless it already has one."
+        )]
         response: Option<String>,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Feedback> {
         let key = expect_global_id(&id, NodeType::Feedback, "id")?;
@@ -141,7 +169,11 @@ impl FeedbackMutation {
 
     /// Withdraws a feedback recorded by mistake. Returns its id.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn delete_feedback(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn delete_feedback(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the feedback.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let current = crate::validate::existing::<feedback::Entity>(&txn, &id, NodeType::Feedback, "id").await?;
         if !super::query::can_read(viewer(ctx), &current) {

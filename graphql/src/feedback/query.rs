@@ -35,6 +35,7 @@ pub fn can_read(viewer: &Viewer, row: &feedback::Model) -> bool {
     }
 }
 
+/// Which feedback to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct FeedbackFilter {
     /// ISO3 codes of the countries that gave it.
@@ -46,29 +47,43 @@ pub struct FeedbackFilter {
     /// With `section`: also match feedback about any of its sub-sections (default true).
     #[graphql(default = true)]
     pub include_subsections: bool,
+    /// Only feedback in these triage statuses.
     pub status: Option<EnumFilter<FeedbackStatus>>,
+    /// Only feedback that came through these channels.
     pub channel: Option<EnumFilter<FeedbackChannel>>,
+    /// Only feedback of these kinds.
     pub kind: Option<EnumFilter<FeedbackKind>>,
     /// The guide version it was given on.
     pub guide_version: Option<ID>,
+    /// Global id of a stakeholder: only the feedback it gave.
     pub stakeholder: Option<ID>,
+    /// Only collective feedback whose group name matches, e.g. `{eq: "Champions"}`.
     pub collective: Option<StringFilter>,
+    /// Only feedback received on these days.
     pub received_on: Option<DateFilter>,
     /// Words in the body, ignoring case.
     pub search: Option<String>,
 }
 
+/// What a feedback list can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum FeedbackOrderField {
+    /// By the day it was received.
     ReceivedOn,
+    /// By triage status, in the alphabetical order of the value names (not the order of triage).
     Status,
+    /// By when it was recorded in the tracker.
     CreatedAt,
+    /// By when it last changed.
     UpdatedAt,
 }
 
+/// One sort key of a feedback list.
 #[derive(InputObject)]
 pub struct FeedbackOrder {
+    /// What to sort by.
     pub field: FeedbackOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -180,11 +195,20 @@ impl FeedbackQuery {
     async fn feedback(
         &self,
         ctx: &Context<'_>,
-        filter: Option<FeedbackFilter>,
+        #[graphql(desc = "Which feedback; all the viewer may read when omitted.")] filter: Option<FeedbackFilter>,
+        #[graphql(
+            desc = "Sort keys, the first one first; newest received first when omitted. Ties go by entry order."
+        )]
         order_by: Option<Vec<FeedbackOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<Feedback>> {
         use feedback::Column;

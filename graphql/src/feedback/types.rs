@@ -20,8 +20,11 @@ use crate::user::User;
 /// One piece of feedback on a version of the guidance.
 pub struct Feedback(pub feedback::Model);
 
+/// One piece of feedback on a version of the guidance: who gave it, through which channel, about which sections, and
+/// how it was triaged. A Champion focal point reads only its own country's feedback and collective feedback.
 #[Object]
 impl Feedback {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Feedback, self.0.id)
     }
@@ -37,12 +40,15 @@ impl Feedback {
     async fn collective(&self) -> Option<&str> {
         self.0.collective.as_deref()
     }
+    /// How it reached the Network.
     async fn channel(&self) -> FeedbackChannel {
         self.0.channel
     }
+    /// What sort of comment it is.
     async fn kind(&self) -> FeedbackKind {
         self.0.kind
     }
+    /// The feedback's text, as given.
     async fn body(&self) -> &str {
         &self.0.body
     }
@@ -70,6 +76,7 @@ impl Feedback {
     async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Event>> {
         Ok(maybe_by_id::<event::Entity>(ctx, self.0.event_id).await?.map(Event))
     }
+    /// Where it stands in triage.
     async fn status(&self) -> FeedbackStatus {
         self.0.status
     }
@@ -77,9 +84,11 @@ impl Feedback {
     async fn response(&self) -> Option<&str> {
         self.0.response.as_deref()
     }
+    /// When `response` was last set; null while there is none.
     async fn responded_at(&self) -> Option<DateTime<Utc>> {
         self.0.responded_at
     }
+    /// The day the Network received it.
     async fn received_on(&self) -> Date {
         Date(self.0.received_on)
     }
@@ -88,15 +97,19 @@ impl Feedback {
         let user = maybe_by_id::<user_account::Entity>(ctx, self.0.submitted_by_id).await?;
         Ok(user.filter(|u| User::visible_to(viewer(ctx), u)).map(User))
     }
+    /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
     async fn provenance(&self) -> Provenance {
         self.0.provenance
     }
+    /// Where the information comes from, e.g. the meeting report or briefing that records it.
     async fn source_note(&self) -> Option<&str> {
         self.0.source_note.as_deref()
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -108,6 +121,7 @@ impl Feedback {
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
         Ok(crate::audit::history(ctx, crate::node::NodeType::Feedback, self.0.id).await?)
     }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
         self.0.version
     }

@@ -13,35 +13,52 @@ use crate::pagination::{
     AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate,
 };
 
+/// Which guide versions to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct GuideVersionFilter {
+    /// Only versions of this document.
     pub document: Option<DocumentKind>,
+    /// Only versions at these stages.
     pub stage: Option<EnumFilter<VersionStage>>,
+    /// Only versions released, or planned to be, on these days.
     pub released_on: Option<DateFilter>,
     /// ISO 639-1 code the version must be available in, e.g. `fr`.
     pub language: Option<String>,
+    /// Only versions whose code matches, e.g. `{startsWith: "2021"}`.
     pub code: Option<StringFilter>,
 }
 
+/// What a list of guide versions can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum GuideVersionOrderField {
+    /// By release date (the planned one for open versions).
     ReleasedOn,
+    /// By version code, compared as text.
     Code,
+    /// By label, compared as text.
     Label,
 }
 
+/// One sort key of a list of guide versions.
 #[derive(InputObject)]
 pub struct GuideVersionOrder {
+    /// What to sort by.
     pub field: GuideVersionOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
 
+/// Which sections to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct SectionFilter {
+    /// Only sections of this document.
     pub document: Option<DocumentKind>,
+    /// Only sections of these kinds.
     pub kind: Option<EnumFilter<SectionKind>>,
+    /// Only sections whose code matches, e.g. `{startsWith: "OBJ-"}`.
     pub code: Option<StringFilter>,
+    /// Only sections whose English title matches.
     pub title: Option<StringFilter>,
     /// Only direct children of the section with this code.
     pub parent_code: Option<String>,
@@ -51,17 +68,25 @@ pub struct SectionFilter {
     pub present_in_version: Option<ID>,
 }
 
+/// What a list of sections can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum SectionOrderField {
+    /// By section code, compared as text.
     Code,
+    /// By English title, compared as text.
     Title,
+    /// By kind, in the alphabetical order of the value names.
     Kind,
+    /// By place among the siblings (sections of different parents interleave).
     Position,
 }
 
+/// One sort key of a list of sections.
 #[derive(InputObject)]
 pub struct SectionOrder {
+    /// What to sort by.
     pub field: SectionOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -79,17 +104,28 @@ impl GuideQuery {
     async fn documents(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<Document>> {
         let select = apply_order(document::Entity::find(), [], document::Column::Id);
         Ok(paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), Document).await?)
     }
 
+    /// The Guide or the Booklet, by kind.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn document(&self, ctx: &Context<'_>, kind: DocumentKind) -> async_graphql::Result<Option<Document>> {
+    async fn document(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "GUIDE or BOOKLET.")] kind: DocumentKind,
+    ) -> async_graphql::Result<Option<Document>> {
         let found = document::Entity::find().filter(document::Column::Kind.eq(kind)).one(db(ctx)?).await;
         Ok(found.map_err(AppError::from)?.map(Document))
     }
@@ -103,11 +139,18 @@ impl GuideQuery {
     async fn guide_versions(
         &self,
         ctx: &Context<'_>,
-        filter: Option<GuideVersionFilter>,
+        #[graphql(desc = "Which versions; all when omitted.")] filter: Option<GuideVersionFilter>,
+        #[graphql(desc = "Sort keys, the first one first; oldest release first when omitted. Ties go by entry order.")]
         order_by: Option<Vec<GuideVersionOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<GuideVersion>> {
         let db = db(ctx)?;
@@ -166,11 +209,18 @@ impl GuideQuery {
     async fn sections(
         &self,
         ctx: &Context<'_>,
-        filter: Option<SectionFilter>,
+        #[graphql(desc = "Which sections; all of both documents when omitted.")] filter: Option<SectionFilter>,
+        #[graphql(desc = "Sort keys, the first one first; document order when omitted. Ties go by document order.")]
         order_by: Option<Vec<SectionOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<Section>> {
         let db = db(ctx)?;
@@ -201,8 +251,8 @@ impl GuideQuery {
     async fn section(
         &self,
         ctx: &Context<'_>,
-        code: String,
-        as_of: Option<ID>,
+        #[graphql(desc = "Section code, e.g. `III.A` (any case).")] code: String,
+        #[graphql(desc = "Global id of a guide version: the code as it was in that version.")] as_of: Option<ID>,
     ) -> async_graphql::Result<Option<Section>> {
         let db = db(ctx)?;
         let Some(version) = as_of else {

@@ -25,21 +25,27 @@ use crate::scalars::Date;
 /// The Guide or the Booklet.
 pub struct Document(pub document::Model);
 
+/// One of the two documents of the guidance, the Guide or the Booklet, with its versions and its section tree.
 #[Object]
 impl Document {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Document, self.0.id)
     }
+    /// Whether this is the Guide or the Booklet.
     async fn kind(&self) -> DocumentKind {
         self.0.kind
     }
+    /// The document's title in English.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// What the document covers.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
-    /// Every released version of this document, oldest first.
+    /// Every version of this document, released or still open, by release date (the planned one for open versions),
+    /// oldest first.
     async fn versions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GuideVersion>> {
         Ok(children::<VersionsOfDocument>(ctx, self.0.id).await?.into_iter().map(GuideVersion).collect())
     }
@@ -47,17 +53,24 @@ impl Document {
     async fn sections(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = true)] roots_only: bool,
+        #[graphql(
+            default = true,
+            desc = "true (default): only the top-level sections; false: every section of the document."
+        )]
+        roots_only: bool,
     ) -> async_graphql::Result<Vec<Section>> {
         let rows = children::<SectionsOfDocument>(ctx, self.0.id).await?;
         Ok(rows.into_iter().filter(|s| !roots_only || s.parent_id.is_none()).map(Section::new).collect())
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Change counter of the record, raised by every change to it.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -66,8 +79,11 @@ impl Document {
 /// One released state of a document: a draft, a translation, the revised or the final text.
 pub struct GuideVersion(pub guide_version::Model);
 
+/// One state of a document: a draft, a translation for review, the revised or the final text. A version takes revisions
+/// until `releaseVersion` freezes it.
 #[Object]
 impl GuideVersion {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::GuideVersion, self.0.id)
     }
@@ -75,9 +91,11 @@ impl GuideVersion {
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// Its name for readers, e.g. `Draft presented to Champions`.
     async fn label(&self) -> &str {
         &self.0.label
     }
+    /// How far along the guidance it is.
     async fn stage(&self) -> VersionStage {
         self.0.stage
     }
@@ -85,6 +103,7 @@ impl GuideVersion {
     async fn released_on(&self) -> Date {
         Date(self.0.released_on)
     }
+    /// How exact `releasedOn` is, e.g. MONTH when the sources give only the month.
     async fn released_on_precision(&self) -> DatePrecision {
         self.0.released_on_precision
     }
@@ -92,6 +111,7 @@ impl GuideVersion {
     async fn languages(&self) -> Vec<String> {
         self.0.language_list()
     }
+    /// Notes about the version, e.g. what it was circulated for.
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
@@ -104,12 +124,15 @@ impl GuideVersion {
     async fn released_at(&self) -> Option<DateTime<Utc>> {
         self.0.released_at
     }
+    /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
     async fn provenance(&self) -> Provenance {
         self.0.provenance
     }
+    /// Where the information comes from, e.g. the meeting report or briefing that records it.
     async fn source_note(&self) -> Option<&str> {
         self.0.source_note.as_deref()
     }
+    /// The document this is a version of.
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Document> {
         let document = by_id::<document::Entity>(ctx, self.0.document_id)
             .await?
@@ -127,9 +150,11 @@ impl GuideVersion {
     async fn translation_status(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "vec![\"en\".to_owned(), \"fr\".to_owned(), \"es\".to_owned()]")] languages: Vec<
-            String,
-        >,
+        #[graphql(
+            default_with = "vec![\"en\".to_owned(), \"fr\".to_owned(), \"es\".to_owned()]",
+            desc = "ISO 639-1 codes to report on, at most 10."
+        )]
+        languages: Vec<String>,
     ) -> async_graphql::Result<Vec<TranslationStatus>> {
         Ok(translation_status(db(ctx)?, &self.0, &languages).await?)
     }
@@ -141,9 +166,15 @@ impl GuideVersion {
     async fn comment_response_matrix(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<CommentResponse>> {
         let select = matrix_select(viewer(ctx), self.0.id)?;
@@ -153,12 +184,15 @@ impl GuideVersion {
     async fn introduced_sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
         Ok(children::<SectionsIntroducedIn>(ctx, self.0.id).await?.into_iter().map(Section::new).collect())
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -174,8 +208,11 @@ impl Section {
     }
 }
 
+/// A node of a document's structure: a part, a section, one of the six steps, a guiding principle or a GCM objective.
+/// It keeps its identity (and `id`) through renames, moves and retirement.
 #[Object]
 impl Section {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Section, self.0.id)
     }
@@ -188,7 +225,10 @@ impl Section {
         &self.0.title
     }
     /// Title in `language` (`en`, `fr`, `es`), falling back to English when no translation exists.
-    async fn localized_title(&self, language: String) -> &str {
+    async fn localized_title(
+        &self,
+        #[graphql(desc = "`en`, `fr` or `es`, in any case; other codes give the English title.")] language: String,
+    ) -> &str {
         let translated = match language.to_ascii_lowercase().as_str() {
             "fr" => self.0.title_fr.as_deref(),
             "es" => self.0.title_es.as_deref(),
@@ -196,12 +236,15 @@ impl Section {
         };
         translated.unwrap_or(&self.0.title)
     }
+    /// Title in French, if translated.
     async fn title_fr(&self) -> Option<&str> {
         self.0.title_fr.as_deref()
     }
+    /// Title in Spanish, if translated.
     async fn title_es(&self) -> Option<&str> {
         self.0.title_es.as_deref()
     }
+    /// What the section is: part, section, step, guiding principle or objective.
     async fn kind(&self) -> SectionKind {
         self.0.kind
     }
@@ -209,21 +252,26 @@ impl Section {
     async fn position(&self) -> i32 {
         self.0.position
     }
+    /// A short summary of what the section says.
     async fn summary(&self) -> Option<&str> {
         self.0.summary.as_deref()
     }
+    /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
     async fn provenance(&self) -> Provenance {
         self.0.provenance
     }
+    /// Where the information comes from, e.g. the meeting report or briefing that records it.
     async fn source_note(&self) -> Option<&str> {
         self.0.source_note.as_deref()
     }
+    /// The document the section belongs to.
     async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Document> {
         let document = by_id::<document::Entity>(ctx, self.0.document_id)
             .await?
             .ok_or_else(|| crate::error::AppError::internal("section without document"))?;
         Ok(Document(document))
     }
+    /// The section this one sits under; null at the top level.
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Section>> {
         Ok(maybe_by_id::<guide_section::Entity>(ctx, self.0.parent_id).await?.map(Section::new))
     }
@@ -265,12 +313,15 @@ impl Section {
         let readable = rows.into_iter().filter(|u| viewer.can_read_country(Some(u.country_id)));
         Ok(readable.map(|row| PlannedUse(Arc::unwrap_or_clone(row))).collect())
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Change counter of the record, raised by every change to it.
     async fn version(&self) -> i32 {
         self.0.version
     }

@@ -15,13 +15,19 @@ use crate::scalars::Date;
 use crate::validate::{existing, existing_opt};
 use crate::write::{begin_write, claim_version};
 
+/// A new milestone.
 #[derive(InputObject)]
 pub struct CreateMilestoneInput {
+    /// What the milestone is, up to 500 characters.
     pub title: String,
+    /// More about it, up to 20,000 characters.
     pub description: Option<String>,
+    /// The planned date.
     pub due_on: Date,
+    /// How exact `dueOn` is; DAY when omitted.
     #[graphql(default_with = "DatePrecision::Day")]
     pub due_precision: DatePrecision,
+    /// Where it stands; PLANNED when omitted.
     #[graphql(default_with = "MilestoneStatus::Planned")]
     pub status: MilestoneStatus,
     /// Required when `status` is DONE, and only then.
@@ -35,14 +41,21 @@ pub struct CreateMilestoneInput {
 /// Fields left out stay as they are; nullable fields set to null are cleared.
 #[derive(InputObject)]
 pub struct UpdateMilestoneInput {
+    /// New title, up to 500 characters.
     pub title: Option<String>,
+    /// New description, or null to clear.
     pub description: MaybeUndefined<String>,
+    /// New planned date.
     pub due_on: Option<Date>,
+    /// How exact `dueOn` is.
     pub due_precision: Option<DatePrecision>,
     /// Moving away from DONE needs `doneOn: null` as well.
     pub status: Option<MilestoneStatus>,
+    /// The day it was done, set together with status DONE; null to clear.
     pub done_on: MaybeUndefined<Date>,
+    /// Global id of the guide version it concerns, or null for none.
     pub guide_version: MaybeUndefined<ID>,
+    /// Where the information comes from, or null to clear.
     pub source_note: MaybeUndefined<String>,
 }
 
@@ -61,7 +74,7 @@ impl MilestoneMutation {
     async fn create_milestone(
         &self,
         ctx: &Context<'_>,
-        input: CreateMilestoneInput,
+        #[graphql(desc = "The milestone to record.")] input: CreateMilestoneInput,
     ) -> async_graphql::Result<Milestone> {
         let txn = begin_write(db(ctx)?).await?;
         let draft = MilestoneDraft {
@@ -85,8 +98,9 @@ impl MilestoneMutation {
     async fn update_milestone(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdateMilestoneInput,
+        #[graphql(desc = "Global id of the milestone.")] id: ID,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateMilestoneInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Milestone> {
         let txn = begin_write(db(ctx)?).await?;
@@ -134,8 +148,9 @@ impl MilestoneMutation {
     async fn complete_milestone(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        done_on: Date,
+        #[graphql(desc = "Global id of the milestone.")] id: ID,
+        #[graphql(desc = "The day it was done.")] done_on: Date,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Milestone> {
         let txn = begin_write(db(ctx)?).await?;
@@ -168,7 +183,11 @@ impl MilestoneMutation {
 
     /// Removes a milestone recorded by mistake. Returns the removed milestone's id.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn delete_milestone(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn delete_milestone(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the milestone.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let milestone = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
         let before = milestone.clone();

@@ -13,9 +13,12 @@ use crate::node::NodeType;
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
 use crate::validate::existing;
 
+/// Which milestones to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct MilestoneFilter {
+    /// Only milestones with these statuses.
     pub status: Option<EnumFilter<MilestoneStatus>>,
+    /// Only milestones due on these days.
     pub due_on: Option<DateFilter>,
     /// Only overdue (true: not DONE and due before today) or only not overdue (false) milestones.
     pub overdue: Option<bool>,
@@ -25,18 +28,27 @@ pub struct MilestoneFilter {
     pub guide_version: Option<ID>,
 }
 
+/// What a list of milestones can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum MilestoneOrderField {
+    /// By due date.
     DueOn,
+    /// By the day it was done.
     DoneOn,
+    /// By title, compared as text.
     Title,
+    /// By status, in the alphabetical order of the value names.
     Status,
+    /// By when it was recorded.
     CreatedAt,
 }
 
+/// One sort key of a list of milestones.
 #[derive(InputObject)]
 pub struct MilestoneOrder {
+    /// What to sort by.
     pub field: MilestoneOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -93,11 +105,18 @@ impl MilestoneQuery {
     async fn milestones(
         &self,
         ctx: &Context<'_>,
-        filter: Option<MilestoneFilter>,
+        #[graphql(desc = "Which milestones; all when omitted.")] filter: Option<MilestoneFilter>,
+        #[graphql(desc = "Sort keys, the first one first; earliest due first when omitted. Ties go by entry order.")]
         order_by: Option<Vec<MilestoneOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<Milestone>> {
         use milestone::Column;

@@ -22,14 +22,19 @@ pub fn is_overdue(model: &milestone::Model, today: NaiveDate) -> bool {
 /// A step of producing the guidance, with its planned and actual dates.
 pub struct Milestone(pub milestone::Model);
 
+/// A step of producing the guidance (translation, a review round, editing, printing, the online version), with its
+/// planned and actual dates. Readable by every signed-in user; managed by the Secretariat.
 #[Object]
 impl Milestone {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Milestone, self.0.id)
     }
+    /// What the milestone is.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// More about it, if anything.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -37,6 +42,7 @@ impl Milestone {
     async fn due_on(&self) -> Date {
         Date(self.0.due_on)
     }
+    /// How exact `dueOn` is.
     async fn due_precision(&self) -> DatePrecision {
         self.0.due_precision
     }
@@ -44,6 +50,7 @@ impl Milestone {
     async fn done_on(&self) -> Option<Date> {
         self.0.done_on.map(Date)
     }
+    /// Where it stands.
     async fn status(&self) -> MilestoneStatus {
         self.0.status
     }
@@ -59,12 +66,15 @@ impl Milestone {
     async fn provenance(&self) -> Provenance {
         self.0.provenance
     }
+    /// Where the information comes from, e.g. the meeting report or briefing that records it.
     async fn source_note(&self) -> Option<&str> {
         self.0.source_note.as_deref()
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

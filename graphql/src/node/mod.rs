@@ -60,14 +60,22 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// Refetches any object by its global id; null when it does not exist or is not visible.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of any object, as its `id` field gives it.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let (kind, key) = decode_global_id(&id, "id")?;
         Ok(load_node(ctx, kind, key, true).await?)
     }
 
     /// Refetches several objects; each position holds the object or null.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ids, at most 100; the answer keeps their order.")] ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODE_IDS {
             return Err(AppError::bad_input("ids", format!("At most {MAX_NODE_IDS} ids per call")).into());
         }

@@ -15,30 +15,41 @@ use crate::scalars::Date;
 use crate::validate::{MAX_TEXT_CHARS, required_text};
 use crate::write::{begin_write, claim_version};
 
+/// A new pilot of a Champion country.
 #[derive(InputObject)]
 pub struct CreatePilotInput {
     /// ISO3 code of the Champion country running the pilot.
     pub country: String,
     /// The guide version being tested.
     pub guide_version: ID,
+    /// What the pilot is called, up to 500 characters.
     pub title: String,
     /// PLANNED or IN_PROGRESS; a pilot ends through `recordPilotOutcome`.
     #[graphql(default_with = "PilotStatus::Planned")]
     pub status: PilotStatus,
     /// Required when IN_PROGRESS.
     pub started_on: Option<Date>,
+    /// What it tests and how, up to 20,000 characters.
     pub summary: Option<String>,
 }
 
+/// Changes to a pilot; fields left out stay as they are. Status and dates must agree: a PLANNED or IN_PROGRESS pilot
+/// has no `endedOn`, a COMPLETED or CANCELLED one needs it.
 #[derive(InputObject)]
 pub struct UpdatePilotInput {
+    /// Global id of the guide version tested.
     pub guide_version: Option<ID>,
+    /// New title, up to 500 characters.
     pub title: Option<String>,
+    /// New status; `recordPilotOutcome` is the usual way to end a pilot.
     pub status: Option<PilotStatus>,
     /// Set, or null to clear.
     pub started_on: MaybeUndefined<Date>,
+    /// Set, or null to clear; not before `startedOn`.
     pub ended_on: MaybeUndefined<Date>,
+    /// Set, or null to clear.
     pub summary: MaybeUndefined<String>,
+    /// Set, or null to clear.
     pub outcome: MaybeUndefined<String>,
 }
 
@@ -53,7 +64,11 @@ pub struct PilotMutation;
 impl PilotMutation {
     /// Records a pilot for a Champion country (a focal point: only its own country).
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn create_pilot(&self, ctx: &Context<'_>, input: CreatePilotInput) -> async_graphql::Result<Pilot> {
+    async fn create_pilot(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pilot to record.")] input: CreatePilotInput,
+    ) -> async_graphql::Result<Pilot> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewPilot {
             country: &input.country,
@@ -73,8 +88,9 @@ impl PilotMutation {
     async fn update_pilot(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdatePilotInput,
+        #[graphql(desc = "Global id of the pilot.")] id: ID,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdatePilotInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Pilot> {
         let txn = begin_write(db(ctx)?).await?;
@@ -100,10 +116,12 @@ impl PilotMutation {
     async fn record_pilot_outcome(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        outcome: String,
-        ended_on: Date,
-        #[graphql(default_with = "PilotStatus::Completed")] status: PilotStatus,
+        #[graphql(desc = "Global id of a pilot that has not ended yet.")] id: ID,
+        #[graphql(desc = "What the pilot found, up to 20,000 characters.")] outcome: String,
+        #[graphql(desc = "The day it ended; not before `startedOn`.")] ended_on: Date,
+        #[graphql(default_with = "PilotStatus::Completed", desc = "COMPLETED (default) or CANCELLED.")]
+        status: PilotStatus,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Pilot> {
         let txn = begin_write(db(ctx)?).await?;
@@ -132,10 +150,14 @@ impl PilotMutation {
         Ok(Pilot(updated))
     }
 
-    /// Removes a pilot recorded by mistake; feedback that referred to it keeps its text but no
-    /// longer names the pilot. Returns the removed pilot's id.
+    /// Removes a pilot recorded by mistake; refused (`CONFLICT`) while feedback names it. Returns the removed pilot's
+    /// id.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn delete_pilot(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn delete_pilot(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the pilot.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let pilot = service::writable(&txn, viewer(ctx), &id).await?;
         let feedback = entity::feedback::Entity::find()

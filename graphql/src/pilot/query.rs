@@ -10,28 +10,40 @@ use crate::error::AppResult;
 use crate::node::{NodeType, expect_global_id};
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
 
+/// Which pilots to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct PilotFilter {
     /// ISO3 code of the country.
     pub country: Option<String>,
+    /// Only pilots with these statuses.
     pub status: Option<EnumFilter<PilotStatus>>,
     /// Only pilots of this guide version.
     pub guide_version: Option<ID>,
+    /// Only pilots started on these days.
     pub started_on: Option<DateFilter>,
 }
 
+/// What a list of pilots can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum PilotOrderField {
+    /// By the day it started.
     StartedOn,
+    /// By the day it ended.
     EndedOn,
+    /// By title, compared as text.
     Title,
+    /// By status, in the alphabetical order of the value names.
     Status,
+    /// By when it was recorded.
     CreatedAt,
 }
 
+/// One sort key of a list of pilots.
 #[derive(InputObject)]
 pub struct PilotOrder {
+    /// What to sort by.
     pub field: PilotOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -72,11 +84,20 @@ impl PilotQuery {
     async fn pilots(
         &self,
         ctx: &Context<'_>,
-        filter: Option<PilotFilter>,
+        #[graphql(desc = "Which pilots; all the viewer may read when omitted.")] filter: Option<PilotFilter>,
+        #[graphql(
+            desc = "Sort keys, the first one first; ties, and the whole list when omitted, in the order recorded."
+        )]
         order_by: Option<Vec<PilotOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<Pilot>> {
         use pilot::Column;

@@ -15,11 +15,15 @@ use crate::scalars::Date;
 /// A Champion country's pilot test of a version of the guidance.
 pub struct Pilot(pub pilot::Model);
 
+/// A Champion country's pilot test of a version of the guidance, and what it found. Private to the country: its focal
+/// point reads and writes it, working-group leads read it, the Secretariat reads and writes all.
 #[Object]
 impl Pilot {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Pilot, self.0.id)
     }
+    /// The Champion country running the pilot.
     async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Country> {
         let country = by_id::<country::Entity>(ctx, self.0.country_id)
             .await?
@@ -33,12 +37,15 @@ impl Pilot {
             .ok_or_else(|| AppError::internal("pilot without guide version"))?;
         Ok(GuideVersion(version))
     }
+    /// What the pilot is called.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// Where it stands.
     async fn status(&self) -> PilotStatus {
         self.0.status
     }
+    /// The day it started; always set for IN_PROGRESS and COMPLETED pilots.
     async fn started_on(&self) -> Option<Date> {
         self.0.started_on.map(Date)
     }
@@ -46,6 +53,7 @@ impl Pilot {
     async fn ended_on(&self) -> Option<Date> {
         self.0.ended_on.map(Date)
     }
+    /// What the pilot tests and how.
     async fn summary(&self) -> Option<&str> {
         self.0.summary.as_deref()
     }
@@ -53,17 +61,19 @@ impl Pilot {
     async fn outcome(&self) -> Option<&str> {
         self.0.outcome.as_deref()
     }
+    /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
     async fn provenance(&self) -> Provenance {
         self.0.provenance
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
-    /// Feedback this pilot produced.
+    /// Feedback this pilot produced that the viewer may read.
     async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<crate::feedback::Feedback>> {
         crate::feedback::visible_children::<crate::feedback::FeedbackOfPilot>(ctx, self.0.id).await
     }
@@ -71,6 +81,7 @@ impl Pilot {
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
         Ok(crate::audit::history(ctx, crate::node::NodeType::Pilot, self.0.id).await?)
     }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
         self.0.version
     }

@@ -14,14 +14,19 @@ use crate::node::NodeType;
 use crate::scalars::Date;
 use crate::write::{begin_write, claim_version};
 
+/// A new planned use of a Champion country.
 #[derive(InputObject)]
 pub struct CreatePlannedUseInput {
     /// ISO3 code of the Champion country.
     pub country: String,
+    /// What sort of use it is.
     pub kind: PlannedUseKind,
+    /// What the country plans to do, up to 20,000 characters.
     pub description: String,
+    /// How far it has got; PLANNED when omitted.
     #[graphql(default_with = "PlannedUseStatus::Planned")]
     pub status: PlannedUseStatus,
+    /// When it is meant to happen.
     pub target_date: Option<Date>,
     /// Codes of the guide sections concerned, e.g. `["III.A", "STEP-3"]`.
     pub sections: Option<Vec<String>>,
@@ -29,10 +34,14 @@ pub struct CreatePlannedUseInput {
     pub events: Option<Vec<ID>>,
 }
 
+/// Changes to a planned use; fields left out stay as they are.
 #[derive(InputObject)]
 pub struct UpdatePlannedUseInput {
+    /// New kind of use.
     pub kind: Option<PlannedUseKind>,
+    /// New description, up to 20,000 characters.
     pub description: Option<String>,
+    /// New status, e.g. DONE once carried out.
     pub status: Option<PlannedUseStatus>,
     /// Set, or null to clear.
     pub target_date: MaybeUndefined<Date>,
@@ -52,7 +61,7 @@ impl PlannedUseMutation {
     async fn create_planned_use(
         &self,
         ctx: &Context<'_>,
-        input: CreatePlannedUseInput,
+        #[graphql(desc = "The planned use to record, with its sections and events.")] input: CreatePlannedUseInput,
     ) -> async_graphql::Result<PlannedUse> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewPlannedUse {
@@ -86,8 +95,9 @@ impl PlannedUseMutation {
     async fn update_planned_use(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdatePlannedUseInput,
+        #[graphql(desc = "Global id of the planned use.")] id: ID,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdatePlannedUseInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<PlannedUse> {
         let txn = begin_write(db(ctx)?).await?;
@@ -127,7 +137,11 @@ impl PlannedUseMutation {
 
     /// Removes a planned use and its links. Returns the removed use's id.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn delete_planned_use(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn delete_planned_use(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the planned use.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let planned_use = service::writable(&txn, viewer(ctx), &id).await?;
         let before = planned_use.clone();

@@ -13,14 +13,18 @@ use crate::pagination::{
     AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate,
 };
 
+/// Which planned uses to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct PlannedUseFilter {
     /// ISO3 code of the country.
     pub country: Option<String>,
     /// Continental region of the country, e.g. `Africa`.
     pub region: Option<String>,
+    /// Only uses of these kinds.
     pub kind: Option<EnumFilter<PlannedUseKind>>,
+    /// Only uses with these statuses.
     pub status: Option<EnumFilter<PlannedUseStatus>>,
+    /// Only uses with a target date on these days.
     pub target_date: Option<DateFilter>,
     /// Only uses concerning the section with this code, e.g. `III.A`.
     pub section: Option<String>,
@@ -28,17 +32,25 @@ pub struct PlannedUseFilter {
     pub search: Option<String>,
 }
 
+/// What a list of planned uses can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum PlannedUseOrderField {
+    /// By target date.
     TargetDate,
+    /// By kind, in the alphabetical order of the value names.
     Kind,
+    /// By status, in the alphabetical order of the value names.
     Status,
+    /// By when it was recorded.
     CreatedAt,
 }
 
+/// One sort key of a list of planned uses.
 #[derive(InputObject)]
 pub struct PlannedUseOrder {
+    /// What to sort by.
     pub field: PlannedUseOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -99,11 +111,20 @@ impl PlannedUseQuery {
     async fn planned_uses(
         &self,
         ctx: &Context<'_>,
-        filter: Option<PlannedUseFilter>,
+        #[graphql(desc = "Which planned uses; all the viewer may read when omitted.")] filter: Option<PlannedUseFilter>,
+        #[graphql(
+            desc = "Sort keys, the first one first; ties, and the whole list when omitted, in the order recorded."
+        )]
         order_by: Option<Vec<PlannedUseOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<PlannedUse>> {
         use planned_use::Column;

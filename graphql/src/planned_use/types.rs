@@ -18,26 +18,34 @@ use crate::scalars::Date;
 /// How a Champion country plans to use the guidance.
 pub struct PlannedUse(pub planned_use::Model);
 
+/// How a Champion country plans to use the guidance, with the sections it concerns and the events where it happens.
+/// Private to the country, like its pilots.
 #[Object]
 impl PlannedUse {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::PlannedUse, self.0.id)
     }
+    /// The Champion country.
     async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Country> {
         let country = by_id::<country::Entity>(ctx, self.0.country_id)
             .await?
             .ok_or_else(|| AppError::internal("planned use without country"))?;
         Ok(Country(country))
     }
+    /// What sort of use it is.
     async fn kind(&self) -> PlannedUseKind {
         self.0.kind
     }
+    /// What the country plans to do.
     async fn description(&self) -> &str {
         &self.0.description
     }
+    /// How far it has got.
     async fn status(&self) -> PlannedUseStatus {
         self.0.status
     }
+    /// When it is meant to happen, if known.
     async fn target_date(&self) -> Option<Date> {
         self.0.target_date.map(Date)
     }
@@ -53,12 +61,15 @@ impl PlannedUse {
             .map(|row| Event(Arc::unwrap_or_clone(row)))
             .collect())
     }
+    /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
     async fn provenance(&self) -> Provenance {
         self.0.provenance
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

@@ -168,6 +168,7 @@ impl Trail {
     }
 }
 
+/// Whether a section's translation into one language follows its current wording.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
 pub enum TranslationState {
     /// Translated after the section's last change of wording.

@@ -50,11 +50,14 @@ pub fn matrix_select(viewer: &Viewer, version_id: i32) -> AppResult<sea_orm::Sel
 /// One row of the matrix: a feedback and the answer it received.
 pub struct CommentResponse(pub feedback::Model);
 
+/// One row of a version's comment-response matrix: a feedback given on it and the answer it received.
 #[Object]
 impl CommentResponse {
+    /// The feedback itself.
     async fn feedback(&self) -> Feedback {
         Feedback(self.0.clone())
     }
+    /// The day the feedback was received.
     async fn received_on(&self) -> Date {
         Date(self.0.received_on)
     }
@@ -66,9 +69,11 @@ impl CommentResponse {
     async fn source_name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         Ok(self.source(ctx).await?.1)
     }
+    /// How it reached the Network.
     async fn channel(&self) -> FeedbackChannel {
         self.0.channel
     }
+    /// What sort of comment it is.
     async fn kind(&self) -> FeedbackKind {
         self.0.kind
     }
@@ -76,9 +81,11 @@ impl CommentResponse {
     async fn comment(&self) -> &str {
         &self.0.body
     }
+    /// The sections it is about.
     async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
         Ok(linked::<FeedbackSections>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
+    /// Its triage status now.
     async fn status(&self) -> FeedbackStatus {
         self.0.status
     }

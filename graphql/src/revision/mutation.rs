@@ -24,21 +24,27 @@ use crate::scalars::Date;
 use crate::validate::{MAX_LINE_CHARS, MAX_LINKS, MAX_TEXT_CHARS, language_code, optional_text, required_text};
 use crate::write::{begin_write, claim_version};
 
+/// A new version of the Guide or the Booklet, open for revisions until it is released.
 #[derive(InputObject)]
 pub struct CreateGuideVersionInput {
+    /// The document the version belongs to.
     pub document: DocumentKind,
     /// Short stable key, unique within the document, e.g. `2023-REVISED`.
     pub code: String,
+    /// Its name for readers, e.g. `Revised guidance material`.
     pub label: String,
+    /// How far along the guidance it is; DRAFT when omitted.
     #[graphql(default_with = "VersionStage::Draft")]
     pub stage: VersionStage,
     /// The planned release date; not before the document's latest released version.
     pub planned_release_on: Date,
+    /// How exact `plannedReleaseOn` is; DAY when omitted.
     #[graphql(default_with = "DatePrecision::Day")]
     pub precision: DatePrecision,
     /// ISO 639-1 codes the version will exist in.
     #[graphql(default_with = "vec![\"en\".to_owned()]")]
     pub languages: Vec<String>,
+    /// Free-text notes about the version, up to 20,000 characters.
     pub notes: Option<String>,
 }
 
@@ -48,16 +54,25 @@ pub struct CreateGuideVersionInput {
 /// level) and/or `position`; REVISED may take a new `summary`; RETIRED takes nothing else.
 #[derive(InputObject)]
 pub struct SectionChangeInput {
+    /// What happens to the section; it decides which other fields apply.
     pub change: SectionChangeKind,
     /// The section's current code; for ADDED, the new section's code.
     pub code: String,
+    /// RENAMED: the new code, 1 to 32 letters, digits, dots or dashes, not taken by another section.
     pub new_code: Option<String>,
+    /// ADDED (required) or RENAMED: the English title.
     pub title: Option<String>,
+    /// ADDED or RENAMED: the French title.
     pub title_fr: Option<String>,
+    /// ADDED or RENAMED: the Spanish title.
     pub title_es: Option<String>,
+    /// ADDED (required): what the new section is.
     pub kind: Option<SectionKind>,
+    /// ADDED or MOVED: code of the parent section in this version; null for the top level.
     pub parent_code: MaybeUndefined<String>,
+    /// ADDED or MOVED: place among the siblings, 1 to 10000; when omitted, last under a new parent, else unchanged.
     pub position: Option<i32>,
+    /// ADDED or REVISED: the section's new summary.
     pub summary: Option<String>,
 }
 
@@ -81,7 +96,9 @@ impl From<SectionChangeInput> for SectionChangeRequest {
 /// The decision on one feedback answered by a revision.
 #[derive(InputObject)]
 pub struct FeedbackDecisionInput {
+    /// Global id of the feedback answered; given on the revision's version or an earlier one.
     pub feedback: ID,
+    /// The decision taken on it; the feedback's status follows.
     pub disposition: Disposition,
     /// Required unless the disposition is ACCEPTED.
     pub rationale: Option<String>,
@@ -93,14 +110,19 @@ impl From<FeedbackDecisionInput> for LinkRequest {
     }
 }
 
+/// A revision to record in an open version, with the sections it changes and the feedback it answers.
 #[derive(InputObject)]
 pub struct RecordRevisionInput {
     /// The version the change goes into; it must not be released yet.
     pub version: ID,
+    /// What kind of change it is; a TRANSLATION only REVISES sections.
     pub kind: RevisionKind,
+    /// DONE (default) when it is already carried out in the text, PENDING while still to do.
     #[graphql(default_with = "RevisionStatus::Done")]
     pub status: RevisionStatus,
+    /// What the change is, up to 20,000 characters.
     pub summary: String,
+    /// A longer account of the change, up to 20,000 characters.
     pub details: Option<String>,
     /// Required for a TRANSLATION (the language translated into); refused otherwise.
     pub language: Option<String>,
@@ -114,13 +136,20 @@ pub struct RecordRevisionInput {
     pub feedback: Vec<FeedbackDecisionInput>,
 }
 
+/// What a revision says about itself; every field is replaced. Its section changes and feedback links stay.
 #[derive(InputObject)]
 pub struct UpdateRevisionInput {
+    /// Its kind; it can become a TRANSLATION only if it changes no section's structure.
     pub kind: RevisionKind,
+    /// PENDING while still to do, DONE once carried out in the text.
     pub status: RevisionStatus,
+    /// What the change is, up to 20,000 characters.
     pub summary: String,
+    /// A longer account of the change; null clears it.
     pub details: Option<String>,
+    /// For a TRANSLATION (required), the ISO 639-1 code translated into; null otherwise.
     pub language: Option<String>,
+    /// The day the change was decided; not in the future.
     pub decided_on: Date,
 }
 
@@ -134,7 +163,7 @@ impl RevisionMutation {
     async fn create_guide_version(
         &self,
         ctx: &Context<'_>,
-        input: CreateGuideVersionInput,
+        #[graphql(desc = "The new version.")] input: CreateGuideVersionInput,
     ) -> async_graphql::Result<GuideVersion> {
         let txn = begin_write(db(ctx)?).await?;
         let document = document::Entity::find()
@@ -221,7 +250,11 @@ impl RevisionMutation {
     /// moves or retires (section identity is kept, so earlier feedback still points at them),
     /// and the feedback it answers with a decision on each (the feedback's status follows it).
     #[graphql(guard = "Require(Access::Triage)")]
-    async fn record_revision(&self, ctx: &Context<'_>, input: RecordRevisionInput) -> async_graphql::Result<Revision> {
+    async fn record_revision(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The revision, its section changes and its feedback decisions.")] input: RecordRevisionInput,
+    ) -> async_graphql::Result<Revision> {
         let txn = begin_write(db(ctx)?).await?;
         let version = service::open_version(&txn, &input.version, "version").await?;
         let content = service::check_content(Content {
@@ -271,8 +304,9 @@ impl RevisionMutation {
     async fn update_revision(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdateRevisionInput,
+        #[graphql(desc = "Global id of the revision.")] id: ID,
+        #[graphql(desc = "What the revision now says about itself.")] input: UpdateRevisionInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Revision> {
         let txn = begin_write(db(ctx)?).await?;
@@ -316,7 +350,11 @@ impl RevisionMutation {
 
     /// Deletes a revision of an open version, undoing its section changes. Returns its id.
     #[graphql(guard = "Require(Access::Triage)")]
-    async fn delete_revision(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn delete_revision(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the revision.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let (found, _) = service::open_revision(&txn, &id, "id").await?;
         let decisions: Vec<Value> = revision_feedback::Entity::find()
@@ -341,10 +379,10 @@ impl RevisionMutation {
     async fn link_feedback_to_revision(
         &self,
         ctx: &Context<'_>,
-        revision: ID,
-        feedback: ID,
-        disposition: Disposition,
-        rationale: Option<String>,
+        #[graphql(desc = "Global id of the revision.")] revision: ID,
+        #[graphql(desc = "Global id of the feedback; given on the revision's version or an earlier one.")] feedback: ID,
+        #[graphql(desc = "The decision taken on the feedback.")] disposition: Disposition,
+        #[graphql(desc = "Why it was decided so; required unless it is ACCEPTED.")] rationale: Option<String>,
     ) -> async_graphql::Result<FeedbackResponse> {
         let txn = begin_write(db(ctx)?).await?;
         let (found, version) = service::open_revision(&txn, &revision, "revision").await?;
@@ -366,8 +404,8 @@ impl RevisionMutation {
     async fn unlink_feedback_from_revision(
         &self,
         ctx: &Context<'_>,
-        revision: ID,
-        feedback: ID,
+        #[graphql(desc = "Global id of the revision.")] revision: ID,
+        #[graphql(desc = "Global id of the linked feedback.")] feedback: ID,
     ) -> async_graphql::Result<Revision> {
         let feedback_id = expect_global_id(&feedback, NodeType::Feedback, "feedback")?;
         let txn = begin_write(db(ctx)?).await?;
@@ -386,8 +424,9 @@ impl RevisionMutation {
     async fn release_version(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "Global id of the version.")] id: ID,
         #[graphql(desc = "The release day; the planned date when omitted.")] released_on: Option<Date>,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<GuideVersion> {
         let key = expect_global_id(&id, NodeType::GuideVersion, "id")?;

@@ -20,13 +20,18 @@ use crate::node::{NodeType, expect_global_id};
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
 use crate::validate::existing;
 
+/// Which revisions to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct RevisionFilter {
+    /// Only revisions of this document's versions.
     pub document: Option<DocumentKind>,
     /// Only revisions of these guide versions.
     pub versions: Option<Vec<ID>>,
+    /// Only revisions of these kinds.
     pub kind: Option<EnumFilter<RevisionKind>>,
+    /// Only revisions with these statuses.
     pub status: Option<EnumFilter<RevisionStatus>>,
+    /// Only revisions decided on these days.
     pub decided_on: Option<DateFilter>,
     /// Only revisions that touched the section with this (current) code.
     pub section: Option<String>,
@@ -34,16 +39,23 @@ pub struct RevisionFilter {
     pub feedback: Option<ID>,
 }
 
+/// What a revision list can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum RevisionOrderField {
+    /// By the day it was decided.
     DecidedOn,
+    /// By kind, in the alphabetical order of the value names.
     Kind,
+    /// By status, in the alphabetical order of the value names.
     Status,
 }
 
+/// One sort key of a revision list.
 #[derive(InputObject)]
 pub struct RevisionOrder {
+    /// What to sort by.
     pub field: RevisionOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -62,11 +74,20 @@ impl RevisionQuery {
     async fn revisions(
         &self,
         ctx: &Context<'_>,
-        filter: Option<RevisionFilter>,
+        #[graphql(desc = "Which revisions; all when omitted.")] filter: Option<RevisionFilter>,
+        #[graphql(
+            desc = "Sort keys, the first one first; ties, and the whole list when omitted, in the order recorded."
+        )]
         order_by: Option<Vec<RevisionOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<Revision>> {
         let db = db(ctx)?;
@@ -87,7 +108,12 @@ impl RevisionQuery {
     /// retired in the versions after `from` up to and including `to`, each with the feedback
     /// behind it.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn compare_versions(&self, ctx: &Context<'_>, from: ID, to: ID) -> async_graphql::Result<VersionComparison> {
+    async fn compare_versions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the earlier version.")] from: ID,
+        #[graphql(desc = "Global id of a later version of the same document.")] to: ID,
+    ) -> async_graphql::Result<VersionComparison> {
         let db = db(ctx)?;
         let from = existing::<guide_version::Entity>(db, &from, NodeType::GuideVersion, "from").await?;
         let to = existing::<guide_version::Entity>(db, &to, NodeType::GuideVersion, "to").await?;

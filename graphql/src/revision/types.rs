@@ -18,8 +18,11 @@ use crate::scalars::Date;
 /// One change decided for a guide version, with the sections it touched and the feedback it answered.
 pub struct Revision(pub revision::Model);
 
+/// One change decided for a guide version, with the sections it touched and the feedback it answered. Working-group
+/// leads and the Secretariat record it while the version is open; a release freezes it.
 #[Object]
 impl Revision {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Revision, self.0.id)
     }
@@ -30,6 +33,7 @@ impl Revision {
             .ok_or_else(|| AppError::internal("revision without guide version"))?;
         Ok(GuideVersion(version))
     }
+    /// What kind of change it is.
     async fn kind(&self) -> RevisionKind {
         self.0.kind
     }
@@ -37,9 +41,11 @@ impl Revision {
     async fn status(&self) -> RevisionStatus {
         self.0.status
     }
+    /// What the change is, in a sentence or two.
     async fn summary(&self) -> &str {
         &self.0.summary
     }
+    /// A longer account of the change, if any.
     async fn details(&self) -> Option<&str> {
         self.0.details.as_deref()
     }
@@ -59,15 +65,19 @@ impl Revision {
     async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackResponse>> {
         visible_responses(ctx, children::<ResponsesOfRevision>(ctx, self.0.id).await?).await
     }
+    /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
     async fn provenance(&self) -> Provenance {
         self.0.provenance
     }
+    /// Where the information comes from, e.g. the meeting report or briefing that records it.
     async fn source_note(&self) -> Option<&str> {
         self.0.source_note.as_deref()
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -75,6 +85,7 @@ impl Revision {
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
         Ok(crate::audit::history(ctx, NodeType::Revision, self.0.id).await?)
     }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -97,20 +108,24 @@ pub async fn visible_responses(
 /// A feedback answered by a revision: the decision taken on it and why.
 pub struct FeedbackResponse(pub revision_feedback::Model);
 
+/// A feedback answered by a revision: the decision taken on it and why.
 #[Object]
 impl FeedbackResponse {
+    /// The revision that took the decision.
     async fn revision(&self, ctx: &Context<'_>) -> async_graphql::Result<Revision> {
         let revision = by_id::<revision::Entity>(ctx, self.0.revision_id)
             .await?
             .ok_or_else(|| AppError::internal("response without revision"))?;
         Ok(Revision(revision))
     }
+    /// The feedback decided on.
     async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Feedback> {
         let feedback = by_id::<feedback::Entity>(ctx, self.0.feedback_id)
             .await?
             .ok_or_else(|| AppError::internal("response without feedback"))?;
         Ok(Feedback(feedback))
     }
+    /// The decision taken on the feedback.
     async fn disposition(&self) -> Disposition {
         self.0.disposition
     }
@@ -118,9 +133,11 @@ impl FeedbackResponse {
     async fn rationale(&self) -> Option<&str> {
         self.0.rationale.as_deref()
     }
+    /// When the feedback was linked to the revision.
     async fn linked_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the decision or its rationale last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -129,8 +146,10 @@ impl FeedbackResponse {
 /// One section touched by one revision, with its state just before and just after.
 pub struct SectionChange(pub revision_section::Model);
 
+/// One section touched by one revision, with its state just before and just after.
 #[Object]
 impl SectionChange {
+    /// The revision that made the change.
     async fn revision(&self, ctx: &Context<'_>) -> async_graphql::Result<Revision> {
         let revision = by_id::<revision::Entity>(ctx, self.0.revision_id)
             .await?
@@ -162,26 +181,34 @@ impl SectionChange {
 /// What a section looked like at one point in its history.
 pub struct SectionState(pub StateModel);
 
+/// What a section looked like at one point in its history.
 #[Object]
 impl SectionState {
+    /// Its code then, e.g. `III.A`.
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// Its English title then.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// Its French title then, if it had one.
     async fn title_fr(&self) -> Option<&str> {
         self.0.title_fr.as_deref()
     }
+    /// Its Spanish title then, if it had one.
     async fn title_es(&self) -> Option<&str> {
         self.0.title_es.as_deref()
     }
+    /// The section it sat under then (as that section is now); null at the top level.
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Section>> {
         Ok(maybe_by_id::<guide_section::Entity>(ctx, self.0.parent_id).await?.map(Section::new))
     }
+    /// Its place among its siblings then, from 1.
     async fn position(&self) -> i32 {
         self.0.position
     }
+    /// Its summary then, if it had one.
     async fn summary(&self) -> Option<&str> {
         self.0.summary.as_deref()
     }
@@ -191,7 +218,9 @@ impl SectionState {
 /// feedback behind it.
 #[derive(SimpleObject)]
 pub struct VersionComparison {
+    /// The earlier version compared.
     pub from: GuideVersion,
+    /// The later version compared.
     pub to: GuideVersion,
     /// Sections present in `to` but not in `from`.
     pub added: Vec<SectionDifference>,
@@ -234,10 +263,12 @@ pub struct TranslationStatus {
     pub sections: Vec<SectionTranslation>,
 }
 
+/// How up to date one section's translation into one language is, in one version.
 #[derive(SimpleObject)]
 pub struct SectionTranslation {
     /// The section as it stands in the version.
     pub section: Section,
+    /// Whether its translation is current, stale or missing.
     pub state: TranslationState,
     /// The version whose text the translation follows; null when missing.
     pub translated_in: Option<GuideVersion>,

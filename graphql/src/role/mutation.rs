@@ -15,24 +15,32 @@ use crate::scalars::Date;
 use crate::validate::existing;
 use crate::write::{begin_write, claim_version};
 
+/// A new role assignment; it starts open.
 #[derive(InputObject)]
 pub struct AssignRoleInput {
     /// ISO3 code of the country.
     pub country: String,
+    /// The role to give; the country must not hold it already in an open assignment.
     pub role: ChampionRole,
     /// PROPOSED, COMMITTED or ACTIVE.
     #[graphql(default_with = "RoleStatus::Proposed")]
     pub status: RoleStatus,
+    /// The day it started; required when `status` is ACTIVE.
     pub started_on: Option<Date>,
+    /// Free-text notes, up to 20,000 characters.
     pub notes: Option<String>,
 }
 
+/// Changes to a role assignment; fields left out stay as they are.
 #[derive(InputObject)]
 pub struct UpdateRoleAssignmentInput {
+    /// The new status: an open one has no `endedOn`, COMPLETED and WITHDRAWN need one.
     pub status: Option<RoleStatus>,
     /// Set, or null to clear.
     pub started_on: MaybeUndefined<Date>,
+    /// Set, or null to clear; not before `startedOn`.
     pub ended_on: MaybeUndefined<Date>,
+    /// Set, or null to clear.
     pub notes: MaybeUndefined<String>,
 }
 
@@ -51,7 +59,11 @@ pub struct RoleMutation;
 impl RoleMutation {
     /// Gives a country a Champion role. At most one open assignment per country and role.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn assign_role(&self, ctx: &Context<'_>, input: AssignRoleInput) -> async_graphql::Result<RoleAssignment> {
+    async fn assign_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The country, the role and how the assignment starts.")] input: AssignRoleInput,
+    ) -> async_graphql::Result<RoleAssignment> {
         let txn = begin_write(db(ctx)?).await?;
         let country = find_by_iso3(&txn, &input.country, "country").await?;
         let assignment = service::assign(
@@ -80,8 +92,9 @@ impl RoleMutation {
     async fn update_role_assignment(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdateRoleAssignmentInput,
+        #[graphql(desc = "Global id of the assignment.")] id: ID,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateRoleAssignmentInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<RoleAssignment> {
         let key = expect_global_id(&id, NodeType::RoleAssignment, "id")?;
@@ -118,9 +131,11 @@ impl RoleMutation {
     async fn end_role(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        ended_on: Date,
-        #[graphql(default_with = "RoleStatus::Completed")] status: RoleStatus,
+        #[graphql(desc = "Global id of the open assignment.")] id: ID,
+        #[graphql(desc = "The day it ended; not before `startedOn`.")] ended_on: Date,
+        #[graphql(default_with = "RoleStatus::Completed", desc = "COMPLETED (default) or WITHDRAWN.")]
+        status: RoleStatus,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<RoleAssignment> {
         if status.is_open() {
@@ -154,7 +169,11 @@ impl RoleMutation {
 
     /// Removes an assignment recorded by mistake. Returns the removed assignment's id.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn delete_role_assignment(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn delete_role_assignment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the assignment.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let assignment = existing::<role_assignment::Entity>(&txn, &id, NodeType::RoleAssignment, "id").await?;
         let before = assignment.clone();

@@ -11,34 +11,48 @@ use crate::pagination::{
 };
 use crate::scalars::Date;
 
+/// Which role assignments to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct RoleAssignmentFilter {
     /// ISO3 codes of the countries.
     pub country: Option<StringFilter>,
     /// Continental region of the country, e.g. `Africa`.
     pub region: Option<String>,
+    /// Only these roles.
     pub role: Option<EnumFilter<ChampionRole>>,
+    /// Only assignments with these statuses.
     pub status: Option<EnumFilter<RoleStatus>>,
     /// Only open (true) or only closed (false) assignments.
     pub open: Option<bool>,
     /// Only assignments held on this day: started on or before it, not ended before it.
     pub as_of: Option<Date>,
+    /// Only assignments that started on these days.
     pub started_on: Option<DateFilter>,
+    /// Only assignments that ended on these days.
     pub ended_on: Option<DateFilter>,
 }
 
+/// What a list of role assignments can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum RoleAssignmentOrderField {
+    /// By the day it started.
     StartedOn,
+    /// By the day it ended.
     EndedOn,
+    /// By role, in the alphabetical order of the value names.
     Role,
+    /// By status, in the alphabetical order of the value names.
     Status,
+    /// By when it was recorded.
     CreatedAt,
 }
 
+/// One sort key of a list of role assignments.
 #[derive(InputObject)]
 pub struct RoleAssignmentOrder {
+    /// What to sort by.
     pub field: RoleAssignmentOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -107,11 +121,20 @@ impl RoleQuery {
     async fn role_assignments(
         &self,
         ctx: &Context<'_>,
-        filter: Option<RoleAssignmentFilter>,
+        #[graphql(desc = "Which assignments; all when omitted.")] filter: Option<RoleAssignmentFilter>,
+        #[graphql(
+            desc = "Sort keys, the first one first; ties, and the whole list when omitted, in the order recorded."
+        )]
         order_by: Option<Vec<RoleAssignmentOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<RoleAssignment>> {
         use role_assignment::Column;

@@ -23,20 +23,27 @@ use crate::pagination::{AppConnection, EnumFilter, OrderDirection, PageArgs, Str
 
 pub struct Stakeholder(pub stakeholder::Model);
 
+/// An organisation or actor besides Member States' governments that engages with the guidance: a UN entity, civil
+/// society, academia and others. Readable by every signed-in user; managed by the Secretariat.
 #[Object]
 impl Stakeholder {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::Stakeholder, self.0.id)
     }
+    /// Full name, unique ignoring case.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Short form, e.g. `IOM`.
     async fn acronym(&self) -> Option<&str> {
         self.0.acronym.as_deref()
     }
+    /// What sort of actor it is.
     async fn kind(&self) -> StakeholderKind {
         self.0.kind
     }
+    /// What it is or does.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -55,12 +62,15 @@ impl Stakeholder {
     async fn provenance(&self) -> Provenance {
         self.0.provenance
     }
+    /// Where the information comes from, e.g. the meeting report or briefing that records it.
     async fn source_note(&self) -> Option<&str> {
         self.0.source_note.as_deref()
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -68,30 +78,42 @@ impl Stakeholder {
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
         Ok(crate::audit::history(ctx, crate::node::NodeType::Stakeholder, self.0.id).await?)
     }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
         self.0.version
     }
 }
 
+/// Which stakeholders to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct StakeholderFilter {
+    /// Only stakeholders whose name matches.
     pub name: Option<StringFilter>,
+    /// Only stakeholders of these kinds.
     pub kind: Option<EnumFilter<StakeholderKind>>,
     /// ISO3 of the country the stakeholder is based in.
     pub country: Option<String>,
+    /// Words in the name or acronym, ignoring case.
     pub search: Option<String>,
 }
 
+/// What a list of stakeholders can be sorted by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum StakeholderOrderField {
+    /// By name, compared as text.
     Name,
+    /// By kind, in the alphabetical order of the value names.
     Kind,
+    /// By when it was recorded.
     CreatedAt,
 }
 
+/// One sort key of a list of stakeholders.
 #[derive(InputObject)]
 pub struct StakeholderOrder {
+    /// What to sort by.
     pub field: StakeholderOrderField,
+    /// ASC (default) or DESC.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -101,6 +123,7 @@ pub struct StakeholderQuery;
 
 #[Object]
 impl StakeholderQuery {
+    /// Stakeholders, by default by name; filter by name, kind, country or text.
     #[graphql(
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
@@ -109,11 +132,18 @@ impl StakeholderQuery {
     async fn stakeholders(
         &self,
         ctx: &Context<'_>,
-        filter: Option<StakeholderFilter>,
+        #[graphql(desc = "Which stakeholders; all when omitted.")] filter: Option<StakeholderFilter>,
+        #[graphql(desc = "Sort keys, the first one first; by name when omitted. Ties go by entry order.")]
         order_by: Option<Vec<StakeholderOrder>>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<Stakeholder>> {
         let db = db(ctx)?;

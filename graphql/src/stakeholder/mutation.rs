@@ -13,28 +13,37 @@ use crate::node::NodeType;
 use crate::validate::existing;
 use crate::write::{begin_write, claim_version};
 
+/// A new stakeholder.
 #[derive(InputObject)]
 pub struct CreateStakeholderInput {
     /// Unique, ignoring case.
     pub name: String,
+    /// Short form, up to 32 characters, e.g. `IOM`.
     pub acronym: Option<String>,
+    /// What sort of actor it is.
     pub kind: StakeholderKind,
     /// ISO3 code of the country the stakeholder is based in, if any.
     pub country: Option<String>,
+    /// What it is or does, up to 20,000 characters.
     pub description: Option<String>,
     /// Where the information comes from.
     pub source_note: Option<String>,
 }
 
+/// Changes to a stakeholder; fields left out stay as they are.
 #[derive(InputObject)]
 pub struct UpdateStakeholderInput {
+    /// New name, unique ignoring case.
     pub name: Option<String>,
     /// Set, or null to clear.
     pub acronym: MaybeUndefined<String>,
+    /// New kind of actor.
     pub kind: Option<StakeholderKind>,
     /// ISO3 code, or null when the stakeholder is not based in one country.
     pub country: MaybeUndefined<String>,
+    /// Set, or null to clear.
     pub description: MaybeUndefined<String>,
+    /// Set, or null to clear.
     pub source_note: MaybeUndefined<String>,
 }
 
@@ -50,11 +59,12 @@ pub struct StakeholderMutation;
 
 #[Object]
 impl StakeholderMutation {
+    /// Records a stakeholder. Secretariat only.
     #[graphql(guard = "Require(Access::Admin)")]
     async fn create_stakeholder(
         &self,
         ctx: &Context<'_>,
-        input: CreateStakeholderInput,
+        #[graphql(desc = "The stakeholder to record.")] input: CreateStakeholderInput,
     ) -> async_graphql::Result<Stakeholder> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewStakeholder {
@@ -70,12 +80,14 @@ impl StakeholderMutation {
         Ok(Stakeholder(created))
     }
 
+    /// Changes a stakeholder's name, acronym, kind, country, description or source note. Secretariat only.
     #[graphql(guard = "Require(Access::Admin)")]
     async fn update_stakeholder(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdateStakeholderInput,
+        #[graphql(desc = "Global id of the stakeholder.")] id: ID,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateStakeholderInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<Stakeholder> {
         let txn = begin_write(db(ctx)?).await?;
@@ -102,7 +114,11 @@ impl StakeholderMutation {
 
     /// Removes a stakeholder nothing refers to any more (else `CONFLICT`). Returns its id.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn delete_stakeholder(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn delete_stakeholder(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the stakeholder.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let stakeholder = existing::<stakeholder::Entity>(&txn, &id, NodeType::Stakeholder, "id").await?;
         let before = stakeholder.clone();

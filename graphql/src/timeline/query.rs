@@ -16,6 +16,7 @@ use crate::feedback::visible_feedback;
 use crate::pagination::{AppConnection, PageArgs, paginate_with};
 use crate::scalars::Date;
 
+/// Which timeline entries to list; every condition given must hold.
 #[derive(InputObject, Default, Clone)]
 pub struct TimelineFilter {
     /// ISO3 code of a country: only what concerns it (its roles, pilots, feedback, planned uses,
@@ -249,10 +250,16 @@ impl TimelineQuery {
     async fn timeline(
         &self,
         ctx: &Context<'_>,
-        filter: Option<TimelineFilter>,
+        #[graphql(desc = "Which entries; everything the viewer may see when omitted.")] filter: Option<TimelineFilter>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<TimelineEntry>> {
         Ok(timeline_connection(ctx, filter.unwrap_or_default(), None, PageArgs::new(after, before, first, last))

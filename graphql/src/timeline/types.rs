@@ -12,14 +12,22 @@ use crate::planned_use::PlannedUse;
 use crate::role::RoleAssignment;
 use crate::scalars::Date;
 
+/// What a timeline entry marks.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Hash)]
 pub enum TimelineKind {
+    /// A role assignment started (its `startedOn`).
     RoleStarted,
+    /// A role assignment ended (its `endedOn`).
     RoleEnded,
+    /// A pilot started.
     PilotStarted,
+    /// A pilot ended, completed or cancelled.
     PilotEnded,
+    /// Feedback was received (its `receivedOn`).
     FeedbackReceived,
+    /// The target date of a planned use.
     PlannedUseTarget,
+    /// An event began (its `startsOn`).
     Event,
 }
 
@@ -90,11 +98,15 @@ fn shorten(text: &str, max: usize) -> String {
     short
 }
 
+/// One dated happening on the timeline: a role or a pilot starting or ending, feedback received, a planned use's target
+/// date, or an event.
 #[Object]
 impl TimelineEntry {
+    /// The day it happened (for a planned use, the day it is meant to).
     async fn date(&self) -> Date {
         Date(self.date)
     }
+    /// What happened.
     async fn kind(&self) -> TimelineKind {
         self.kind
     }

@@ -35,17 +35,23 @@ impl User {
     }
 }
 
+/// A person who signs in: a Secretariat administrator, a working-group lead or a Champion country's focal point.
+/// Visible to the person themself and to the Secretariat.
 #[Object]
 impl User {
+    /// Opaque global id; refetch the object with `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id(NodeType::User, self.0.id)
     }
+    /// Sign-in email, in lower case.
     async fn email(&self) -> &str {
         &self.0.email
     }
+    /// Name shown for the person; the email when none was given.
     async fn display_name(&self) -> &str {
         &self.0.display_name
     }
+    /// What the account may do.
     async fn role(&self) -> UserRole {
         self.0.role
     }
@@ -53,15 +59,19 @@ impl User {
     async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
         Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
     }
+    /// Whether the account may sign in; a deactivated account's tokens stop working.
     async fn active(&self) -> bool {
         self.0.active
     }
+    /// When the account last signed in; null if never.
     async fn last_login_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_login_at
     }
+    /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -69,23 +79,31 @@ impl User {
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
         Ok(crate::audit::history(ctx, NodeType::User, self.0.id).await?)
     }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
         self.0.version
     }
 }
 
+/// An access token and the account it is for.
 #[derive(SimpleObject)]
 pub struct LoginPayload {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
+    /// Always `Bearer`.
     pub token_type: &'static str,
+    /// When the token stops working.
     pub expires_at: DateTime<Utc>,
+    /// The signed-in account.
     pub user: User,
 }
 
+/// Which accounts to list; every condition given must hold.
 #[derive(InputObject, Default)]
 pub struct UserFilter {
+    /// Only accounts with these roles.
     pub role: Option<EnumFilter<UserRole>>,
+    /// true: only active accounts; false: only deactivated ones.
     pub active: Option<bool>,
     /// ISO3 code of the country a CHAMPION account acts for.
     pub country: Option<String>,
@@ -106,10 +124,16 @@ impl UserQuery {
     async fn users(
         &self,
         ctx: &Context<'_>,
-        filter: Option<UserFilter>,
+        #[graphql(desc = "Which accounts; all when omitted.")] filter: Option<UserFilter>,
+        #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,
+        #[graphql(desc = "Relay paging: only items before this cursor (`startCursor` or an edge's `cursor`).")]
         before: Option<String>,
+        #[graphql(
+            desc = "Relay paging: at most this many items from the start, 0 to 100 (20 when `last` is absent too)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
     ) -> async_graphql::Result<AppConnection<User>> {
         use user_account::Column;
@@ -148,20 +172,27 @@ impl UserQuery {
     }
 }
 
+/// A new account; it can sign in at once.
 #[derive(InputObject)]
 pub struct CreateUserInput {
+    /// Sign-in email; unique, kept in lower case.
     pub email: String,
+    /// Name shown for the person, up to 200 characters; the email when omitted.
     pub display_name: Option<String>,
     /// At least 10 characters.
     pub password: String,
+    /// What the account may do.
     pub role: UserRole,
     /// ISO3 code of the Champion country, for CHAMPION accounts only.
     pub country: Option<String>,
 }
 
+/// Changes to an account; fields left out stay as they are.
 #[derive(InputObject)]
 pub struct UpdateUserInput {
+    /// New name shown, up to 200 characters.
     pub display_name: Option<String>,
+    /// New role: a CHAMPION needs `country`, the other roles have none. You cannot give up ADMIN yourself.
     pub role: Option<UserRole>,
     /// ISO3 code of the Champion country (CHAMPION accounts); null to clear.
     pub country: MaybeUndefined<String>,
@@ -200,7 +231,12 @@ pub struct UserMutation;
 impl UserMutation {
     /// Exchanges an email and password for an access token. A wrong email and a wrong password
     /// get the same answer.
-    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> async_graphql::Result<LoginPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's email, in any case.")] email: String,
+        #[graphql(desc = "The account's password.")] password: String,
+    ) -> async_graphql::Result<LoginPayload> {
         let tokens = ctx.data::<Arc<TokenService>>()?;
         let throttle = ctx.data::<Arc<LoginThrottle>>()?;
         let address = ctx.data_opt::<ClientAddress>().and_then(|a| a.0);
@@ -219,8 +255,8 @@ impl UserMutation {
     async fn change_password(
         &self,
         ctx: &Context<'_>,
-        current_password: String,
-        new_password: String,
+        #[graphql(desc = "The password in use now.")] current_password: String,
+        #[graphql(desc = "10 to 256 characters, different from the current one.")] new_password: String,
     ) -> async_graphql::Result<LoginPayload> {
         let principal = viewer(ctx).principal()?;
         let tokens = ctx.data::<Arc<TokenService>>()?;
@@ -241,7 +277,11 @@ impl UserMutation {
 
     /// Creates an account. Secretariat only.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> async_graphql::Result<User> {
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account to create.")] input: CreateUserInput,
+    ) -> async_graphql::Result<User> {
         let txn = begin_write(db(ctx)?).await?;
         let created = service::create_user_in(
             &txn,
@@ -263,8 +303,9 @@ impl UserMutation {
     async fn update_user(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdateUserInput,
+        #[graphql(desc = "Global id of the account.")] id: ID,
+        #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateUserInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> async_graphql::Result<User> {
         let key = expect_global_id(&id, NodeType::User, "id")?;
@@ -299,13 +340,25 @@ impl UserMutation {
     /// Deactivates an account: it can no longer sign in, and its existing tokens stop working at
     /// once. Secretariat only; you cannot deactivate yourself.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn deactivate_user(&self, ctx: &Context<'_>, id: ID, expected_version: i32) -> async_graphql::Result<User> {
+    async fn deactivate_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the account.")] id: ID,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
+        expected_version: i32,
+    ) -> async_graphql::Result<User> {
         set_active(ctx, id, expected_version, false).await
     }
 
     /// Lets a deactivated account sign in again. Secretariat only.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn reactivate_user(&self, ctx: &Context<'_>, id: ID, expected_version: i32) -> async_graphql::Result<User> {
+    async fn reactivate_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the account.")] id: ID,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
+        expected_version: i32,
+    ) -> async_graphql::Result<User> {
         set_active(ctx, id, expected_version, true).await
     }
 }
