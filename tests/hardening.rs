@@ -462,3 +462,149 @@ async fn response_keys_come_in_the_order_selected() {
     let body: async_graphql::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(keys_at(&body, &["data", "nodes", "0"]), ["role", "email", "id"], "{text}");
 }
+
+/// The ids of a connection page, and its `pageInfo`.
+fn page_ids(connection: &Value) -> (Vec<String>, Value) {
+    let ids = nodes(connection).iter().map(|n| n["id"].as_str().unwrap().to_owned()).collect();
+    (ids, connection["pageInfo"].clone())
+}
+
+#[tokio::test]
+async fn cursors_are_keysets_whose_pages_hold_while_rows_arrive() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let version = app
+        .data(r#"{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-02-CHAMPIONS-DRAFT"}}) { edges { node { id } } } }"#, json!({}), &admin)
+        .await["guideVersions"]["edges"][0]["node"]["id"]
+        .clone();
+    let submit = r#"mutation($v: ID!, $on: Date!) { submitFeedback(input: {country: "MAR", channel: BILATERAL, kind: QUESTION, body: "Q", guideVersion: $v, sections: ["II"], receivedOn: $on}) { id } }"#;
+    for day in ["2021-03-01", "2021-03-02", "2021-03-02", "2021-03-03", "2021-03-04", "2021-03-04", "2021-03-05"] {
+        app.data(submit, json!({ "v": version, "on": day }), &admin).await;
+    }
+    let page = "query($after: String, $before: String, $first: Int, $last: Int) { feedback(first: $first, last: $last, after: $after, before: $before, orderBy: [{field: RECEIVED_ON, direction: DESC}]) {
+        edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
+    let all = page_ids(&app.data(page, json!({ "first": 100 }), &admin).await["feedback"]).0;
+    assert_eq!(all.len(), 7);
+    let (first_page, info) = page_ids(&app.data(page, json!({ "first": 3 }), &admin).await["feedback"]);
+    assert_eq!(first_page, all[..3]);
+    assert_eq!((info["hasNextPage"].clone(), info["hasPreviousPage"].clone()), (json!(true), json!(false)));
+
+    // New feedback arrives, newer than everything: it sorts before the boundary, which stays put.
+    for day in ["2021-04-01", "2021-04-02", "2021-04-03"] {
+        app.data(submit, json!({ "v": version, "on": day }), &admin).await;
+    }
+    let (second_page, info) =
+        page_ids(&app.data(page, json!({ "first": 3, "after": info["endCursor"] }), &admin).await["feedback"]);
+    assert_eq!(second_page, all[3..6], "a page repeated or skipped items after rows were inserted before it");
+    let (third_page, info) =
+        page_ids(&app.data(page, json!({ "first": 3, "after": info["endCursor"] }), &admin).await["feedback"]);
+    assert_eq!(third_page, all[6..]);
+    assert_eq!(info["hasNextPage"], false);
+
+    // Backwards from the end, the same sequence (now with the three new items in front).
+    let now = page_ids(&app.data(page, json!({ "first": 100 }), &admin).await["feedback"]).0;
+    assert_eq!(now[3..], all[..]);
+    let (last_page, info) = page_ids(&app.data(page, json!({ "last": 4 }), &admin).await["feedback"]);
+    assert_eq!(last_page, now[6..]);
+    assert_eq!((info["hasPreviousPage"].clone(), info["hasNextPage"].clone()), (json!(true), json!(false)));
+    let (before_page, _) =
+        page_ids(&app.data(page, json!({ "last": 4, "before": info["startCursor"] }), &admin).await["feedback"]);
+    assert_eq!(before_page, now[2..6]);
+
+    // A cursor that this connection did not hand out, or one of another order, is refused.
+    for cursor in [json!("not-a-cursor"), json!("eyJvIjoieCJ9")] {
+        let (_, body) = app.post(page, json!({ "first": 3, "after": cursor }), Some(&admin)).await;
+        assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", "after"), "{body}");
+    }
+    let by_date_ascending = "query($after: String) { feedback(first: 2, after: $after, orderBy: [{field: RECEIVED_ON}]) { edges { node { id } } } }";
+    let (_, body) = app.post(by_date_ascending, json!({ "after": info["startCursor"] }), Some(&admin)).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "a cursor of another order was accepted: {body}");
+}
+
+#[tokio::test]
+async fn keyset_pages_over_a_column_with_nulls_cover_every_row_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let create = "mutation($t: String!, $done: Date, $s: MilestoneStatus!) { createMilestone(input: {title: $t, dueOn: \"2022-01-01\", doneOn: $done, status: $s}) { id } }";
+    for (i, done) in [Some("2021-05-01"), None, Some("2021-04-01"), None, Some("2021-05-01"), None, Some("2021-06-01")]
+        .iter()
+        .enumerate()
+    {
+        let status = if done.is_some() { "DONE" } else { "PLANNED" };
+        app.data(create, json!({ "t": format!("Milestone {i}"), "done": done, "s": status }), &admin).await;
+    }
+    for direction in ["ASC", "DESC"] {
+        let page = format!(
+            "query($after: String, $before: String, $first: Int, $last: Int) {{ milestones(first: $first, last: $last, after: $after, before: $before, orderBy: [{{field: DONE_ON, direction: {direction}}}]) {{
+                edges {{ node {{ id doneOn }} }} pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} }} }}"
+        );
+        let everything = app.data(&page, json!({ "first": 100 }), &admin).await["milestones"].clone();
+        let all = page_ids(&everything).0;
+        assert_eq!(all.len(), 7);
+        // NULLs come last in either direction.
+        let done: Vec<Value> = nodes(&everything).iter().map(|n| n["doneOn"].clone()).collect();
+        assert!(
+            done[4..].iter().all(Value::is_null) && done[..4].iter().all(|d| !d.is_null()),
+            "{direction}: {done:?}"
+        );
+        let mut forward = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let (ids, info) =
+                page_ids(&app.data(&page, json!({ "first": 2, "after": after }), &admin).await["milestones"]);
+            forward.extend(ids);
+            if info["hasNextPage"] == false {
+                break;
+            }
+            after = info["endCursor"].clone();
+        }
+        assert_eq!(forward, all, "{direction}: forward pages");
+        let mut backward = Vec::new();
+        let mut before = Value::Null;
+        loop {
+            let (ids, info) =
+                page_ids(&app.data(&page, json!({ "last": 2, "before": before }), &admin).await["milestones"]);
+            backward.splice(0..0, ids);
+            if info["hasPreviousPage"] == false {
+                break;
+            }
+            before = info["startCursor"].clone();
+        }
+        assert_eq!(backward, all, "{direction}: backward pages");
+    }
+}
+
+#[tokio::test]
+async fn the_timeline_pages_by_keyset_both_ways() {
+    let app = TestApp::spawn_with(Options { demo_records: true, ..Options::default() }).await;
+    let admin = app.admin_token().await;
+    let page = "query($after: String, $before: String, $first: Int, $last: Int) { timeline(first: $first, last: $last, after: $after, before: $before) {
+        totalCount edges { node { kind date title } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
+    let entry = |n: &Value| format!("{} {} {}", n["date"], n["kind"], n["title"]);
+    let everything = app.data(page, json!({ "first": 100 }), &admin).await["timeline"].clone();
+    let all: Vec<String> = nodes(&everything).iter().map(entry).collect();
+    assert!(all.len() > 6, "{everything}");
+    assert_eq!(everything["totalCount"].as_u64().unwrap() as usize, all.len());
+    let (mut forward, mut after) = (Vec::new(), Value::Null);
+    loop {
+        let data = app.data(page, json!({ "first": 4, "after": after }), &admin).await;
+        forward.extend(nodes(&data["timeline"]).iter().map(entry));
+        if data["timeline"]["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = data["timeline"]["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(forward, all);
+    let (mut backward, mut before) = (Vec::new(), Value::Null);
+    loop {
+        let data = app.data(page, json!({ "last": 4, "before": before }), &admin).await;
+        backward.splice(0..0, nodes(&data["timeline"]).iter().map(entry));
+        if data["timeline"]["pageInfo"]["hasPreviousPage"] == false {
+            break;
+        }
+        before = data["timeline"]["pageInfo"]["startCursor"].clone();
+    }
+    assert_eq!(backward, all);
+    let (_, body) = app.post(page, json!({ "first": 2, "after": "b2Zmc2V0OjQ" }), Some(&admin)).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "an old offset cursor was accepted: {body}");
+}

@@ -1,14 +1,14 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use entity::audit_log;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
 use super::AuditEntry;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::error::AppError;
 use crate::node::{NodeType, decode_global_id, expect_global_id};
-use crate::pagination::{AppConnection, PageArgs, StringFilter, paginate};
+use crate::pagination::{AppConnection, OrderDirection, Ordered, PageArgs, StringFilter, paginate};
 
 /// Which audit entries to list; every condition given must hold.
 #[derive(InputObject, Default)]
@@ -85,7 +85,10 @@ impl AuditQuery {
         if let Some(to) = filter.to {
             condition = condition.add(Column::At.lte(to));
         }
-        let select = audit_log::Entity::find().filter(condition).order_by_desc(Column::At).order_by_desc(Column::Id);
+        let select = Ordered::by(
+            audit_log::Entity::find().filter(condition),
+            [(Column::At, OrderDirection::Desc), (Column::Id, OrderDirection::Desc)],
+        );
         Ok(paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), AuditEntry).await?)
     }
 }

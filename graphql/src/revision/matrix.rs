@@ -22,6 +22,7 @@ use crate::guide::Section;
 use crate::loader::{children, linked, maybe_by_id};
 use crate::node::{NodeType, global_id};
 use crate::object_list::ObjectList;
+use crate::pagination::{OrderDirection, Ordered};
 use crate::scalars::Date;
 
 /// Who gave a feedback, as one label, and what kind of source that is.
@@ -39,12 +40,12 @@ fn source_of(
 }
 
 /// The feedback rows of a version the viewer may read, in matrix order.
-pub fn matrix_select(viewer: &Viewer, version_id: i32) -> AppResult<sea_orm::Select<feedback::Entity>> {
-    Ok(feedback::Entity::find()
+pub fn matrix_select(viewer: &Viewer, version_id: i32) -> AppResult<Ordered<feedback::Entity>> {
+    let select = feedback::Entity::find()
         .filter(feedback::Column::GuideVersionId.eq(version_id))
-        .filter(visible_feedback(viewer)?)
-        .order_by_asc(feedback::Column::ReceivedOn)
-        .order_by_asc(feedback::Column::Id))
+        .filter(visible_feedback(viewer)?);
+    let order = [(feedback::Column::ReceivedOn, OrderDirection::Asc), (feedback::Column::Id, OrderDirection::Asc)];
+    Ok(Ordered::by(select, order))
 }
 
 /// One row of the matrix: a feedback and the answer it received.
@@ -175,7 +176,7 @@ impl MatrixLine {
 
 /// The whole matrix of `version_id` for `viewer`, in a fixed number of queries.
 pub async fn matrix_lines(db: &impl ConnectionTrait, viewer: &Viewer, version_id: i32) -> AppResult<Vec<MatrixLine>> {
-    let rows = matrix_select(viewer, version_id)?.all(db).await?;
+    let rows = matrix_select(viewer, version_id)?.into_select().all(db).await?;
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let section_links = feedback_section::Entity::find()
         .filter(feedback_section::Column::FeedbackId.is_in(ids.clone()))

@@ -13,7 +13,7 @@ use crate::country::find_by_iso3;
 use crate::error::{AppError, AppResult};
 use crate::event::events_with_participant;
 use crate::feedback::visible_feedback;
-use crate::pagination::{AppConnection, PageArgs, paginate_with};
+use crate::pagination::{AppConnection, PageArgs, Window, paginate_keyed};
 use crate::scalars::Date;
 
 /// Which timeline entries to list; every condition given must hold.
@@ -159,17 +159,39 @@ async fn count(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-async fn fetch(db: &impl ConnectionTrait, scope: &Scope, offset: u64, limit: u64) -> AppResult<Vec<TimelineEntry>> {
+/// A timeline entry's place in the timeline's order, which its cursor holds.
+type EntryKey = (NaiveDate, String, i32);
+
+fn key_of(entry: &TimelineEntry) -> EntryKey {
+    (entry.date, entry.kind.tag().to_owned(), entry.subject_id)
+}
+
+/// `(day, kind, subject_id)` compared with `key` as a row value, which both databases order
+/// as the timeline is ordered.
+fn compared(key: &EntryKey, after: bool) -> SimpleExpr {
+    let columns = Expr::tuple(["day", "kind", "subject_id"].map(|c| Expr::col(Alias::new(c))));
+    let (day, kind, subject) = key.clone();
+    let values = Expr::tuple([Expr::val(day), Expr::val(kind), Expr::val(subject)]);
+    if after { columns.gt(values) } else { columns.lt(values) }
+}
+
+async fn fetch(db: &impl ConnectionTrait, scope: &Scope, window: &Window<EntryKey>) -> AppResult<Vec<TimelineEntry>> {
     let Some(all) = union(scope) else { return Ok(Vec::new()) };
-    let statement = Query::select()
+    let order = if window.backwards { Order::Desc } else { Order::Asc };
+    let mut statement = Query::select()
         .columns([Alias::new("kind"), Alias::new("subject_id"), Alias::new("day"), Alias::new("country_id")])
         .from_subquery(all, Alias::new("timeline"))
-        .order_by(Alias::new("day"), Order::Asc)
-        .order_by(Alias::new("kind"), Order::Asc)
-        .order_by(Alias::new("subject_id"), Order::Asc)
-        .offset(offset)
-        .limit(limit)
+        .order_by(Alias::new("day"), order.clone())
+        .order_by(Alias::new("kind"), order.clone())
+        .order_by(Alias::new("subject_id"), order)
+        .limit(window.limit + 1)
         .to_owned();
+    if let Some(after) = &window.after {
+        statement.and_where(compared(after, true));
+    }
+    if let Some(before) = &window.before {
+        statement.and_where(compared(before, false));
+    }
     let rows = db.query_all(&statement).await?;
     let mut entries = Vec::with_capacity(rows.len());
     for row in rows {
@@ -226,11 +248,13 @@ pub async fn timeline_connection(
 ) -> AppResult<AppConnection<TimelineEntry>> {
     let db = db(ctx)?;
     let scope = scope(db, viewer(ctx), filter, country_id).await?;
-    paginate_with(
+    paginate_keyed(
         ctx,
         args,
+        "timeline",
         async || count(db, &scope).await,
-        async |offset, limit| fetch(db, &scope, offset, limit).await,
+        async |window| fetch(db, &scope, window).await,
+        key_of,
         |e| e,
     )
     .await
