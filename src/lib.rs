@@ -9,6 +9,7 @@ pub mod config;
 pub mod connections;
 pub mod db;
 pub mod export;
+pub mod graphiql;
 pub mod healthcheck;
 pub mod listener;
 pub mod metrics;

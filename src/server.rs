@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use async_graphql::BatchRequest;
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
 use graphql::activity::ActivityBus;
 use graphql::auth::jwt::TokenService;
@@ -139,6 +139,7 @@ pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post).around(count_request_errors))
         .at("/graphql/ws", get(graphql_ws))
+        .at("/graphiql/:name", get(crate::graphiql::serve_asset))
         .at("/health", get(health))
         .at("/ready", get(ready))
         .at("/schema.graphql", get(schema_sdl))
@@ -449,8 +450,7 @@ async fn graphql_get(req: &Request, Query(params): Query<GetParams>, Data(state)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"));
         if accepts_html && state.settings.graphiql {
-            let page = GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish();
-            return Response::builder().content_type("text/html; charset=utf-8").body(page);
+            return crate::graphiql::page_response();
         }
         return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Missing `query` parameter");
     };

@@ -608,3 +608,95 @@ async fn the_timeline_pages_by_keyset_both_ways() {
     let (_, body) = app.post(page, json!({ "first": 2, "after": "b2Zmc2V0OjQ" }), Some(&admin)).await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "an old offset cursor was accepted: {body}");
 }
+
+/// The GraphiQL page loads only this server's own files, each with its integrity hash, and says
+/// how it was built in; no CDN address appears in it.
+#[tokio::test]
+async fn graphiql_is_served_from_the_server_with_pinned_assets() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let app = TestApp::spawn().await;
+    let page = app.client.get(app.url("/graphql")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let policy = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.contains("script-src 'self'") && policy.contains("connect-src 'self'"), "{policy}");
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("://"), "the page names another origin: {html}");
+    let mut seen = Vec::new();
+    for piece in html.split("/graphiql/").skip(1) {
+        let name = piece.split('"').next().unwrap();
+        let integrity = piece.split("integrity=\"").nth(1).unwrap().split('"').next().unwrap();
+        let asset = app.client.get(app.url(&format!("/graphiql/{name}"))).send().await.unwrap();
+        assert_eq!(asset.status(), 200, "{name}");
+        assert!(asset.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+        let bytes = asset.bytes().await.unwrap();
+        let expected =
+            format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&bytes)));
+        assert_eq!(integrity, expected, "{name}");
+        seen.push(name.to_owned());
+    }
+    for wanted in ["react-18.3.1.min.js", "react-dom-18.3.1.min.js", "graphiql-3.9.0.min.js", "graphiql-3.9.0.min.css"]
+    {
+        assert!(seen.iter().any(|name| name == wanted), "{wanted} missing from {seen:?}");
+    }
+    assert!(seen.iter().any(|name| name.starts_with("start-") && name.ends_with(".js")), "{seen:?}");
+    let missing = app.client.get(app.url("/graphiql/react-17.0.0.min.js")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+/// GraphiQL in a real headless Chromium (`tests/clients/graphiql.mjs`): with every request to
+/// another origin refused, the page loads, takes a token in its Headers tab, shows the schema in
+/// its Docs pane, runs a query over HTTP and a subscription over `/graphql/ws` that receives an
+/// event caused meanwhile.
+#[tokio::test]
+async fn graphiql_runs_queries_docs_and_subscriptions_in_a_headless_browser() {
+    use tokio::io::AsyncBufReadExt as _;
+    let clients = test_clients_dir();
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let marker = "Raised from GraphiQL in a headless browser";
+    let mut browser = tokio::process::Command::new("node")
+        .arg(clients.join("graphiql.mjs"))
+        .args([app.base.as_str(), admin.as_str(), marker])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node (Node.js 18+) is needed for the browser test");
+    let mut lines = tokio::io::BufReader::new(browser.stdout.take().unwrap()).lines();
+    let mut steps = std::collections::HashMap::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while let Some(line) =
+        tokio::time::timeout_at(deadline.into(), lines.next_line()).await.expect("browser timed out").unwrap()
+    {
+        let step: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not a step: {line}"));
+        let name = step["step"].as_str().unwrap().to_owned();
+        if name == "subscribed" {
+            wait_for_subscriptions(&app.base, 1).await;
+            let versions = app.data("{ guideVersions(first: 1) { edges { node { id } } } }", json!({}), &admin).await;
+            let input = json!({ "channel": "BILATERAL", "kind": "QUESTION", "body": marker, "country": "MAR",
+                "guideVersion": nodes(&versions["guideVersions"])[0]["id"], "sections": ["II"], "receivedOn": "2021-03-01" });
+            app.data(
+                "mutation($i: SubmitFeedbackInput!) { submitFeedback(input: $i) { id } }",
+                json!({ "i": input }),
+                &admin,
+            )
+            .await;
+        }
+        steps.insert(name, step);
+    }
+    assert!(browser.wait().await.unwrap().success() && !steps.contains_key("failed"), "{steps:#?}");
+    let done = &steps["done"];
+    assert_eq!(done["foreignRequests"], json!([]), "the page asked another origin");
+    assert_eq!(done["problems"], json!([]), "errors in the page");
+    assert_eq!(steps["page"]["status"], 200);
+    assert!(steps["docs"]["text"].as_str().unwrap().contains("activity"), "{:#?}", steps["docs"]);
+    let me = steps["query"]["result"].as_str().unwrap();
+    assert!(me.contains(ADMIN) && me.contains("ADMIN"), "{me}");
+    assert!(steps["websocket"]["url"].as_str().unwrap().ends_with("/graphql/ws"));
+    let sent = steps["subscribed"]["sent"].as_array().unwrap();
+    let init: Value = serde_json::from_str(sent[0].as_str().unwrap()).unwrap();
+    assert_eq!(init["type"], "connection_init");
+    assert_eq!(init["payload"]["Authorization"], format!("Bearer {admin}"));
+    let event = steps["event"]["result"].as_str().unwrap();
+    assert!(event.contains("FEEDBACK_SUBMITTED") && event.contains(marker) && event.contains("MAR"), "{event}");
+}

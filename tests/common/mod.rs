@@ -295,3 +295,26 @@ pub fn assert_no_growth_with_rows(small: u64, large: u64, what: &str) {
         "{what}: statements grew with rows ({small} for the smaller page, {large} for the larger)"
     );
 }
+
+/// `tests/clients` with its npm packages installed (`npm ci` from the committed lock file, once per
+/// test process, when they are missing or older than the lock file).
+pub fn test_clients_dir() -> std::path::PathBuf {
+    static INSTALLED: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients");
+            let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+            let installed = modified(&dir.join("node_modules/.package-lock.json"));
+            let locked = modified(&dir.join("package-lock.json"));
+            if installed.is_none() || installed < locked {
+                let status = std::process::Command::new("npm")
+                    .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+                    .current_dir(&dir)
+                    .status()
+                    .expect("npm (Node.js 18+) is needed for the client tests");
+                assert!(status.success(), "npm ci in {} failed", dir.display());
+            }
+            dir
+        })
+        .clone()
+}
