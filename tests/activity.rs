@@ -117,7 +117,7 @@ async fn a_subscriber_receives_each_kind_of_activity_with_the_changed_record() {
     let revision = app
         .data(
             "mutation($i: RecordRevisionInput!) { recordRevision(input: $i) { id } }",
-            json!({ "i": { "version": print, "kind": "REVISED", "summary": "Step 2 clarified",
+            json!({ "i": { "guideVersion": print, "kind": "REVISED", "summary": "Step 2 clarified",
                 "sections": [{ "change": "REVISED", "code": "STEP-2" }],
                 "feedback": [{ "feedback": feedback["id"], "disposition": "ACCEPTED" }] } }),
             &lead,

@@ -374,7 +374,7 @@ async fn a_feedback_with_two_decisions_gives_two_lines() {
         .data(
             "mutation($input: RecordRevisionInput!) { recordRevision(input: $input) { id } }",
             json!({ "input": {
-                "version": print, "kind": "LAYOUT", "summary": "A one-page checklist per step.",
+                "guideVersion": print, "kind": "LAYOUT", "summary": "A one-page checklist per step.",
                 "feedback": [{ "feedback": feedback, "disposition": "PARTIALLY_ACCEPTED",
                                "rationale": "Checklists for steps 1 to 3 only in print." }],
             } }),

@@ -1146,8 +1146,10 @@ async fn invalid_filters_and_limits_are_refused() {
     for (filter, code, field) in [
         (json!({ "from": "2021-03-02", "to": "2021-03-01" }), "BAD_USER_INPUT", "filter.to"),
         (json!({ "region": "Atlantis" }), "BAD_USER_INPUT", "filter.region"),
-        (json!({ "version": country }), "BAD_USER_INPUT", "filter.version"),
-        (json!({ "version": "not-an-id" }), "BAD_USER_INPUT", "filter.version"),
+        (json!({ "guideVersion": country }), "BAD_USER_INPUT", "filter.guideVersion"),
+        (json!({ "guideVersion": "not-an-id" }), "BAD_USER_INPUT", "filter.guideVersion"),
+        (json!({ "guideVersion": global_id("GuideVersion", 99_999) }), "NOT_FOUND", "filter.guideVersion"),
+        // The deprecated former name is checked under its own name.
         (json!({ "version": global_id("GuideVersion", 99_999) }), "NOT_FOUND", "filter.version"),
     ] {
         let body = app.refused(query, json!({ "f": filter }), &admin).await;

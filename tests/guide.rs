@@ -147,7 +147,7 @@ async fn section_iii_a_was_introduced_in_the_revised_guidance() {
         .await;
     let id_of =
         |code: &str| nodes(&versions["guideVersions"]).into_iter().find(|v| v["code"] == code).unwrap()["id"].clone();
-    let query = r#"query($v: ID!) { sections(filter: {presentInVersion: $v, code: {eq: "III.A"}}) { totalCount } }"#;
+    let query = r#"query($v: ID!) { sections(filter: {guideVersion: $v, code: {eq: "III.A"}}) { totalCount } }"#;
     let before = app.data(query, json!({ "v": id_of("2021-02-CHAMPIONS-DRAFT") }), &token).await;
     let after = app.data(query, json!({ "v": id_of("2021-11-REVISED") }), &token).await;
     assert_eq!(before["sections"]["totalCount"], 0);

@@ -700,3 +700,147 @@ async fn graphiql_runs_queries_docs_and_subscriptions_in_a_headless_browser() {
     let event = steps["event"]["result"].as_str().unwrap();
     assert!(event.contains("FEEDBACK_SUBMITTED") && event.contains(marker) && event.contains("MAR"), "{event}");
 }
+
+/// A guide version is `guideVersion` (or `guideVersions`) wherever an argument names one, and
+/// `asOf`/`from`/`to` are days everywhere; the former names still work, marked deprecated, for one
+/// release. Old and new names give the same answer, and giving both is refused on the old one.
+#[tokio::test]
+async fn renamed_arguments_keep_their_former_names_as_deprecated_aliases() {
+    let app = TestApp::spawn_with(Options { demo_records: true, ..Options::default() }).await;
+    let admin = app.admin_token().await;
+    let versions = app
+        .data(
+            "{ guideVersions(filter: {document: GUIDE}, first: 10) { edges { node { id code } } } }",
+            json!({}),
+            &admin,
+        )
+        .await;
+    let id_of = |code: &str| {
+        nodes(&versions["guideVersions"]).into_iter().find(|v| v["code"] == code).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (draft, revised) = (id_of("2021-02-CHAMPIONS-DRAFT"), id_of("2021-11-REVISED"));
+
+    // (query with the current names, the same with the former ones, variables)
+    let pairs = [
+        (
+            "query($v: ID!) { section(code: \"I\", guideVersion: $v) { id code } }",
+            "query($v: ID!) { section(code: \"I\", asOf: $v) { id code } }",
+            json!({ "v": draft }),
+        ),
+        (
+            "query($v: ID!) { sections(filter: {guideVersion: $v}) { totalCount } }",
+            "query($v: ID!) { sections(filter: {presentInVersion: $v}) { totalCount } }",
+            json!({ "v": draft }),
+        ),
+        (
+            "query($v: ID!) { dashboard(filter: {guideVersion: $v}) { feedbackByStatus { status count } } }",
+            "query($v: ID!) { dashboard(filter: {version: $v}) { feedbackByStatus { status count } } }",
+            json!({ "v": draft }),
+        ),
+        (
+            "query($v: ID!) { revisions(filter: {guideVersions: [$v]}) { totalCount } }",
+            "query($v: ID!) { revisions(filter: {versions: [$v]}) { totalCount } }",
+            json!({ "v": revised }),
+        ),
+        (
+            "query($a: ID!, $b: ID!) { compareVersions(earlier: $a, later: $b) { a: earlier { code } b: later { code } revisions { summary } } }",
+            "query($a: ID!, $b: ID!) { compareVersions(from: $a, to: $b) { a: from { code } b: to { code } revisions { summary } } }",
+            json!({ "a": draft, "b": revised }),
+        ),
+    ];
+    for (current, former, variables) in pairs {
+        let now = app.data(current, variables.clone(), &admin).await;
+        assert_eq!(now, app.data(former, variables, &admin).await, "{former}");
+        assert!(!now.to_string().contains("null"), "{current}: {now}");
+    }
+    let revisions = app
+        .data(
+            "query($v: ID!) { revisions(filter: {guideVersions: [$v]}) { totalCount } }",
+            json!({ "v": revised }),
+            &admin,
+        )
+        .await;
+    assert!(revisions["revisions"]["totalCount"].as_i64().unwrap() > 0, "the demo's revisions of {revised}");
+
+    // Both names at once: refused on the former one, whatever the values.
+    for (query, field) in [
+        ("query($v: ID!) { section(code: \"I\", guideVersion: $v, asOf: $v) { id } }", "asOf"),
+        (
+            "query($v: ID!) { sections(filter: {guideVersion: $v, presentInVersion: $v}) { totalCount } }",
+            "filter.presentInVersion",
+        ),
+        ("query($v: ID!) { compareVersions(earlier: $v, from: $v, later: $v) { revisions { id } } }", "from"),
+    ] {
+        let body = app.refused(query, json!({ "v": draft }), &admin).await;
+        assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", field), "{query}: {body}");
+    }
+    let body = app
+        .refused("query($v: ID!) { compareVersions(earlier: $v) { revisions { id } } }", json!({ "v": draft }), &admin)
+        .await;
+    assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", "later"), "{body}");
+
+    // recordRevision takes the version as `guideVersion`, or as the former `version`.
+    let open = app
+        .data(
+            "mutation { createGuideVersion(input: {document: GUIDE, code: \"2023-REVISED\", label: \"Second revision\",
+               plannedReleaseOn: \"2023-06-01\"}) { id } }",
+            json!({}),
+            &admin,
+        )
+        .await["createGuideVersion"]["id"]
+        .clone();
+    let record = "mutation($i: RecordRevisionInput!) { recordRevision(input: $i) { summary guideVersion { id } } }";
+    for key in ["guideVersion", "version"] {
+        let input = json!({ key: open, "kind": "REVISED", "summary": format!("Given as {key}") });
+        let done = app.data(record, json!({ "i": input }), &admin).await;
+        assert_eq!(done["recordRevision"]["guideVersion"]["id"], open, "{key}");
+    }
+    let body = app.refused(record, json!({ "i": { "kind": "REVISED", "summary": "No version" } }), &admin).await;
+    assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", "guideVersion"), "{body}");
+    let body = app
+        .refused(
+            record,
+            json!({ "i": { "guideVersion": open, "version": open, "kind": "REVISED", "summary": "Both" } }),
+            &admin,
+        )
+        .await;
+    assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", "version"), "{body}");
+
+    // Introspection marks each former name deprecated, with the name to use instead.
+    let schema = app
+        .data(
+            r#"{ query: __type(name: "Query") { fields { name args(includeDeprecated: true) { name isDeprecated deprecationReason } } }
+                 comparison: __type(name: "VersionComparison") { fields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+                 section: __type(name: "SectionFilter") { inputFields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+                 dashboard: __type(name: "DashboardFilter") { inputFields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+                 revisions: __type(name: "RevisionFilter") { inputFields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+                 record: __type(name: "RecordRevisionInput") { inputFields(includeDeprecated: true) { name isDeprecated deprecationReason } } }"#,
+            json!({}),
+            &admin,
+        )
+        .await;
+    let query_args = |field: &str| -> Vec<Value> {
+        schema["query"]["fields"].as_array().unwrap().iter().find(|f| f["name"] == field).unwrap()["args"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let deprecated = |list: Vec<Value>, name: &str, instead: &str| {
+        let entry = list.into_iter().find(|v| v["name"] == name).unwrap_or_else(|| panic!("{name} is gone"));
+        assert_eq!(entry["isDeprecated"], true, "{name}");
+        assert!(entry["deprecationReason"].as_str().unwrap().contains(&format!("`{instead}`")), "{entry}");
+    };
+    let list = |key: &str, field: &str| schema[key][field].as_array().unwrap().clone();
+    deprecated(query_args("section"), "asOf", "guideVersion");
+    deprecated(query_args("compareVersions"), "from", "earlier");
+    deprecated(query_args("compareVersions"), "to", "later");
+    deprecated(list("comparison", "fields"), "from", "earlier");
+    deprecated(list("comparison", "fields"), "to", "later");
+    deprecated(list("section", "inputFields"), "presentInVersion", "guideVersion");
+    deprecated(list("dashboard", "inputFields"), "version", "guideVersion");
+    deprecated(list("revisions", "inputFields"), "versions", "guideVersions");
+    deprecated(list("record", "inputFields"), "version", "guideVersion");
+}

@@ -231,7 +231,7 @@ async fn every_root_field_follows_the_permission_matrix() {
         },
         Row {
             field: "compareVersions",
-            query: "query($v: ID!) { compareVersions(from: $v, to: $v) { revisions { id } } }",
+            query: "query($v: ID!) { compareVersions(earlier: $v, later: $v) { revisions { id } } }",
             variables: json!({ "v": version }),
             expected: ['U', 'A', 'A', 'A', 'A'],
         },
@@ -244,7 +244,7 @@ async fn every_root_field_follows_the_permission_matrix() {
         },
         Row {
             field: "recordRevision",
-            query: r#"mutation($v: ID!) { recordRevision(input: {version: $v, kind: REVISED, summary: ""}) { id } }"#,
+            query: r#"mutation($v: ID!) { recordRevision(input: {guideVersion: $v, kind: REVISED, summary: ""}) { id } }"#,
             variables: json!({ "v": version }),
             expected: ['U', 'F', 'F', 'A', 'A'],
         },
@@ -639,7 +639,7 @@ async fn history_applies_the_same_visibility_as_the_record() {
     let revision = app
         .data(
             "mutation($input: RecordRevisionInput!) { recordRevision(input: $input) { id } }",
-            json!({ "input": { "version": open, "kind": "REVISED", "summary": "Clarified step 2",
+            json!({ "input": { "guideVersion": open, "kind": "REVISED", "summary": "Clarified step 2",
                 "feedback": [{ "feedback": feedback["id"], "disposition": "DECLINED", "rationale": "CANARY rationale" }] } }),
             &admin,
         )

@@ -1,6 +1,6 @@
 //! Revision history through HTTP: the trail from feedback to change and back on the demo data,
 //! frozen released versions, `compareVersions` on a history built here, section identity across
-//! renames and moves, `section(code:, asOf:)`, and translation status.
+//! renames and moves, `section(code:, guideVersion:)`, and translation status.
 
 mod common;
 
@@ -124,7 +124,7 @@ async fn a_released_version_is_frozen_and_releasing_closes_the_feedback() {
 
     // Nothing about a released version's revisions can change.
     let refusals = [
-        (RECORD, json!({ "input": { "version": revised, "kind": "REVISED", "summary": "Late change" } })),
+        (RECORD, json!({ "input": { "guideVersion": revised, "kind": "REVISED", "summary": "Late change" } })),
         (
             "mutation($id: ID!, $v: Int!) { updateRevision(id: $id, input: {kind: REVISED, status: DONE, summary: \"x\", decidedOn: \"2021-11-03\"}, expectedVersion: $v) { id } }",
             json!({ "id": released_revision["id"], "v": released_revision["version"] }),
@@ -190,9 +190,13 @@ async fn a_released_version_is_frozen_and_releasing_closes_the_feedback() {
 
     // Frozen from now on.
     let body = app
-        .refused(RECORD, json!({ "input": { "version": print, "kind": "REVISED", "summary": "Too late" } }), &admin)
+        .refused(
+            RECORD,
+            json!({ "input": { "guideVersion": print, "kind": "REVISED", "summary": "Too late" } }),
+            &admin,
+        )
         .await;
-    assert_eq!((error_code(&body), error_field(&body)), ("CONFLICT", "version"));
+    assert_eq!((error_code(&body), error_field(&body)), ("CONFLICT", "guideVersion"));
     let body = app.refused(release, json!({ "id": print, "v": released["releaseVersion"]["version"] }), &lead).await;
     assert_eq!(error_code(&body), "CONFLICT");
 }
@@ -221,7 +225,7 @@ async fn compare_versions_and_section_identity_across_renames_and_moves() {
         .data(
             RECORD,
             json!({ "input": {
-                "version": print, "kind": "REVISED", "summary": "Structure for the print edition", "decidedOn": "2021-12-10",
+                "guideVersion": print, "kind": "REVISED", "summary": "Structure for the print edition", "decidedOn": "2021-12-10",
                 "sections": [
                     { "change": "ADDED", "code": "III.B", "title": "Climate change and migration", "kind": "SECTION", "parentCode": "III" },
                     { "change": "RENAMED", "code": "I.A", "newCode": "I.VISION", "title": "The GCM's 360-degree vision" },
@@ -238,7 +242,7 @@ async fn compare_versions_and_section_identity_across_renames_and_moves() {
     app.data(
         RECORD,
         json!({ "input": {
-            "version": online, "kind": "REVISED", "summary": "Climate change becomes its own part", "decidedOn": "2022-01-10",
+            "guideVersion": online, "kind": "REVISED", "summary": "Climate change becomes its own part", "decidedOn": "2022-01-10",
             "sections": [
                 { "change": "MOVED", "code": "III.B", "parentCode": null },
                 { "change": "RENAMED", "code": "III.B", "newCode": "IV" }
@@ -256,7 +260,7 @@ async fn compare_versions_and_section_identity_across_renames_and_moves() {
     assert_eq!(data["node"]["status"], "ACCEPTED");
     assert_eq!(data["node"]["addressedBy"][0]["disposition"], "ACCEPTED");
 
-    let compare = r#"query($from: ID!, $to: ID!) { compareVersions(from: $from, to: $to) {
+    let compare = r#"query($from: ID!, $to: ID!) { compareVersions(earlier: $from, later: $to) {
         added { section { id code } before { code } after { code parent { code } } }
         revised { section { id code } before { code title parent { code } } after { code title parent { code } } changes { change } feedback { feedback { id } } }
         retired { section { code } before { code } after { code } }
@@ -299,11 +303,11 @@ async fn compare_versions_and_section_identity_across_renames_and_moves() {
     let booklet = version_id(&app, &lead, "BOOKLET", "2022-02-ONLINE").await;
     for (from, to) in [(&online, &print), (&print, &print), (&revised, &booklet)] {
         let body = app.refused(compare, json!({ "from": from, "to": to }), &lead).await;
-        assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", "to"));
+        assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", "later"));
     }
 
     // The section as it stood in each version: one identity, three codes over time.
-    let as_of = "query($c: String!, $v: ID!) { section(code: $c, asOf: $v) { id code title parent { code } } }";
+    let as_of = "query($c: String!, $v: ID!) { section(code: $c, guideVersion: $v) { id code title parent { code } } }";
     let at = |code: &'static str, version: &Value| json!({ "c": code, "v": version });
     let found = app.data(as_of, at("III.B", &print), &lead).await["section"].clone();
     assert_eq!(
@@ -343,7 +347,7 @@ async fn compare_versions_and_section_identity_across_renames_and_moves() {
     // A section already changed in a later version cannot be changed in an earlier one.
     let before = revision_count(&app).await;
     let body = app
-        .refused(RECORD, json!({ "input": { "version": print, "kind": "REVISED", "summary": "x", "sections": [{ "change": "REVISED", "code": "IV" }] } }), &lead)
+        .refused(RECORD, json!({ "input": { "guideVersion": print, "kind": "REVISED", "summary": "x", "sections": [{ "change": "REVISED", "code": "IV" }] } }), &lead)
         .await;
     assert_eq!((error_code(&body), error_field(&body)), ("CONFLICT", "sections.0.code"));
     assert_eq!(revision_count(&app).await, before);
@@ -396,12 +400,12 @@ async fn bad_section_changes_name_their_field_and_write_nothing() {
     ];
     for (sections, code, field) in cases {
         let variables =
-            json!({ "input": { "version": print, "kind": "REVISED", "summary": "x", "sections": sections } });
+            json!({ "input": { "guideVersion": print, "kind": "REVISED", "summary": "x", "sections": sections } });
         let body = app.refused(RECORD, variables, &lead).await;
         assert_eq!((error_code(&body), error_field(&body)), (code, field), "{sections}: {body}");
     }
     let body = app
-        .refused(RECORD, json!({ "input": { "version": print, "kind": "TRANSLATION", "summary": "x" } }), &lead)
+        .refused(RECORD, json!({ "input": { "guideVersion": print, "kind": "TRANSLATION", "summary": "x" } }), &lead)
         .await;
     assert_eq!(error_field(&body), "language");
     assert_eq!(revision_count(&app).await, 0);
@@ -444,7 +448,7 @@ async fn translation_status_flags_sections_revised_after_their_translation() {
     // A French translation of the introduction in the print version brings it up to date there.
     app.data(
         RECORD,
-        json!({ "input": { "version": print, "kind": "TRANSLATION", "language": "fr", "summary": "Introduction translated into French",
+        json!({ "input": { "guideVersion": print, "kind": "TRANSLATION", "language": "fr", "summary": "Introduction translated into French",
             "sections": [{ "change": "REVISED", "code": "INTRO" }, { "change": "REVISED", "code": "III.A" }] } }),
         &lead,
     )

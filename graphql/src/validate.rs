@@ -112,3 +112,34 @@ where
     }
     Ok(models)
 }
+
+/// A value given under its current name or under the deprecated name it replaced (kept as an
+/// alias for one release), with the name it came under, for errors. Giving both is refused, so
+/// that a client moving over cannot send two values that disagree.
+pub fn renamed<'a, T>(
+    current: Option<T>,
+    current_name: &'a str,
+    deprecated: Option<T>,
+    deprecated_name: &'a str,
+) -> AppResult<Option<(T, &'a str)>> {
+    match (current, deprecated) {
+        (Some(_), Some(_)) => Err(AppError::bad_input(
+            deprecated_name,
+            format!("Give `{current_name}` only: `{deprecated_name}` is its deprecated former name"),
+        )),
+        (Some(value), None) => Ok(Some((value, current_name))),
+        (None, Some(value)) => Ok(Some((value, deprecated_name))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// As [`renamed`], for a value that must be given under one of the two names.
+pub fn renamed_required<'a, T>(
+    current: Option<T>,
+    current_name: &'a str,
+    deprecated: Option<T>,
+    deprecated_name: &'a str,
+) -> AppResult<(T, &'a str)> {
+    renamed(current, current_name, deprecated, deprecated_name)?
+        .ok_or_else(|| AppError::bad_input(current_name, format!("`{current_name}` is required")))
+}

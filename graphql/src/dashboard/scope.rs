@@ -23,6 +23,9 @@ pub struct DashboardFilter {
     /// Continental region, e.g. `Africa`: only figures about countries of that region.
     pub region: Option<String>,
     /// A guide version: only feedback given on it, pilots of it and milestones tied to it.
+    pub guide_version: Option<ID>,
+    /// Former name of `guideVersion`.
+    #[graphql(deprecation = "Use `guideVersion`; this name goes in the next release.")]
     pub version: Option<ID>,
 }
 
@@ -50,13 +53,19 @@ impl Scope {
                 return Err(AppError::bad_input("filter.region", format!("No country is in a region named {region}")));
             }
         }
-        let version_id = match &filter.version {
-            Some(id) => {
-                let key = expect_global_id(id, NodeType::GuideVersion, "filter.version")?;
+        let version = crate::validate::renamed(
+            filter.guide_version.clone(),
+            "filter.guideVersion",
+            filter.version.clone(),
+            "filter.version",
+        )?;
+        let version_id = match version {
+            Some((id, field)) => {
+                let key = expect_global_id(&id, NodeType::GuideVersion, field)?;
                 guide_version::Entity::find_by_id(key)
                     .one(db)
                     .await?
-                    .ok_or_else(|| AppError::not_found("Guide version", "filter.version"))?;
+                    .ok_or_else(|| AppError::not_found("Guide version", field))?;
                 Some(key)
             }
             None => None,

@@ -65,6 +65,9 @@ pub struct SectionFilter {
     /// Only top-level sections (no parent).
     pub roots_only: Option<bool>,
     /// Only sections present in this guide version (introduced in it or earlier, not yet retired).
+    pub guide_version: Option<ID>,
+    /// Former name of `guideVersion`.
+    #[graphql(deprecation = "Use `guideVersion`; this name goes in the next release.")]
     pub present_in_version: Option<ID>,
 }
 
@@ -244,7 +247,7 @@ impl GuideQuery {
         Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Section::new).await?)
     }
 
-    /// One section by its code, e.g. `III.A` or `OBJ-07` (case-insensitive). With `asOf`, the
+    /// One section by its code, e.g. `III.A` or `OBJ-07` (case-insensitive). With `guideVersion`, the
     /// section that had this code in that guide version, as it stood then (null when no section
     /// had the code in that version); its `id` is the same as today's, whatever changed since.
     #[graphql(guard = "Require(Access::SignedIn)")]
@@ -252,14 +255,20 @@ impl GuideQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Section code, e.g. `III.A` (any case).")] code: String,
-        #[graphql(desc = "Global id of a guide version: the code as it was in that version.")] as_of: Option<ID>,
+        #[graphql(desc = "Global id of a guide version: the section that had the code in that version.")]
+        guide_version: Option<ID>,
+        #[graphql(
+            desc = "Former name of `guideVersion` (`asOf` is a day everywhere else).",
+            deprecation = "Use `guideVersion`; this name goes in the next release."
+        )]
+        as_of: Option<ID>,
     ) -> async_graphql::Result<Option<Section>> {
         let db = db(ctx)?;
-        let Some(version) = as_of else {
+        let Some((version, field)) = crate::validate::renamed(guide_version, "guideVersion", as_of, "asOf")? else {
             return Ok(Some(Section::new(find_section_by_code(db, &code, "code").await?)));
         };
         let version =
-            crate::validate::existing::<guide_version::Entity>(db, &version, NodeType::GuideVersion, "asOf").await?;
+            crate::validate::existing::<guide_version::Entity>(db, &version, NodeType::GuideVersion, field).await?;
         section_code(&code, "code")?;
         Ok(crate::revision::section_as_of(db, &code, &version).await?.map(Section::new))
     }
@@ -295,12 +304,18 @@ async fn section_condition(db: &impl ConnectionTrait, filter: SectionFilter) -> 
     if filter.roots_only == Some(true) {
         condition = condition.add(guide_section::Column::ParentId.is_null());
     }
-    if let Some(id) = &filter.present_in_version {
-        let version_id = expect_global_id(id, NodeType::GuideVersion, "filter.presentInVersion")?;
+    let version = crate::validate::renamed(
+        filter.guide_version,
+        "filter.guideVersion",
+        filter.present_in_version,
+        "filter.presentInVersion",
+    )?;
+    if let Some((id, field)) = version {
+        let version_id = expect_global_id(&id, NodeType::GuideVersion, field)?;
         let version = guide_version::Entity::find_by_id(version_id)
             .one(db)
             .await?
-            .ok_or_else(|| AppError::not_found("Guide version", "filter.presentInVersion"))?;
+            .ok_or_else(|| AppError::not_found("Guide version", field))?;
         let released_by = |column: guide_section::Column| {
             column.in_subquery(
                 guide_version::Entity::find()

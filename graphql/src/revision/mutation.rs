@@ -113,8 +113,12 @@ impl From<FeedbackDecisionInput> for LinkRequest {
 /// A revision to record in an open version, with the sections it changes and the feedback it answers.
 #[derive(InputObject)]
 pub struct RecordRevisionInput {
-    /// The version the change goes into; it must not be released yet.
-    pub version: ID,
+    /// The guide version the change goes into; it must not be released yet. Required (under this
+    /// name or the former `version`).
+    pub guide_version: Option<ID>,
+    /// Former name of `guideVersion`.
+    #[graphql(deprecation = "Use `guideVersion`; this name goes in the next release.")]
+    pub version: Option<ID>,
     /// What kind of change it is; a TRANSLATION only REVISES sections.
     pub kind: RevisionKind,
     /// DONE (default) when it is already carried out in the text, PENDING while still to do.
@@ -256,7 +260,9 @@ impl RevisionMutation {
         #[graphql(desc = "The revision, its section changes and its feedback decisions.")] input: RecordRevisionInput,
     ) -> async_graphql::Result<Revision> {
         let txn = begin_write(db(ctx)?).await?;
-        let version = service::open_version(&txn, &input.version, "version").await?;
+        let (version, field) =
+            crate::validate::renamed_required(input.guide_version, "guideVersion", input.version, "version")?;
+        let version = service::open_version(&txn, &version, field).await?;
         let content = service::check_content(Content {
             kind: input.kind,
             status: input.status,

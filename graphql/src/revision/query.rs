@@ -26,6 +26,9 @@ pub struct RevisionFilter {
     /// Only revisions of this document's versions.
     pub document: Option<DocumentKind>,
     /// Only revisions of these guide versions.
+    pub guide_versions: Option<Vec<ID>>,
+    /// Former name of `guideVersions`.
+    #[graphql(deprecation = "Use `guideVersions`; this name goes in the next release.")]
     pub versions: Option<Vec<ID>>,
     /// Only revisions of these kinds.
     pub kind: Option<EnumFilter<RevisionKind>>,
@@ -105,29 +108,43 @@ impl RevisionQuery {
     }
 
     /// What changed between two versions of one document: the sections added, revised and
-    /// retired in the versions after `from` up to and including `to`, each with the feedback
+    /// retired in the versions after `earlier` up to and including `later`, each with the feedback
     /// behind it.
     #[graphql(guard = "Require(Access::SignedIn)")]
     async fn compare_versions(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Global id of the earlier version.")] from: ID,
-        #[graphql(desc = "Global id of a later version of the same document.")] to: ID,
+        #[graphql(desc = "Global id of the earlier version.")] earlier: Option<ID>,
+        #[graphql(desc = "Global id of a later version of the same document.")] later: Option<ID>,
+        #[graphql(
+            desc = "Former name of `earlier` (`from` is a day everywhere else).",
+            deprecation = "Use `earlier`; this name goes in the next release."
+        )]
+        from: Option<ID>,
+        #[graphql(
+            desc = "Former name of `later` (`to` is a day everywhere else).",
+            deprecation = "Use `later`; this name goes in the next release."
+        )]
+        to: Option<ID>,
     ) -> async_graphql::Result<VersionComparison> {
         let db = db(ctx)?;
-        let from = existing::<guide_version::Entity>(db, &from, NodeType::GuideVersion, "from").await?;
-        let to = existing::<guide_version::Entity>(db, &to, NodeType::GuideVersion, "to").await?;
+        let (earlier, earlier_field) = crate::validate::renamed_required(earlier, "earlier", from, "from")?;
+        let (later, later_field) = crate::validate::renamed_required(later, "later", to, "to")?;
+        let from = existing::<guide_version::Entity>(db, &earlier, NodeType::GuideVersion, earlier_field).await?;
+        let to = existing::<guide_version::Entity>(db, &later, NodeType::GuideVersion, later_field).await?;
         if from.document_id != to.document_id {
-            return Err(AppError::bad_input("to", "Both versions must be of the same document").into());
+            return Err(AppError::bad_input(later_field, "Both versions must be of the same document").into());
         }
         let trail = Trail::load(db, from.document_id).await?;
         let (Some(from_rank), Some(to_rank)) = (trail.rank(from.id), trail.rank(to.id)) else {
             return Err(AppError::internal("version missing from its trail").into());
         };
         if from_rank >= to_rank {
-            return Err(
-                AppError::bad_input("to", format!("Version {} does not come after {}", to.code, from.code)).into()
-            );
+            return Err(AppError::bad_input(
+                later_field,
+                format!("Version {} does not come after {}", to.code, from.code),
+            )
+            .into());
         }
         let revisions = trail.revisions_between(from_rank, to_rank);
         let links = revision_feedback::Entity::find()
@@ -145,8 +162,8 @@ impl RevisionQuery {
             .await
             .map_err(AppError::from)?;
         let mut comparison = VersionComparison {
-            from: GuideVersion(from),
-            to: GuideVersion(to),
+            earlier: GuideVersion(from),
+            later: GuideVersion(to),
             added: Vec::new(),
             revised: Vec::new(),
             retired: Vec::new(),
@@ -202,11 +219,13 @@ async fn revision_condition(db: &impl sea_orm::ConnectionTrait, filter: Revision
             .into_query();
         condition = condition.add(revision::Column::GuideVersionId.in_subquery(versions));
     }
-    if let Some(ids) = &filter.versions {
+    let versions =
+        crate::validate::renamed(filter.guide_versions, "filter.guideVersions", filter.versions, "filter.versions")?;
+    if let Some((ids, field)) = versions {
         let keys = ids
             .iter()
             .enumerate()
-            .map(|(i, id)| expect_global_id(id, NodeType::GuideVersion, &format!("filter.versions.{i}")))
+            .map(|(i, id)| expect_global_id(id, NodeType::GuideVersion, &format!("{field}.{i}")))
             .collect::<AppResult<Vec<_>>>()?;
         condition = condition.add(revision::Column::GuideVersionId.is_in(keys));
     }

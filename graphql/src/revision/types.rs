@@ -1,4 +1,4 @@
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::common::Provenance;
 use entity::revision::{self, RevisionKind, RevisionStatus};
@@ -217,30 +217,45 @@ impl SectionState {
 /// The sections that changed between two versions of a document, each with the changes and the
 /// feedback behind it.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct VersionComparison {
     /// The earlier version compared.
-    pub from: GuideVersion,
+    pub earlier: GuideVersion,
     /// The later version compared.
-    pub to: GuideVersion,
-    /// Sections present in `to` but not in `from`.
+    pub later: GuideVersion,
+    /// Sections present in `later` but not in `earlier`.
     pub added: Vec<SectionDifference>,
     /// Sections present in both whose text, examples, title, code, place or layout changed.
     pub revised: Vec<SectionDifference>,
-    /// Sections present in `from` but no longer in `to`.
+    /// Sections present in `earlier` but no longer in `later`.
     pub retired: Vec<SectionDifference>,
-    /// Every revision of the versions after `from` up to and including `to`, oldest first,
+    /// Every revision of the versions after `earlier` up to and including `later`, oldest first,
     /// including those that touched no section.
     pub revisions: Vec<Revision>,
+}
+
+#[ComplexObject]
+impl VersionComparison {
+    /// Former name of `earlier`.
+    #[graphql(deprecation = "Use `earlier`; this name goes in the next release.")]
+    async fn from(&self) -> &GuideVersion {
+        &self.earlier
+    }
+    /// Former name of `later`.
+    #[graphql(deprecation = "Use `later`; this name goes in the next release.")]
+    async fn to(&self) -> &GuideVersion {
+        &self.later
+    }
 }
 
 /// How one section differs between the two versions compared.
 #[derive(SimpleObject)]
 pub struct SectionDifference {
-    /// The section as it stands in `to` (in `from` when retired).
+    /// The section as it stands in `later` (in `earlier` when retired).
     pub section: Section,
-    /// Its state in `from`; null when it was added.
+    /// Its state in `earlier`; null when it was added.
     pub before: Option<SectionState>,
-    /// Its state in `to`; null when it was retired.
+    /// Its state in `later`; null when it was retired.
     pub after: Option<SectionState>,
     /// The changes between the two versions, oldest first.
     pub changes: Vec<SectionChange>,
