@@ -39,7 +39,7 @@ def documents():
     deep_lists = "{ countries(filter: { iso3: " + "[" * (limit // 3) + "]" * (limit // 3) + " }) { totalCount } }"
     deep_objects = "{ countries(filter: " + "{a: " * (limit // 8) + "}" * (limit // 8) + ") { totalCount } }"
     many_fragments = "{ ...G0 } " + "".join(f"fragment G{i} on Query {{ me {{ id }} }} " for i in range(limit // 40))
-    aliases = "{ " + "".join(f"a{i}: __typename " for i in range(limit // 16)) + "}"
+    aliases = "{ " + "".join(f"a{i}: __typename " for i in range(limit // 20)) + "}"
     return [
         ("baseline { __typename }", "{ __typename }"),
         ("fragment cycle (99 bytes)", cycle),

@@ -844,3 +844,25 @@ async fn renamed_arguments_keep_their_former_names_as_deprecated_aliases() {
     deprecated(list("revisions", "inputFields"), "versions", "guideVersions");
     deprecated(list("record", "inputFields"), "version", "guideVersion");
 }
+
+/// A document built to fail thousands of times gets the first hundred errors and a count of the
+/// rest, as graphql-js's `validate` stops at 100, instead of a megabyte of answer.
+#[tokio::test]
+async fn a_response_lists_at_most_a_hundred_errors_and_counts_the_rest() {
+    let app = TestApp::spawn().await;
+    let unused: String = (0..1_500).map(|i| format!("fragment G{i} on Query {{ __typename }} ")).collect();
+    let (status, body) = app.post(&format!("{{ ...G0 }} {unused}"), json!({}), None).await;
+    assert_eq!(status, 200, "{body}");
+    let errors = body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 100);
+    assert!(errors.iter().all(|e| e["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"), "{body}");
+    assert!(errors[..99].iter().all(|e| e["message"].as_str().unwrap().ends_with("is never used")));
+    assert_eq!(errors[99]["message"], "1400 more errors are not listed (at most 100 are reported)");
+
+    // Past the selection budget as written, unused fragments are refused before validation.
+    let unused: String = (0..5_000).map(|i| format!("fragment G{i} on Query {{ me {{ id }} }} ")).collect();
+    let (status, body) = app.post(&format!("{{ ...G0 }} {unused}"), json!({}), None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    assert_eq!(body["errors"].as_array().unwrap().len(), 1);
+}

@@ -39,6 +39,8 @@ pub struct ShapeLimits {
 #[derive(Clone, Copy, Default)]
 struct Summary {
     selections: usize,
+    /// Selections as written, spreads not expanded (a spread counts one).
+    written: usize,
     aliases: usize,
     depth: usize,
     introspection_depth: usize,
@@ -47,6 +49,7 @@ struct Summary {
 impl Summary {
     fn add(&mut self, other: Summary) {
         self.selections = self.selections.saturating_add(other.selections);
+        self.written = self.written.saturating_add(other.written);
         self.aliases = self.aliases.saturating_add(other.aliases);
         self.depth = self.depth.max(other.depth);
         self.introspection_depth = self.introspection_depth.max(other.introspection_depth);
@@ -57,15 +60,27 @@ impl Summary {
 pub fn check(document: &ExecutableDocument, limits: &ShapeLimits) -> Result<(), ServerError> {
     let order = fragments_in_dependency_order(document)?;
     let mut summaries: HashMap<&Name, Summary> = HashMap::with_capacity(order.len());
+    // Every fragment as written, used or not: unused ones are invalid, but only after async-graphql
+    // has validated them all, which costs far more than this.
+    let mut written = 0usize;
     for name in order {
         if let Some(fragment) = document.fragments.get(name) {
             let summary = summarise(&fragment.node.selection_set.node, &summaries, 0)?;
+            written = written.saturating_add(summary.written);
             summaries.insert(name, summary);
         }
     }
     let mut total = Summary::default();
     for (_, operation) in document.operations.iter() {
         total.add(summarise(&operation.node.selection_set.node, &summaries, 0)?);
+    }
+    written = written.saturating_add(total.written);
+    if written > limits.max_selections {
+        let message = format!(
+            "The document holds {written} fields and fragments as written; at most {} are allowed",
+            limits.max_selections
+        );
+        return Err(with_code(ServerError::new(message, None), "QUERY_TOO_COMPLEX"));
     }
     if total.depth > limits.max_depth {
         return Err(too_deep(format!(
@@ -124,12 +139,13 @@ fn summarise(set: &SelectionSet, fragments: &HashMap<&Name, Summary>, nesting: u
     }
     let mut summary = Summary::default();
     for item in &set.items {
-        let mut part = Summary { selections: 1, ..Summary::default() };
+        let mut part = Summary { selections: 1, written: 1, ..Summary::default() };
         match &item.node {
             Selection::Field(field) => {
                 let field = &field.node;
                 let inner = summarise(&field.selection_set.node, fragments, nesting + 1)?;
                 part.selections = part.selections.saturating_add(inner.selections);
+                part.written = part.written.saturating_add(inner.written);
                 part.aliases = inner.aliases.saturating_add(usize::from(field.alias.is_some()));
                 if matches!(field.name.node.as_str(), "__schema" | "__type") {
                     part.depth = 1;
@@ -144,7 +160,8 @@ fn summarise(set: &SelectionSet, fragments: &HashMap<&Name, Summary>, nesting: u
             }
             Selection::FragmentSpread(spread) => {
                 if let Some(inner) = fragments.get(&spread.node.fragment_name.node) {
-                    part.add(*inner);
+                    // The fragment's own selections are counted once, where it is defined.
+                    part.add(Summary { written: 0, ..*inner });
                 }
             }
         }

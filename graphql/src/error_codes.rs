@@ -56,6 +56,33 @@ fn code_validation_error(error: &mut ServerError) {
     }
 }
 
+/// Most errors one response lists, as graphql-js's `validate` stops at 100: a document built to
+/// fail thousands of times would otherwise cost megabytes of answer.
+pub const MAX_REPORTED_ERRORS: usize = 100;
+
+/// Keeps the first [`MAX_REPORTED_ERRORS`] errors and says how many more there were, under the
+/// code of the last one kept (the ones dropped are of the same run of checks).
+pub fn cap_errors(response: &mut Response) {
+    let total = response.errors.len();
+    if total <= MAX_REPORTED_ERRORS {
+        return;
+    }
+    response.errors.truncate(MAX_REPORTED_ERRORS - 1);
+    let code =
+        response.errors.last().and_then(|error| error.extensions.as_ref()).and_then(|ext| ext.get("code")).cloned();
+    let mut summary = ServerError::new(
+        format!(
+            "{} more errors are not listed (at most {MAX_REPORTED_ERRORS} are reported)",
+            total - response.errors.len()
+        ),
+        None,
+    );
+    if let Some(async_graphql::Value::String(code)) = code {
+        set(&mut summary, &code, None);
+    }
+    response.errors.push(summary);
+}
+
 /// Errors still uncoded after execution: input that failed to parse inside a resolver's
 /// arguments is the client's fault; anything else is internal and its text must not leak.
 pub fn ensure_codes(response: &mut Response) {
@@ -77,4 +104,5 @@ pub fn ensure_codes(response: &mut Response) {
             set(error, "INTERNAL", None);
         }
     }
+    cap_errors(response);
 }
