@@ -3,7 +3,7 @@
 
 use entity::user_account::UserRole;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 
 /// A signed-in user as the database says they are now (not as an old token claimed).
 #[derive(Clone, Debug, PartialEq)]
@@ -35,14 +35,14 @@ pub enum Access {
 }
 
 impl Viewer {
-    pub fn principal(&self) -> AppResult<&Principal> {
+    pub fn principal(&self) -> Result<&Principal> {
         match self {
             Self::User(principal) => Ok(principal),
             Self::Anonymous => Err(AppError::Unauthenticated),
         }
     }
 
-    pub fn require(&self, access: Access) -> AppResult<&Principal> {
+    pub fn require(&self, access: Access) -> Result<&Principal> {
         let principal = self.principal()?;
         let allowed = match access {
             Access::SignedIn => true,
@@ -66,15 +66,21 @@ impl Viewer {
 
 /// The request's database handle (see [`crate::database`]): reads go through it; write
 /// transactions open on its [`RequestDb::pool`](crate::database::RequestDb::pool).
-pub fn db<'a>(ctx: &'a async_graphql::Context<'_>) -> AppResult<&'a crate::database::RequestDb> {
-    ctx.data::<crate::database::RequestDb>()
-        .map_err(|_| AppError::internal("database handle missing from request data"))
+pub fn db<'a>(ctx: &'a async_graphql::Context<'_>) -> Result<&'a crate::database::RequestDb> {
+    shared(ctx)
+}
+
+/// A value the server put in the schema's or the request's data (token service, throttle, …);
+/// its absence is a wiring bug, reported as `INTERNAL`.
+pub fn shared<'a, T: std::any::Any + Send + Sync>(ctx: &'a async_graphql::Context<'_>) -> Result<&'a T> {
+    ctx.data::<T>()
+        .map_err(|_| AppError::internal(format!("{} missing from the schema data", std::any::type_name::<T>())))
 }
 
 impl Viewer {
     /// The one country whose private records (feedback, planned uses, pilots, contacts) this
     /// viewer may see: `Some` for a Champion focal point, `None` for roles that see all.
-    pub fn country_scope(&self) -> AppResult<Option<i32>> {
+    pub fn country_scope(&self) -> Result<Option<i32>> {
         let principal = self.principal()?;
         match principal.role {
             UserRole::Champion => principal.country_id.map(Some).ok_or(AppError::Forbidden),
@@ -93,7 +99,7 @@ impl Viewer {
 
     /// May this viewer write private records of `country_id`? The Secretariat may for every
     /// country, a Champion focal point for its own; working-group leads triage but do not author.
-    pub fn require_country_writer(&self, country_id: i32) -> AppResult<&Principal> {
+    pub fn require_country_writer(&self, country_id: i32) -> Result<&Principal> {
         let principal = self.principal()?;
         match principal.role {
             UserRole::Admin => Ok(principal),
@@ -105,7 +111,7 @@ impl Viewer {
     /// For a write to an existing record of `country_id`: a viewer who may not even read it gets
     /// `NOT_FOUND` (as for an unknown id, so ids cannot be probed); one who reads but may not
     /// write it gets `FORBIDDEN`.
-    pub fn require_record_writer(&self, country_id: Option<i32>, entity: &'static str) -> AppResult<&Principal> {
+    pub fn require_record_writer(&self, country_id: Option<i32>, entity: &'static str) -> Result<&Principal> {
         self.principal()?;
         if !self.can_read_country(country_id) {
             return Err(AppError::not_found(entity, "id"));

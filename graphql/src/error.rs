@@ -30,7 +30,9 @@ pub enum AppError {
     Internal,
 }
 
-pub type AppResult<T> = Result<T, AppError>;
+/// What everything in the API returns, resolvers included: async-graphql takes any `Result` whose
+/// error converts into its own, so `?` carries an `AppError` (and its code) all the way out.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 impl AppError {
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {

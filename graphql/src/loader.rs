@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use crate::database::RequestDb;
 use crate::rows::{FromRows, fetch_all};
 
-use crate::error::AppResult;
+use crate::error::Result;
 
 pub struct DbLoader {
     db: RequestDb,
@@ -236,22 +236,22 @@ fn latest_sql<F: ForeignKey>(backend: sea_orm::DatabaseBackend, parents: &[i32],
 }
 
 /// The loaders the transport put into the request data (see [`crate::request_loader`]).
-fn loaders<'a>(ctx: &'a Context<'_>) -> AppResult<&'a RequestLoaders> {
+fn loaders<'a>(ctx: &'a Context<'_>) -> Result<&'a RequestLoaders> {
     ctx.data::<RequestLoaders>().map_err(|_| crate::error::AppError::internal("data loaders missing from request data"))
 }
 
 /// The loader for single rows by key.
-pub fn loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a AppLoader> {
+pub fn loader<'a>(ctx: &'a Context<'_>) -> Result<&'a AppLoader> {
     Ok(&loaders(ctx)?.by_key)
 }
 
 /// The loader for relations that fan out over a list.
-fn relation_loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a AppLoader> {
+fn relation_loader<'a>(ctx: &'a Context<'_>) -> Result<&'a AppLoader> {
     Ok(&loaders(ctx)?.relations)
 }
 
 /// Loads one row by id through the request's loader.
-pub async fn by_id<E>(ctx: &Context<'_>, id: i32) -> AppResult<Option<E::Model>>
+pub async fn by_id<E>(ctx: &Context<'_>, id: i32) -> Result<Option<E::Model>>
 where
     E: Keyed + 'static,
     E::Model: Clone + Send + Sync + 'static,
@@ -261,7 +261,7 @@ where
 
 /// Loads one row by id at once, without the loader's batch window: for a lookup that has nothing
 /// to batch with, such as a root field asking for one object.
-pub async fn by_id_now<E>(ctx: &Context<'_>, id: i32) -> AppResult<Option<E::Model>>
+pub async fn by_id_now<E>(ctx: &Context<'_>, id: i32) -> Result<Option<E::Model>>
 where
     E: Keyed + 'static,
     E::Model: Clone + Send + Sync + 'static,
@@ -271,7 +271,7 @@ where
 }
 
 /// Loads an optional foreign-key target.
-pub async fn maybe_by_id<E>(ctx: &Context<'_>, id: Option<i32>) -> AppResult<Option<E::Model>>
+pub async fn maybe_by_id<E>(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<E::Model>>
 where
     E: Keyed + 'static,
     E::Model: Clone + Send + Sync + 'static,
@@ -283,7 +283,7 @@ where
 }
 
 /// Loads many rows by id, in the order asked, skipping ids that do not exist.
-pub async fn many_by_id<E>(ctx: &Context<'_>, ids: impl IntoIterator<Item = i32>) -> AppResult<HashMap<i32, E::Model>>
+pub async fn many_by_id<E>(ctx: &Context<'_>, ids: impl IntoIterator<Item = i32>) -> Result<HashMap<i32, E::Model>>
 where
     E: Keyed + 'static,
     E::Model: Clone + Send + Sync + 'static,
@@ -293,7 +293,7 @@ where
 }
 
 /// Loads the children of `parent_id` along the foreign key `F`.
-pub async fn children<F>(ctx: &Context<'_>, parent_id: i32) -> AppResult<Vec<<F::Entity as EntityTrait>::Model>>
+pub async fn children<F>(ctx: &Context<'_>, parent_id: i32) -> Result<Vec<<F::Entity as EntityTrait>::Model>>
 where
     F: ForeignKey,
     <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
@@ -306,7 +306,7 @@ pub async fn latest_children<F>(
     ctx: &Context<'_>,
     parent_id: i32,
     limit: u64,
-) -> AppResult<Vec<<F::Entity as EntityTrait>::Model>>
+) -> Result<Vec<<F::Entity as EntityTrait>::Model>>
 where
     F: ForeignKey,
     <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
@@ -319,7 +319,7 @@ where
 /// cache, so each item's own field finds its value there instead of waiting on a batch window.
 /// Returns the ids of the rows loaded, to prime their relations in turn. A request that does not
 /// cache loads nothing ahead: its fields load as usual.
-async fn prime<K, M>(ctx: &Context<'_>, keys: Vec<K>, id_of: impl Fn(&M) -> i32) -> AppResult<Vec<i32>>
+async fn prime<K, M>(ctx: &Context<'_>, keys: Vec<K>, id_of: impl Fn(&M) -> i32) -> Result<Vec<i32>>
 where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     DbLoader: Loader<K, Value = Vec<M>, Error = Arc<DbErr>>,
@@ -335,7 +335,7 @@ where
 }
 
 /// Loads the children along `F` of all `parent_ids` ahead (see [`prime`]).
-pub async fn prime_children<F>(ctx: &Context<'_>, parent_ids: &[i32]) -> AppResult<Vec<i32>>
+pub async fn prime_children<F>(ctx: &Context<'_>, parent_ids: &[i32]) -> Result<Vec<i32>>
 where
     F: ForeignKey,
     <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
@@ -344,7 +344,7 @@ where
 }
 
 /// Loads the newest `limit` children along `F` of all `parent_ids` ahead (see [`prime`]).
-pub async fn prime_latest<F>(ctx: &Context<'_>, parent_ids: &[i32], limit: u64) -> AppResult<Vec<i32>>
+pub async fn prime_latest<F>(ctx: &Context<'_>, parent_ids: &[i32], limit: u64) -> Result<Vec<i32>>
 where
     F: ForeignKey,
     <F::Entity as EntityTrait>::Model: Clone + Send + Sync + 'static,
@@ -354,7 +354,7 @@ where
 }
 
 /// Loads the targets linked through `L` to all `owner_ids` ahead (see [`prime`]).
-pub async fn prime_linked<L>(ctx: &Context<'_>, owner_ids: &[i32]) -> AppResult<Vec<i32>>
+pub async fn prime_linked<L>(ctx: &Context<'_>, owner_ids: &[i32]) -> Result<Vec<i32>>
 where
     L: LinkTable,
     <L::Link as EntityTrait>::Model: FromRows + Send + Sync,
@@ -369,7 +369,7 @@ where
 pub fn selections_of<'a>(
     selection: &async_graphql::Lookahead<'a>,
     field: &str,
-) -> AppResult<Vec<(Vec<(async_graphql::Name, async_graphql::Value)>, async_graphql::Lookahead<'a>)>> {
+) -> Result<Vec<(Vec<(async_graphql::Name, async_graphql::Value)>, async_graphql::Lookahead<'a>)>> {
     selection
         .field(field)
         .selection_fields()
@@ -473,7 +473,7 @@ where
 
 /// Loads the targets linked to `owner_id` through `L`, ordered by target id. The rows are shared
 /// with the request's cache; `Arc::unwrap_or_clone` gives an owned one.
-pub async fn linked<L>(ctx: &Context<'_>, owner_id: i32) -> AppResult<Vec<Arc<<L::Target as EntityTrait>::Model>>>
+pub async fn linked<L>(ctx: &Context<'_>, owner_id: i32) -> Result<Vec<Arc<<L::Target as EntityTrait>::Model>>>
 where
     L: LinkTable,
     <L::Link as EntityTrait>::Model: FromRows + Send + Sync,
@@ -487,7 +487,7 @@ pub async fn replace_links<L: LinkTable>(
     db: &impl sea_orm::ConnectionTrait,
     owner_id: i32,
     target_ids: &[i32],
-) -> AppResult<()> {
+) -> Result<()> {
     L::Link::delete_many().filter(L::owner_column().eq(owner_id)).exec(db).await?;
     if target_ids.is_empty() {
         return Ok(());

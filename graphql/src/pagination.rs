@@ -13,7 +13,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Select, Value as SeaValue,
 };
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::scalars::Date;
 
 /// Largest page a client may ask for; larger requests are refused, not silently truncated.
@@ -50,7 +50,7 @@ pub fn page_complexity(first: Option<i32>, last: Option<i32>, child_complexity: 
     1 + page.max(1) * child_complexity
 }
 
-fn page_size(value: Option<i32>, field: &str) -> AppResult<Option<u64>> {
+fn page_size(value: Option<i32>, field: &str) -> Result<Option<u64>> {
     match value {
         None => Ok(None),
         Some(n) if n < 0 => Err(AppError::bad_input(field, format!("`{field}` must not be negative"))),
@@ -112,7 +112,7 @@ impl<E: EntityTrait> Ordered<E> {
         keys.join(",")
     }
 
-    fn encode(&self, model: &E::Model) -> AppResult<String>
+    fn encode(&self, model: &E::Model) -> Result<String>
     where
         E::Model: ModelTrait<Entity = E>,
     {
@@ -123,12 +123,12 @@ impl<E: EntityTrait> Ordered<E> {
                 value_to_json(&model.get(*column))
                     .ok_or_else(|| AppError::internal(format!("no cursor form for the values of {}", column.as_str())))
             })
-            .collect::<AppResult<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
         let cursor = serde_json::json!({ "o": self.fingerprint(), "k": values });
         Ok(URL_SAFE_NO_PAD.encode(cursor.to_string()))
     }
 
-    fn decode(&self, cursor: &str, field: &str) -> AppResult<Vec<SeaValue>> {
+    fn decode(&self, cursor: &str, field: &str) -> Result<Vec<SeaValue>> {
         let invalid =
             || AppError::bad_input(field, "Invalid cursor: use one this connection returned, with the same `orderBy`");
         if cursor.len() > MAX_CURSOR_CHARS {
@@ -225,7 +225,7 @@ pub struct Window<K> {
 }
 
 impl<K> Window<K> {
-    fn of(args: &PageArgs, decode: impl Fn(&str, &str) -> AppResult<K>) -> AppResult<Self> {
+    fn of(args: &PageArgs, decode: impl Fn(&str, &str) -> Result<K>) -> Result<Self> {
         let first = page_size(args.first, "first")?;
         let last = page_size(args.last, "last")?;
         let after = args.after.as_deref().map(|c| decode(c, "after")).transpose()?;
@@ -241,9 +241,9 @@ impl<K> Window<K> {
         &self,
         mut rows: Vec<T>,
         total: Option<u64>,
-        cursor_of: impl Fn(&T) -> AppResult<String>,
+        cursor_of: impl Fn(&T) -> Result<String>,
         to_node: impl Fn(T) -> N,
-    ) -> AppResult<AppConnection<N>> {
+    ) -> Result<AppConnection<N>> {
         let more = rows.len() as u64 > self.limit;
         rows.truncate(self.limit as usize);
         if self.backwards {
@@ -278,7 +278,7 @@ pub async fn paginate<E, N, C>(
     ordered: Ordered<E>,
     args: PageArgs,
     to_node: impl Fn(E::Model) -> N,
-) -> AppResult<AppConnection<N>>
+) -> Result<AppConnection<N>>
 where
     E: EntityTrait,
     E::Model: Sync + crate::rows::FromRows + ModelTrait<Entity = E>,
@@ -306,16 +306,16 @@ pub async fn paginate_keyed<T, K, N>(
     ctx: &Context<'_>,
     args: PageArgs,
     order_name: &str,
-    count: impl AsyncFnOnce() -> AppResult<u64>,
-    fetch: impl AsyncFnOnce(&Window<K>) -> AppResult<Vec<T>>,
+    count: impl AsyncFnOnce() -> Result<u64>,
+    fetch: impl AsyncFnOnce(&Window<K>) -> Result<Vec<T>>,
     key_of: impl Fn(&T) -> K,
     to_node: impl Fn(T) -> N,
-) -> AppResult<AppConnection<N>>
+) -> Result<AppConnection<N>>
 where
     K: serde::Serialize + serde::de::DeserializeOwned,
     N: OutputType,
 {
-    let decode = |cursor: &str, field: &str| -> AppResult<K> {
+    let decode = |cursor: &str, field: &str| -> Result<K> {
         let invalid = || AppError::bad_input(field, "Invalid cursor: use one this connection returned");
         let bytes = (cursor.len() <= MAX_CURSOR_CHARS).then(|| URL_SAFE_NO_PAD.decode(cursor).ok()).flatten();
         let parsed: serde_json::Value = bytes.and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(invalid)?;

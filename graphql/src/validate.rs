@@ -5,7 +5,7 @@ use async_graphql::ID;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::loader::Keyed;
 use crate::node::{NodeType, expect_global_id};
 
@@ -17,7 +17,7 @@ pub const MAX_LINKS: usize = 100;
 pub const MAX_LINE_CHARS: usize = 500;
 
 /// Trimmed, non-empty, at most `max` characters.
-pub fn required_text(value: &str, field: &str, max: usize) -> AppResult<String> {
+pub fn required_text(value: &str, field: &str, max: usize) -> Result<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(AppError::bad_input(field, format!("`{field}` must not be empty")));
@@ -32,7 +32,7 @@ pub fn required_text(value: &str, field: &str, max: usize) -> AppResult<String> 
 }
 
 /// Like [`required_text`], but absent or blank means "none".
-pub fn optional_text(value: Option<&str>, field: &str, max: usize) -> AppResult<Option<String>> {
+pub fn optional_text(value: Option<&str>, field: &str, max: usize) -> Result<Option<String>> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         Some(text) => required_text(text, field, max).map(Some),
         None => Ok(None),
@@ -40,7 +40,7 @@ pub fn optional_text(value: Option<&str>, field: &str, max: usize) -> AppResult<
 }
 
 /// An end date, when both are known, is not before the start.
-pub fn date_order(start: Option<NaiveDate>, end: Option<NaiveDate>, end_field: &str) -> AppResult<()> {
+pub fn date_order(start: Option<NaiveDate>, end: Option<NaiveDate>, end_field: &str) -> Result<()> {
     match (start, end) {
         (Some(start), Some(end)) if end < start => {
             Err(AppError::bad_input(end_field, format!("`{end_field}` ({end}) is before the start ({start})")))
@@ -50,7 +50,7 @@ pub fn date_order(start: Option<NaiveDate>, end: Option<NaiveDate>, end_field: &
 }
 
 /// A two-letter ISO 639-1 code, lower case.
-pub fn language_code(value: &str, field: &str) -> AppResult<String> {
+pub fn language_code(value: &str, field: &str) -> Result<String> {
     let code = value.trim().to_ascii_lowercase();
     if code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()) {
         Ok(code)
@@ -60,7 +60,7 @@ pub fn language_code(value: &str, field: &str) -> AppResult<String> {
 }
 
 /// Decodes `id` as an object of type `kind` and loads it; a missing row is `NOT_FOUND` on `field`.
-pub async fn existing<E>(db: &impl ConnectionTrait, id: &ID, kind: NodeType, field: &str) -> AppResult<E::Model>
+pub async fn existing<E>(db: &impl ConnectionTrait, id: &ID, kind: NodeType, field: &str) -> Result<E::Model>
 where
     E: Keyed,
 {
@@ -74,7 +74,7 @@ pub async fn existing_opt<E>(
     id: Option<&ID>,
     kind: NodeType,
     field: &str,
-) -> AppResult<Option<E::Model>>
+) -> Result<Option<E::Model>>
 where
     E: Keyed,
 {
@@ -90,7 +90,7 @@ pub async fn existing_all<E>(
     ids: &[ID],
     kind: NodeType,
     field: &str,
-) -> AppResult<Vec<E::Model>>
+) -> Result<Vec<E::Model>>
 where
     E: Keyed,
     E::Model: Clone,
@@ -99,7 +99,7 @@ where
         .iter()
         .enumerate()
         .map(|(i, id)| expect_global_id(id, kind, &format!("{field}.{i}")))
-        .collect::<AppResult<Vec<i32>>>()?;
+        .collect::<Result<Vec<i32>>>()?;
     let found = E::find().filter(E::id_column().is_in(keys.clone())).all(db).await?;
     let by_id: std::collections::HashMap<i32, E::Model> = found.into_iter().map(|m| (E::id_of(&m), m)).collect();
     let mut models = Vec::with_capacity(by_id.len());
@@ -121,7 +121,7 @@ pub fn renamed<'a, T>(
     current_name: &'a str,
     deprecated: Option<T>,
     deprecated_name: &'a str,
-) -> AppResult<Option<(T, &'a str)>> {
+) -> Result<Option<(T, &'a str)>> {
     match (current, deprecated) {
         (Some(_), Some(_)) => Err(AppError::bad_input(
             deprecated_name,
@@ -139,7 +139,7 @@ pub fn renamed_required<'a, T>(
     current_name: &'a str,
     deprecated: Option<T>,
     deprecated_name: &'a str,
-) -> AppResult<(T, &'a str)> {
+) -> Result<(T, &'a str)> {
     renamed(current, current_name, deprecated, deprecated_name)?
         .ok_or_else(|| AppError::bad_input(current_name, format!("`{current_name}` is required")))
 }

@@ -9,12 +9,12 @@ use sea_orm::{
 };
 
 use crate::database::RequestDb;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::loader::Versioned;
 
 /// Starts the transaction a mutation runs in, on a connection of its own from the pool. Dropping
 /// it without `commit` rolls everything back.
-pub async fn begin_write(db: &RequestDb) -> AppResult<DatabaseTransaction> {
+pub async fn begin_write(db: &RequestDb) -> Result<DatabaseTransaction> {
     // A request holding a connection waiting for a second one could starve the pool; only
     // read-only requests hold one, so a write there is a bug, refused rather than risked.
     if db.holds_connection() {
@@ -35,7 +35,7 @@ pub async fn claim_version<E>(
     id: i32,
     expected: i32,
     entity: &'static str,
-) -> AppResult<E::Model>
+) -> Result<E::Model>
 where
     E: Versioned,
 {
@@ -58,7 +58,7 @@ where
 
 /// Refuses to delete a record that other records still point at: deleting it would change them
 /// (clearing or removing their links) without their own audit entries.
-pub fn refuse_if_referenced(entity: &'static str, references: &[(&str, u64)]) -> AppResult<()> {
+pub fn refuse_if_referenced(entity: &'static str, references: &[(&str, u64)]) -> Result<()> {
     let named: Vec<String> = references.iter().filter(|(_, n)| *n > 0).map(|(what, n)| format!("{n} {what}")).collect();
     if named.is_empty() {
         return Ok(());

@@ -19,6 +19,7 @@ use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, Viewer};
 use crate::country::{Country, find_by_iso3};
 use crate::error::AppError;
+use crate::error::Result;
 use crate::feedback::{Feedback, can_read};
 use crate::guide::GuideVersion;
 use crate::loader::maybe_by_id;
@@ -120,7 +121,7 @@ impl ActivityEvent {
         self.message.deleted
     }
     /// The country the record belongs to or was given by, if any.
-    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
         Ok(maybe_by_id::<entity::country::Entity>(ctx, self.message.country_id).await?.map(Country))
     }
     /// The feedback, for FEEDBACK_SUBMITTED and FEEDBACK_TRIAGED.
@@ -226,7 +227,7 @@ impl ActivitySubscription {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which changes; all the subscriber may read when omitted.")] filter: Option<ActivityFilter>,
-    ) -> async_graphql::Result<impl Stream<Item = ActivityEvent> + use<>> {
+    ) -> Result<impl Stream<Item = ActivityEvent> + use<>> {
         let bus = ctx.data::<Arc<ActivityBus>>().map_err(|_| AppError::internal("activity bus missing"))?;
         let db = crate::context::db(ctx)?.clone();
         let filter = filter.unwrap_or_default();

@@ -7,6 +7,7 @@ use super::AuditEntry;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::error::AppError;
+use crate::error::Result;
 use crate::node::{NodeType, decode_global_id, expect_global_id};
 use crate::pagination::{AppConnection, OrderDirection, Ordered, PageArgs, StringFilter, paginate};
 
@@ -54,7 +55,7 @@ impl AuditQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<AuditEntry>> {
+    ) -> Result<AppConnection<AuditEntry>> {
         use audit_log::Column;
         let filter = filter.unwrap_or_default();
         let mut condition = Condition::all();
@@ -77,7 +78,7 @@ impl AuditQuery {
         if let (Some(from), Some(to)) = (filter.from, filter.to)
             && to < from
         {
-            return Err(AppError::bad_input("filter.to", "`to` is before `from`").into());
+            return Err(AppError::bad_input("filter.to", "`to` is before `from`"));
         }
         if let Some(from) = filter.from {
             condition = condition.add(Column::At.gte(from));
@@ -89,6 +90,6 @@ impl AuditQuery {
             audit_log::Entity::find().filter(condition),
             [(Column::At, OrderDirection::Desc), (Column::Id, OrderDirection::Desc)],
         );
-        Ok(paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), AuditEntry).await?)
+        paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), AuditEntry).await
     }
 }

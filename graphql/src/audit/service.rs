@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::auth::guard::viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::node::NodeType;
 
 /// Bookkeeping columns that change on every write and say nothing about the change itself.
@@ -62,7 +62,7 @@ pub async fn commit<M: Serialize>(
     before: Option<&M>,
     after: Option<&M>,
     extra: Vec<(&str, Value, Value)>,
-) -> AppResult<()> {
+) -> Result<()> {
     record(&txn, ctx, entity, entity_id, before, after, extra).await?;
     txn.commit().await?;
     Ok(())
@@ -85,7 +85,7 @@ pub async fn commit_as<M: Serialize>(
     before: Option<&M>,
     after: Option<&M>,
     extra: Vec<(&str, Value, Value)>,
-) -> AppResult<()> {
+) -> Result<()> {
     record_as(&txn, actor, action, entity, entity_id, before, after, extra).await?;
     txn.commit().await?;
     Ok(())
@@ -102,7 +102,7 @@ pub async fn record<M: Serialize>(
     before: Option<&M>,
     after: Option<&M>,
     extra: Vec<(&str, Value, Value)>,
-) -> AppResult<()> {
+) -> Result<()> {
     let principal = viewer(ctx).principal()?;
     let actor = Actor { id: principal.user_id, email: principal.email.clone() };
     record_as(txn, &actor, ctx.field().name(), entity, entity_id, before, after, extra).await
@@ -118,7 +118,7 @@ async fn record_as<M: Serialize>(
     before: Option<&M>,
     after: Option<&M>,
     extra: Vec<(&str, Value, Value)>,
-) -> AppResult<()> {
+) -> Result<()> {
     let to_json = |model: Option<&M>| model.map(serde_json::to_value).transpose().map_err(AppError::internal);
     let mut changes = diff(to_json(before)?.as_ref(), to_json(after)?.as_ref());
     for (field, old, new) in extra {
@@ -142,7 +142,7 @@ async fn record_as<M: Serialize>(
 }
 
 /// Codes of the sections linked to `owner_id` through `L`, sorted: how link changes are audited.
-pub async fn linked_section_codes<L>(db: &impl sea_orm::ConnectionTrait, owner_id: i32) -> AppResult<Value>
+pub async fn linked_section_codes<L>(db: &impl sea_orm::ConnectionTrait, owner_id: i32) -> Result<Value>
 where
     L: crate::loader::LinkTable<Target = entity::guide_section::Entity>,
 {
@@ -161,7 +161,7 @@ where
 }
 
 /// Global ids of the targets linked to `owner_id` through `L`, sorted: for links that are not sections.
-pub async fn linked_ids<L>(db: &impl sea_orm::ConnectionTrait, owner_id: i32, kind: NodeType) -> AppResult<Value>
+pub async fn linked_ids<L>(db: &impl sea_orm::ConnectionTrait, owner_id: i32, kind: NodeType) -> Result<Value>
 where
     L: crate::loader::LinkTable,
 {

@@ -8,7 +8,7 @@ use entity::{audit_log, user_account};
 use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::auth::guard::viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::loader::{DbLoader, maybe_by_id};
 use crate::node::{NodeType, global_id};
 use crate::user::User;
@@ -33,7 +33,7 @@ impl AuditEntry {
         self.0.at
     }
     /// The account that made it; visible to the Secretariat and to that user.
-    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         let user = maybe_by_id::<user_account::Entity>(ctx, self.0.actor_id).await?;
         Ok(user.filter(|u| User::visible_to(viewer(ctx), u)).map(User))
     }
@@ -58,7 +58,7 @@ impl AuditEntry {
         kind.map_or_else(|| ID(self.0.entity_id.to_string()), |kind| global_id(kind, self.0.entity_id))
     }
     /// Field → `{before, after}` for every field the change touched.
-    async fn changes(&self, ctx: &Context<'_>) -> async_graphql::Result<Json<serde_json::Value>> {
+    async fn changes(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
         let mut value: serde_json::Value = serde_json::from_str(&self.0.changes).map_err(AppError::internal)?;
         // Links a record's own fields hide from some readers stay hidden in its history too.
         if !viewer(ctx).is_admin()
@@ -108,7 +108,7 @@ impl Loader<HistoryOf> for DbLoader {
 /// The audit entries of one record, oldest first. Callers expose it only on records the viewer
 /// may read; what an entry says about *other* records (a revision's decisions on feedback) is
 /// cut down here to the records the viewer may read too.
-pub async fn history(ctx: &Context<'_>, kind: NodeType, id: i32) -> AppResult<Vec<AuditEntry>> {
+pub async fn history(ctx: &Context<'_>, kind: NodeType, id: i32) -> Result<Vec<AuditEntry>> {
     let mut rows = crate::loader::loader(ctx)?.load_one(HistoryOf(kind, id)).await?.unwrap_or_default();
     if !matches!(viewer(ctx).country_scope(), Ok(None)) {
         redact_feedback_references(ctx, &mut rows).await?;
@@ -127,7 +127,7 @@ fn feedback_key(global: &str) -> Option<i32> {
 }
 
 /// Removes from `rows` every decision on feedback the viewer may not read.
-async fn redact_feedback_references(ctx: &Context<'_>, rows: &mut [audit_log::Model]) -> AppResult<()> {
+async fn redact_feedback_references(ctx: &Context<'_>, rows: &mut [audit_log::Model]) -> Result<()> {
     let mut parsed: Vec<(usize, serde_json::Map<String, serde_json::Value>)> = Vec::new();
     let mut named: Vec<i32> = Vec::new();
     for (i, row) in rows.iter().enumerate() {

@@ -6,7 +6,7 @@ use entity::user_account::UserRole;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 
 pub const MIN_SECRET_BYTES: usize = 32;
 
@@ -60,12 +60,7 @@ impl TokenService {
         self.settings.ttl
     }
 
-    pub fn issue(
-        &self,
-        user_id: i32,
-        role: UserRole,
-        country_iso3: Option<String>,
-    ) -> AppResult<(String, DateTime<Utc>)> {
+    pub fn issue(&self, user_id: i32, role: UserRole, country_iso3: Option<String>) -> Result<(String, DateTime<Utc>)> {
         let now = Utc::now();
         let expires_at = now + self.settings.ttl;
         let claims = Claims {
@@ -82,7 +77,7 @@ impl TokenService {
         Ok((token, expires_at))
     }
 
-    pub fn verify(&self, token: &str) -> AppResult<Claims> {
+    pub fn verify(&self, token: &str) -> Result<Claims> {
         decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(|error| {
             tracing::debug!(%error, "rejected bearer token");
             AppError::Unauthenticated

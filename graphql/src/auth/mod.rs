@@ -9,12 +9,12 @@ use entity::user_account;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::context::{Principal, Viewer};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use jwt::TokenService;
 
 /// Turns an optional bearer token into a viewer. No token means anonymous; a token that is
 /// invalid, expired, or names a missing or deactivated account is rejected outright.
-pub async fn authenticate(db: &impl ConnectionTrait, tokens: &TokenService, bearer: Option<&str>) -> AppResult<Viewer> {
+pub async fn authenticate(db: &impl ConnectionTrait, tokens: &TokenService, bearer: Option<&str>) -> Result<Viewer> {
     Ok(authenticate_until(db, tokens, bearer).await?.0)
 }
 
@@ -24,7 +24,7 @@ pub async fn authenticate_until(
     db: &impl ConnectionTrait,
     tokens: &TokenService,
     bearer: Option<&str>,
-) -> AppResult<(Viewer, Option<i64>)> {
+) -> Result<(Viewer, Option<i64>)> {
     let Some(token) = bearer else {
         return Ok((Viewer::Anonymous, None));
     };
@@ -62,7 +62,7 @@ pub async fn still_holds(db: &impl ConnectionTrait, viewer: &Viewer) -> bool {
 }
 
 /// Extracts the token from an `Authorization` header value (`Bearer <token>`).
-pub fn bearer_token(header: &str) -> AppResult<&str> {
+pub fn bearer_token(header: &str) -> Result<&str> {
     let (scheme, token) = header.trim().split_once(' ').ok_or(AppError::Unauthenticated)?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
         return Err(AppError::Unauthenticated);

@@ -5,12 +5,12 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use std::sync::OnceLock;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
-pub fn validate_password(password: &str) -> AppResult<()> {
+pub fn validate_password(password: &str) -> Result<()> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
         return Err(AppError::bad_input(
@@ -27,7 +27,7 @@ pub fn validate_password(password: &str) -> AppResult<()> {
     Ok(())
 }
 
-pub async fn hash_password(password: String) -> AppResult<String> {
+pub async fn hash_password(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -41,7 +41,7 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 
 /// Verifies against `hash`, or against a fixed dummy hash when the account does not exist, so
 /// that a wrong email and a wrong password take the same time.
-pub async fn verify_password(password: String, hash: Option<String>) -> AppResult<bool> {
+pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
         let stored = match hash {
             Some(hash) => hash,
@@ -56,7 +56,7 @@ pub async fn verify_password(password: String, hash: Option<String>) -> AppResul
 
 /// A hash of a random secret nobody knows, made once per process; verifying against it spends
 /// the same time as a real check.
-fn dummy_hash() -> AppResult<&'static str> {
+fn dummy_hash() -> Result<&'static str> {
     static DUMMY: OnceLock<String> = OnceLock::new();
     if let Some(hash) = DUMMY.get() {
         return Ok(hash);

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 
 #[derive(Clone, Debug)]
 pub struct ThrottleSettings {
@@ -50,13 +50,13 @@ impl LoginThrottle {
     /// Refuses the attempt when either key has used up its failures in the window; otherwise
     /// counts it as a failure straight away, under the same lock, so parallel guesses cannot all
     /// slip through before any of them is recorded. A success takes it back.
-    pub fn begin_attempt(&self, email: &str, address: Option<IpAddr>) -> AppResult<()> {
+    pub fn begin_attempt(&self, email: &str, address: Option<IpAddr>) -> Result<()> {
         self.check(email, address)?;
         self.record_failure(email, address)
     }
 
     /// Refuses the attempt when either key has used up its failures in the window.
-    pub fn check(&self, email: &str, address: Option<IpAddr>) -> AppResult<()> {
+    pub fn check(&self, email: &str, address: Option<IpAddr>) -> Result<()> {
         let now = Instant::now();
         let window = self.settings.window;
         let mut failures = self.failures.lock().map_err(|_| AppError::internal("login throttle poisoned"))?;
@@ -76,7 +76,7 @@ impl LoginThrottle {
         Ok(())
     }
 
-    pub fn record_failure(&self, email: &str, address: Option<IpAddr>) -> AppResult<()> {
+    pub fn record_failure(&self, email: &str, address: Option<IpAddr>) -> Result<()> {
         let now = Instant::now();
         let window = self.settings.window;
         let mut failures = self.failures.lock().map_err(|_| AppError::internal("login throttle poisoned"))?;
@@ -91,7 +91,7 @@ impl LoginThrottle {
 
     /// A successful attempt clears the account's failures and takes back the address's count
     /// for this attempt.
-    pub fn record_success(&self, email: &str, address: Option<IpAddr>) -> AppResult<()> {
+    pub fn record_success(&self, email: &str, address: Option<IpAddr>) -> Result<()> {
         let mut failures = self.failures.lock().map_err(|_| AppError::internal("login throttle poisoned"))?;
         failures.remove(&format!("account:{email}"));
         if let Some(address) = address

@@ -7,7 +7,7 @@ use super::service::{self, ContactChanges, NewContact};
 use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
-use crate::error::AppError;
+use crate::error::Result;
 use crate::node::NodeType;
 use crate::write::{begin_write, claim_version};
 
@@ -57,7 +57,7 @@ impl ContactMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The person and whom they work for.")] input: CreateContactInput,
-    ) -> async_graphql::Result<Contact> {
+    ) -> Result<Contact> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewContact {
             name: &input.name,
@@ -82,7 +82,7 @@ impl ContactMutation {
         #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateContactInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Contact> {
+    ) -> Result<Contact> {
         let txn = begin_write(db(ctx)?).await?;
         let current = service::writable(&txn, viewer(ctx), &id).await?;
         let claimed = claim_version::<contact::Entity>(&txn, current.id, expected_version, "Contact").await?;
@@ -105,11 +105,11 @@ impl ContactMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the contact.")] id: ID,
-    ) -> async_graphql::Result<ID> {
+    ) -> Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let contact = service::writable(&txn, viewer(ctx), &id).await?;
         let before = contact.clone();
-        contact.delete(&txn).await.map_err(AppError::from)?;
+        contact.delete(&txn).await?;
         audit::commit(txn, ctx, NodeType::Contact, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }

@@ -6,7 +6,7 @@ use super::Contact;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::country::{find_by_iso3, readable_rows};
-use crate::error::AppResult;
+use crate::error::Result;
 use crate::node::{NodeType, expect_global_id};
 use crate::pagination::{AppConnection, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
 
@@ -41,7 +41,7 @@ pub struct ContactOrder {
 }
 
 impl ContactFilter {
-    async fn condition(&self, db: &impl ConnectionTrait) -> AppResult<Condition> {
+    async fn condition(&self, db: &impl ConnectionTrait) -> Result<Condition> {
         use contact::Column;
         let mut condition = Condition::all();
         if let Some(iso3) = &self.country {
@@ -92,7 +92,7 @@ impl ContactQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<Contact>> {
+    ) -> Result<AppConnection<Contact>> {
         use contact::Column;
         let db = db(ctx)?;
         // A focal point's scope is its country, which leaves out every stakeholder's contacts.
@@ -110,6 +110,6 @@ impl ContactQuery {
                 (column, o.direction)
             });
         let select = apply_order(contact::Entity::find().filter(condition), orderings, Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Contact).await?)
+        paginate(ctx, db, select, PageArgs::new(after, before, first, last), Contact).await
     }
 }

@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use crate::context::{Access, Viewer};
 use crate::country::writable_country;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::node::NodeType;
 use crate::user::service::normalize_email;
 use crate::validate::{MAX_TEXT_CHARS, existing, optional_text, required_text};
@@ -18,7 +18,7 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// Longest phone number as written, with spaces and punctuation.
 pub const MAX_PHONE_CHARS: usize = 64;
 
-fn email(value: Option<&str>) -> AppResult<Option<String>> {
+fn email(value: Option<&str>) -> Result<Option<String>> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         Some(email) => normalize_email(email).map(Some),
         None => Ok(None),
@@ -26,7 +26,7 @@ fn email(value: Option<&str>) -> AppResult<Option<String>> {
 }
 
 /// Digits with the usual punctuation (`+41 22 917 1234`, `(503) 2222-0000`).
-fn phone(value: Option<&str>) -> AppResult<Option<String>> {
+fn phone(value: Option<&str>) -> Result<Option<String>> {
     let Some(phone) = optional_text(value, "phone", MAX_PHONE_CHARS)? else {
         return Ok(None);
     };
@@ -59,7 +59,7 @@ pub struct NewContact<'a> {
     pub notes: Option<&'a str>,
 }
 
-pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewContact<'_>) -> AppResult<contact::Model> {
+pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewContact<'_>) -> Result<contact::Model> {
     let (country_id, stakeholder_id) = match (new.country, new.stakeholder) {
         (Some(iso3), None) => (Some(writable_country(db, viewer, iso3, "country").await?.id), None),
         (None, Some(id)) => {
@@ -100,13 +100,13 @@ pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewContact<
 
 /// Whether `viewer` may write contacts of this owner: a country's like its other private
 /// records, a stakeholder's only the Secretariat.
-fn require_writer(viewer: &Viewer, contact: &contact::Model) -> AppResult<()> {
+fn require_writer(viewer: &Viewer, contact: &contact::Model) -> Result<()> {
     viewer.require_record_writer(contact.country_id, "Contact").map(|_| ())
 }
 
 /// Loads the contact `id` names for a write: `NOT_FOUND` when there is none, `FORBIDDEN` when
 /// the viewer may not write it.
-pub async fn writable(db: &impl ConnectionTrait, viewer: &Viewer, id: &ID) -> AppResult<contact::Model> {
+pub async fn writable(db: &impl ConnectionTrait, viewer: &Viewer, id: &ID) -> Result<contact::Model> {
     viewer.principal()?;
     let contact = existing::<contact::Entity>(db, id, NodeType::Contact, "id").await?;
     require_writer(viewer, &contact)?;
@@ -127,7 +127,7 @@ pub async fn change(
     db: &impl ConnectionTrait,
     current: contact::Model,
     changes: ContactChanges,
-) -> AppResult<contact::Model> {
+) -> Result<contact::Model> {
     let details = Details {
         name: match &changes.name {
             Some(name) => required_text(name, "name", MAX_NAME_CHARS)?,

@@ -4,6 +4,7 @@ use entity::{contact, country, stakeholder};
 
 use crate::context::Viewer;
 use crate::country::Country;
+use crate::error::Result;
 use crate::loader::{ForeignKey, maybe_by_id};
 use crate::node::{NodeType, global_id};
 use crate::stakeholder::Stakeholder;
@@ -42,11 +43,11 @@ impl Contact {
         self.0.phone.as_deref()
     }
     /// The country the person works for (null for a stakeholder's contact).
-    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
         Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
     }
     /// The stakeholder the person works for (null for a country's contact).
-    async fn stakeholder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Stakeholder>> {
+    async fn stakeholder(&self, ctx: &Context<'_>) -> Result<Option<Stakeholder>> {
         Ok(maybe_by_id::<stakeholder::Entity>(ctx, self.0.stakeholder_id).await?.map(Stakeholder))
     }
     /// Free-text notes.
@@ -62,8 +63,8 @@ impl Contact {
         self.0.updated_at
     }
     /// Every recorded change to this record, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
-        Ok(crate::audit::history(ctx, crate::node::NodeType::Contact, self.0.id).await?)
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, crate::node::NodeType::Contact, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -3,12 +3,12 @@
 
 use async_graphql::{Context, Lookahead, Value};
 
-use crate::error::AppResult;
+use crate::error::Result;
 use crate::feedback::FeedbackOfCountry;
 use crate::loader::{prime_children, prime_latest, selections_of};
 use crate::role::RolesOfCountry;
 
-pub async fn prefetch(ctx: &Context<'_>, country: &Lookahead<'_>, country_ids: &[i32]) -> AppResult<()> {
+pub async fn prefetch(ctx: &Context<'_>, country: &Lookahead<'_>, country_ids: &[i32]) -> Result<()> {
     if country.field("roles").exists() {
         prime_children::<RolesOfCountry>(ctx, country_ids).await?;
     }

@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter}
 use super::Country;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::pagination::{
     AppConnection, DateFilter, OrderDirection, PageArgs, StringFilter, apply_order, item_selections, paginate,
 };
@@ -115,7 +115,7 @@ impl CountryQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<Country>> {
+    ) -> Result<AppConnection<Country>> {
         let filter = filter.unwrap_or_default();
         let orderings = order_by
             .unwrap_or_else(|| vec![CountryOrder { field: CountryOrderField::Name, direction: OrderDirection::Asc }])
@@ -145,12 +145,12 @@ impl CountryQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "ISO 3166-1 alpha-3 code, e.g. `MAR`.")] iso3: String,
-    ) -> async_graphql::Result<Option<Country>> {
+    ) -> Result<Option<Country>> {
         Ok(Some(Country(find_by_iso3(db(ctx)?, &iso3, "iso3").await?)))
     }
 }
 
-pub async fn find_by_iso3(db: &impl ConnectionTrait, iso3: &str, field: &str) -> AppResult<country::Model> {
+pub async fn find_by_iso3(db: &impl ConnectionTrait, iso3: &str, field: &str) -> Result<country::Model> {
     let code = iso3.trim().to_ascii_uppercase();
     if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(AppError::bad_input(field, "An ISO 3166-1 alpha-3 code has exactly three letters"));

@@ -6,11 +6,11 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 
 use super::find_by_iso3;
 use crate::context::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 
 /// Restricts a list to the rows the viewer may read: a Champion focal point's own country,
 /// everything for the Secretariat and working-group leads.
-pub fn readable_rows(viewer: &Viewer, country_column: impl ColumnTrait) -> AppResult<Condition> {
+pub fn readable_rows(viewer: &Viewer, country_column: impl ColumnTrait) -> Result<Condition> {
     Ok(match viewer.country_scope()? {
         Some(own) => Condition::all().add(country_column.eq(own)),
         None => Condition::all(),
@@ -24,7 +24,7 @@ pub async fn writable_country(
     viewer: &Viewer,
     iso3: &str,
     field: &str,
-) -> AppResult<country::Model> {
+) -> Result<country::Model> {
     viewer.principal()?;
     let country = find_by_iso3(db, iso3, field).await?;
     viewer.require_country_writer(country.id)?;
@@ -32,7 +32,7 @@ pub async fn writable_country(
 }
 
 /// Pilots and planned uses belong to Champion countries.
-pub fn require_champion(country: &country::Model, field: &str) -> AppResult<()> {
+pub fn require_champion(country: &country::Model, field: &str) -> Result<()> {
     if country.is_champion {
         Ok(())
     } else {

@@ -6,6 +6,7 @@ use entity::{country, stakeholder};
 use crate::auth::guard::viewer;
 use crate::contact::{Contact, ContactsOfCountry};
 use crate::error::AppError;
+use crate::error::Result;
 use crate::event::{Event, events_of_country};
 use crate::feedback::{Feedback, FeedbackOfCountry, can_read};
 use crate::loader::{ForeignKey, children, latest_children};
@@ -71,7 +72,7 @@ impl Country {
         self.0.champion_note.as_deref()
     }
     /// The Champion roles this country has held or holds, by role.
-    async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<RoleAssignment>> {
+    async fn roles(&self, ctx: &Context<'_>) -> Result<ObjectList<RoleAssignment>> {
         Ok(children::<RolesOfCountry>(ctx, self.0.id).await?.into_iter().map(RoleAssignment).collect())
     }
     /// Feedback this country gave, newest first (by day received, then by entry); with `latest`,
@@ -81,11 +82,11 @@ impl Country {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only the newest this many, 1 to 100; all when omitted.")] latest: Option<i32>,
-    ) -> async_graphql::Result<ObjectList<Feedback>> {
+    ) -> Result<ObjectList<Feedback>> {
         let viewer = viewer(ctx);
         let rows = match latest {
             Some(n) if !(1..=100).contains(&n) => {
-                return Err(AppError::bad_input("latest", "`latest` is between 1 and 100").into());
+                return Err(AppError::bad_input("latest", "`latest` is between 1 and 100"));
             }
             Some(n) => latest_children::<FeedbackOfCountry>(ctx, self.0.id, n as u64).await?,
             None => {
@@ -117,22 +118,22 @@ impl Country {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<crate::pagination::AppConnection<crate::timeline::TimelineEntry>> {
+    ) -> Result<crate::pagination::AppConnection<crate::timeline::TimelineEntry>> {
         let filter = crate::timeline::TimelineFilter { country: None, from, to, kinds };
         let args = crate::pagination::PageArgs::new(after, before, first, last);
-        Ok(crate::timeline::timeline_connection(ctx, filter, Some(self.0.id), args).await?)
+        crate::timeline::timeline_connection(ctx, filter, Some(self.0.id), args).await
     }
     /// Stakeholders based in this country.
-    async fn stakeholders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Stakeholder>> {
+    async fn stakeholders(&self, ctx: &Context<'_>) -> Result<Vec<Stakeholder>> {
         let rows = children::<StakeholdersOfCountry>(ctx, self.0.id).await?;
         Ok(rows.into_iter().map(Stakeholder).collect())
     }
     /// Events this country takes part in, earliest first.
-    async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Event>> {
-        Ok(events_of_country(ctx, self.0.id).await?)
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<Event>> {
+        events_of_country(ctx, self.0.id).await
     }
     /// The country's pilots, by start date; empty unless the viewer may read this country's records.
-    async fn pilots(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Pilot>> {
+    async fn pilots(&self, ctx: &Context<'_>) -> Result<Vec<Pilot>> {
         if !viewer(ctx).can_read_country(Some(self.0.id)) {
             return Ok(Vec::new());
         }
@@ -140,7 +141,7 @@ impl Country {
     }
     /// How the country plans to use the guidance, by target date; empty unless the viewer may
     /// read this country's records.
-    async fn planned_uses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlannedUse>> {
+    async fn planned_uses(&self, ctx: &Context<'_>) -> Result<Vec<PlannedUse>> {
         if !viewer(ctx).can_read_country(Some(self.0.id)) {
             return Ok(Vec::new());
         }
@@ -148,7 +149,7 @@ impl Country {
     }
     /// People at the country's government, by name; empty unless the viewer may read this
     /// country's records.
-    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contact>> {
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Contact>> {
         if !viewer(ctx).can_read_country(Some(self.0.id)) {
             return Ok(Vec::new());
         }

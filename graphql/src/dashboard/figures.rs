@@ -16,7 +16,7 @@ use sea_orm::{
 };
 
 use super::scope::{Scope, count_all, count_where};
-use crate::error::AppResult;
+use crate::error::Result;
 
 /// Statuses still waiting for a decision.
 pub const OPEN_STATUSES: [FeedbackStatus; 2] = [FeedbackStatus::Received, FeedbackStatus::UnderReview];
@@ -25,7 +25,7 @@ pub const RESPONDED_STATUSES: [FeedbackStatus; 4] =
     [FeedbackStatus::Accepted, FeedbackStatus::PartiallyAccepted, FeedbackStatus::Declined, FeedbackStatus::Addressed];
 
 /// `SELECT column, COUNT(*) … GROUP BY column` over one table.
-async fn count_by<E, T>(db: &impl ConnectionTrait, condition: Condition, column: E::Column) -> AppResult<Vec<(T, i64)>>
+async fn count_by<E, T>(db: &impl ConnectionTrait, condition: Condition, column: E::Column) -> Result<Vec<(T, i64)>>
 where
     E: EntityTrait,
     T: sea_orm::TryGetable,
@@ -42,16 +42,16 @@ where
         .await?)
 }
 
-pub async fn feedback_by_status(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Vec<(FeedbackStatus, i64)>> {
+pub async fn feedback_by_status(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<(FeedbackStatus, i64)>> {
     count_by::<feedback::Entity, _>(db, scope.feedback(), feedback::Column::Status).await
 }
 
-pub async fn feedback_by_channel(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Vec<(FeedbackChannel, i64)>> {
+pub async fn feedback_by_channel(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<(FeedbackChannel, i64)>> {
     count_by::<feedback::Entity, _>(db, scope.feedback(), feedback::Column::Channel).await
 }
 
 /// Feedback given by each country (countries without any are left out), most first.
-pub async fn feedback_by_country(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Vec<(i32, i64)>> {
+pub async fn feedback_by_country(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<(i32, i64)>> {
     Ok(feedback::Entity::find()
         .select_only()
         .column(feedback::Column::CountryId)
@@ -67,7 +67,7 @@ pub async fn feedback_by_country(db: &impl ConnectionTrait, scope: &Scope) -> Ap
 }
 
 /// Feedback received per calendar month (`YYYY-MM`), oldest first; months without any are left out.
-pub async fn feedback_by_month(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Vec<(String, i64)>> {
+pub async fn feedback_by_month(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<(String, i64)>> {
     let month = match db.get_database_backend() {
         DatabaseBackend::Postgres => "to_char(received_on, 'YYYY-MM')",
         _ => "strftime('%Y-%m', received_on)",
@@ -91,7 +91,7 @@ pub struct Responses {
 }
 
 /// How many feedback items have a response, and the median days from receipt to response.
-pub async fn responses(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Responses> {
+pub async fn responses(db: &impl ConnectionTrait, scope: &Scope) -> Result<Responses> {
     let responded = feedback::Column::Status.is_in(RESPONDED_STATUSES);
     let counts: Option<(i64, i64)> = feedback::Entity::find()
         .select_only()
@@ -162,7 +162,7 @@ struct SectionRow {
 /// Per section and status: distinct feedback about the section itself and about its subtree.
 /// The section tree is walked by a recursive query, so a feedback about two sub-sections of one
 /// part counts once for the part.
-pub async fn feedback_by_section(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<BTreeMap<i32, SectionCounts>> {
+pub async fn feedback_by_section(db: &impl ConnectionTrait, scope: &Scope) -> Result<BTreeMap<i32, SectionCounts>> {
     let backend = db.get_database_backend();
     let inner = backend.build(&scope.feedback_ids());
     let (ids_sql, values) = (inner.sql, inner.values.map(|v| v.0).unwrap_or_default());
@@ -200,7 +200,7 @@ fn parse_status(value: &str) -> Option<FeedbackStatus> {
 }
 
 /// The latest assignment of each Champion country and role among those in force in the period.
-pub async fn role_matrix(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Vec<role_assignment::Model>> {
+pub async fn role_matrix(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<role_assignment::Model>> {
     let champions = country::Entity::find().select_only().column(country::Column::Id).filter(scope.champions());
     let latest = role_assignment::Entity::find()
         .select_only()
@@ -221,7 +221,7 @@ pub async fn role_matrix(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<
 pub async fn roles_by_role_and_status(
     db: &impl ConnectionTrait,
     scope: &Scope,
-) -> AppResult<Vec<(ChampionRole, RoleStatus, i64)>> {
+) -> Result<Vec<(ChampionRole, RoleStatus, i64)>> {
     Ok(role_assignment::Entity::find()
         .select_only()
         .column(role_assignment::Column::Role)
@@ -240,7 +240,7 @@ pub async fn roles_by_role_and_status(
 pub async fn planned_uses_by_kind_and_status(
     db: &impl ConnectionTrait,
     scope: &Scope,
-) -> AppResult<Vec<(PlannedUseKind, PlannedUseStatus, i64)>> {
+) -> Result<Vec<(PlannedUseKind, PlannedUseStatus, i64)>> {
     Ok(planned_use::Entity::find()
         .select_only()
         .column(planned_use::Column::Kind)
@@ -257,7 +257,7 @@ pub async fn planned_uses_by_kind_and_status(
 }
 
 /// Champion countries with no planned use other than dropped ones.
-pub async fn champions_without_planned_use(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<Vec<country::Model>> {
+pub async fn champions_without_planned_use(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<country::Model>> {
     let with_use = Query::select()
         .column(planned_use::Column::CountryId)
         .from(planned_use::Entity)
@@ -274,12 +274,12 @@ pub async fn champions_without_planned_use(db: &impl ConnectionTrait, scope: &Sc
 pub async fn pilots_by_status(
     db: &impl ConnectionTrait,
     scope: &Scope,
-) -> AppResult<Vec<(entity::pilot::PilotStatus, i64)>> {
+) -> Result<Vec<(entity::pilot::PilotStatus, i64)>> {
     count_by::<pilot::Entity, _>(db, scope.pilots(), pilot::Column::Status).await
 }
 
 /// Events starting today or later (and not before `from`, not after `to`), earliest first.
-pub async fn upcoming_events(db: &impl ConnectionTrait, scope: &Scope, limit: u64) -> AppResult<Vec<event::Model>> {
+pub async fn upcoming_events(db: &impl ConnectionTrait, scope: &Scope, limit: u64) -> Result<Vec<event::Model>> {
     let today = Utc::now().date_naive();
     let start = scope.from.map_or(today, |from| from.max(today));
     let mut condition = Condition::all().add(event::Column::StartsOn.gte(start));
@@ -296,11 +296,7 @@ pub async fn upcoming_events(db: &impl ConnectionTrait, scope: &Scope, limit: u6
 }
 
 /// Milestones matching `which` (overdue or at risk as of today), due in the period, of the version.
-pub async fn milestones(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    which: Condition,
-) -> AppResult<Vec<milestone::Model>> {
+pub async fn milestones(db: &impl ConnectionTrait, scope: &Scope, which: Condition) -> Result<Vec<milestone::Model>> {
     // `which` may be an OR (at risk: AT_RISK, SLIPPED or overdue): the period and the version
     // narrow it, so they are ANDed beside it, not added into it.
     let mut condition = Condition::all().add(which).add(scope.in_period(milestone::Column::DueOn));

@@ -19,6 +19,7 @@ use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::country::Country;
 use crate::error::AppError;
+use crate::error::Result;
 use crate::event::Event;
 use crate::guide::Section;
 use crate::loader::many_by_id;
@@ -42,7 +43,7 @@ impl DashboardQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What to count; all the viewer may read when omitted.")] filter: Option<DashboardFilter>,
-    ) -> async_graphql::Result<Dashboard> {
+    ) -> Result<Dashboard> {
         let scope = Scope::new(db(ctx)?, viewer(ctx), filter.unwrap_or_default()).await?;
         Ok(Dashboard { scope, section_counts: tokio::sync::OnceCell::new() })
     }
@@ -55,7 +56,7 @@ pub struct Dashboard {
 }
 
 impl Dashboard {
-    async fn section_counts(&self, ctx: &Context<'_>) -> async_graphql::Result<BTreeMap<i32, figures::SectionCounts>> {
+    async fn section_counts(&self, ctx: &Context<'_>) -> Result<BTreeMap<i32, figures::SectionCounts>> {
         let counts = self
             .section_counts
             .get_or_try_init(|| async { figures::feedback_by_section(db(ctx)?, &self.scope).await })
@@ -197,11 +198,11 @@ pub struct RoleCoverage {
 #[Object]
 impl Dashboard {
     /// The Champion countries × roles matrix and the assignment counts by role and status.
-    async fn role_coverage(&self, ctx: &Context<'_>) -> async_graphql::Result<RoleCoverage> {
+    async fn role_coverage(&self, ctx: &Context<'_>) -> Result<RoleCoverage> {
         let db = db(ctx)?;
         let champions =
             country::Entity::find().filter(self.scope.champions()).order_by_asc(country::Column::Name).all(db).await;
-        let champions = champions.map_err(AppError::from)?;
+        let champions = champions?;
         let cells = figures::role_matrix(db, &self.scope).await?;
         let roles = [ChampionRole::Partner, ChampionRole::Tester, ChampionRole::Promoter, ChampionRole::Convenor];
         let matrix = champions
@@ -230,20 +231,20 @@ impl Dashboard {
     /// Feedback counted, by status. Feedback counted: what the viewer may read, received in the
     /// period (`receivedOn` between `from` and `to`), given on `version`, and with `region` given
     /// by a country of that region. Statuses without feedback are left out.
-    async fn feedback_by_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackStatusCount>> {
+    async fn feedback_by_status(&self, ctx: &Context<'_>) -> Result<Vec<FeedbackStatusCount>> {
         let rows = figures::feedback_by_status(db(ctx)?, &self.scope).await?;
         Ok(rows.into_iter().map(|(status, count)| FeedbackStatusCount { status, count }).collect())
     }
 
     /// Feedback counted (see `feedbackByStatus`), by channel; channels without feedback are left out.
-    async fn feedback_by_channel(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackChannelCount>> {
+    async fn feedback_by_channel(&self, ctx: &Context<'_>) -> Result<Vec<FeedbackChannelCount>> {
         let rows = figures::feedback_by_channel(db(ctx)?, &self.scope).await?;
         Ok(rows.into_iter().map(|(channel, count)| FeedbackChannelCount { channel, count }).collect())
     }
 
     /// Feedback counted (see `feedbackByStatus`) that a country gave, by country, most first (ties
     /// by country id); stakeholder and collective feedback is not in this list.
-    async fn feedback_by_country(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CountryCount>> {
+    async fn feedback_by_country(&self, ctx: &Context<'_>) -> Result<Vec<CountryCount>> {
         let rows = figures::feedback_by_country(db(ctx)?, &self.scope).await?;
         let countries = many_by_id::<country::Entity>(ctx, rows.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
         Ok(rows
@@ -254,14 +255,14 @@ impl Dashboard {
 
     /// Feedback counted (see `feedbackByStatus`) by the calendar month of `receivedOn`, oldest
     /// first; months without feedback are left out.
-    async fn feedback_by_month(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MonthCount>> {
+    async fn feedback_by_month(&self, ctx: &Context<'_>) -> Result<Vec<MonthCount>> {
         let rows = figures::feedback_by_month(db(ctx)?, &self.scope).await?;
         Ok(rows.into_iter().map(|(month, count)| MonthCount { month, count }).collect())
     }
 
     /// Feedback counted (see `feedbackByStatus`) per section, rolled up the section tree: every
     /// section with any, in document order.
-    async fn feedback_by_section(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SectionFeedbackCount>> {
+    async fn feedback_by_section(&self, ctx: &Context<'_>) -> Result<Vec<SectionFeedbackCount>> {
         section_counts(ctx, self.section_counts(ctx).await?).await
     }
 
@@ -271,7 +272,7 @@ impl Dashboard {
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 5, desc = "How many sections at most, 1 to 100.")] limit: i32,
-    ) -> async_graphql::Result<Vec<SectionFeedbackCount>> {
+    ) -> Result<Vec<SectionFeedbackCount>> {
         let limit = check_limit(limit)?;
         let mut rows = section_counts(ctx, self.section_counts(ctx).await?).await?;
         rows.retain(|r| r.direct_open > 0);
@@ -281,7 +282,7 @@ impl Dashboard {
     }
 
     /// Response rate and median time to respond, over the feedback counted (see `feedbackByStatus`).
-    async fn responses(&self, ctx: &Context<'_>) -> async_graphql::Result<ResponseFigures> {
+    async fn responses(&self, ctx: &Context<'_>) -> Result<ResponseFigures> {
         let figures = figures::responses(db(ctx)?, &self.scope).await?;
         Ok(ResponseFigures {
             feedback: figures.feedback,
@@ -293,21 +294,21 @@ impl Dashboard {
 
     /// Planned uses by kind and status: those the viewer may read, of countries of the region,
     /// with a target date in the period (without a period, all, including those with no target date).
-    async fn planned_uses_by_kind_and_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlannedUseCount>> {
+    async fn planned_uses_by_kind_and_status(&self, ctx: &Context<'_>) -> Result<Vec<PlannedUseCount>> {
         let rows = figures::planned_uses_by_kind_and_status(db(ctx)?, &self.scope).await?;
         Ok(rows.into_iter().map(|(kind, status, count)| PlannedUseCount { kind, status, count }).collect())
     }
 
     /// Champion countries of the region (a Champion viewer: its own) with no planned use other
     /// than DROPPED ones, whatever the period; by name.
-    async fn champions_without_planned_use(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Country>> {
+    async fn champions_without_planned_use(&self, ctx: &Context<'_>) -> Result<Vec<Country>> {
         Ok(figures::champions_without_planned_use(db(ctx)?, &self.scope).await?.into_iter().map(Country).collect())
     }
 
     /// Pilots by status: those the viewer may read, of countries of the region, on `version`,
     /// running at some time in the period (started on or before `to`, ended on or after `from`,
     /// open dates counting as running).
-    async fn pilots_by_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PilotStatusCount>> {
+    async fn pilots_by_status(&self, ctx: &Context<'_>) -> Result<Vec<PilotStatusCount>> {
         let rows = figures::pilots_by_status(db(ctx)?, &self.scope).await?;
         Ok(rows.into_iter().map(|(status, count)| PilotStatusCount { status, count }).collect())
     }
@@ -318,29 +319,29 @@ impl Dashboard {
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 5, desc = "How many events at most, 1 to 100.")] limit: i32,
-    ) -> async_graphql::Result<Vec<Event>> {
+    ) -> Result<Vec<Event>> {
         let limit = check_limit(limit)? as u64;
         Ok(figures::upcoming_events(db(ctx)?, &self.scope, limit).await?.into_iter().map(Event).collect())
     }
 
     /// Milestones not DONE whose due date is before today, due in the period and tied to
     /// `version` when given; earliest due first.
-    async fn overdue_milestones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Milestone>> {
+    async fn overdue_milestones(&self, ctx: &Context<'_>) -> Result<Vec<Milestone>> {
         let today = crate::milestone::today();
         Ok(figures::milestones(db(ctx)?, &self.scope, overdue(today)).await?.into_iter().map(Milestone).collect())
     }
 
     /// Milestones AT_RISK or SLIPPED, or overdue (see `overdueMilestones`), due in the period and
     /// tied to `version` when given; earliest due first.
-    async fn at_risk_milestones(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Milestone>> {
+    async fn at_risk_milestones(&self, ctx: &Context<'_>) -> Result<Vec<Milestone>> {
         let today = crate::milestone::today();
         Ok(figures::milestones(db(ctx)?, &self.scope, at_risk(today)).await?.into_iter().map(Milestone).collect())
     }
 }
 
-fn check_limit(limit: i32) -> async_graphql::Result<usize> {
+fn check_limit(limit: i32) -> Result<usize> {
     if !(1..=MAX_LIST).contains(&limit) {
-        return Err(AppError::bad_input("limit", format!("`limit` is between 1 and {MAX_LIST}")).into());
+        return Err(AppError::bad_input("limit", format!("`limit` is between 1 and {MAX_LIST}")));
     }
     Ok(limit as usize)
 }
@@ -348,13 +349,12 @@ fn check_limit(limit: i32) -> async_graphql::Result<usize> {
 async fn section_counts(
     ctx: &Context<'_>,
     counts: BTreeMap<i32, figures::SectionCounts>,
-) -> async_graphql::Result<Vec<SectionFeedbackCount>> {
+) -> Result<Vec<SectionFeedbackCount>> {
     let sections = guide_section::Entity::find()
         .filter(guide_section::Column::Id.is_in(counts.keys().copied()))
         .order_by_asc(guide_section::Column::Id)
         .all(db(ctx)?)
-        .await
-        .map_err(AppError::from)?;
+        .await?;
     let open = Some(&figures::OPEN_STATUSES[..]);
     Ok(sections
         .into_iter()

@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Expr, Func, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use crate::context::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::feedback::visible_feedback;
 use crate::node::{NodeType, expect_global_id};
 use crate::scalars::Date;
@@ -42,7 +42,7 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub async fn new(db: &impl ConnectionTrait, viewer: &Viewer, filter: DashboardFilter) -> AppResult<Self> {
+    pub async fn new(db: &impl ConnectionTrait, viewer: &Viewer, filter: DashboardFilter) -> Result<Self> {
         let from = filter.from.map(|Date(d)| d);
         let to = filter.to.map(|Date(d)| d);
         crate::validate::date_order(from, to, "filter.to")?;

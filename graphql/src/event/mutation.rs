@@ -15,6 +15,7 @@ use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::country::find_by_iso3;
 use crate::error::AppError;
+use crate::error::Result;
 use crate::loader::replace_links;
 use crate::node::NodeType;
 use crate::scalars::Date;
@@ -127,7 +128,7 @@ impl EventMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The event to record.")] input: CreateEventInput,
-    ) -> async_graphql::Result<Event> {
+    ) -> Result<Event> {
         let draft = input.into_draft().checked()?;
         let txn = begin_write(db(ctx)?).await?;
         let created = service::create(&txn, draft).await?;
@@ -144,7 +145,7 @@ impl EventMutation {
         #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateEventInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Event> {
+    ) -> Result<Event> {
         let txn = begin_write(db(ctx)?).await?;
         let current = existing::<event::Entity>(&txn, &id, NodeType::Event, "id").await?;
         // Checked against the row as read; the claim below fails if it changed since.
@@ -159,11 +160,7 @@ impl EventMutation {
     /// Removes an event recorded by mistake, with its section links; refused (`CONFLICT`) while participants, feedback
     /// or planned uses refer to it. Returns the removed event's id.
     #[graphql(guard = "Require(Access::Admin)")]
-    async fn delete_event(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Global id of the event.")] id: ID,
-    ) -> async_graphql::Result<ID> {
+    async fn delete_event(&self, ctx: &Context<'_>, #[graphql(desc = "Global id of the event.")] id: ID) -> Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let event = existing::<event::Entity>(&txn, &id, NodeType::Event, "id").await?;
         let count = |n: Result<u64, sea_orm::DbErr>| n.map_err(AppError::from);
@@ -189,7 +186,7 @@ impl EventMutation {
         // The event's own section links go with it; the audit row keeps them.
         let sections = audit::linked_section_codes::<SectionsOfEvent>(&txn, event.id).await?;
         let before = event.clone();
-        event.delete(&txn).await.map_err(AppError::from)?;
+        event.delete(&txn).await?;
         let extra = vec![("sections", sections, serde_json::Value::Null)];
         audit::commit(txn, ctx, NodeType::Event, before.id, Some(&before), None, extra).await?;
         Ok(id)
@@ -204,7 +201,7 @@ impl EventMutation {
         #[graphql(desc = "ISO3 code of the participating country.")] country: Option<String>,
         #[graphql(desc = "Global id of the participating stakeholder.")] stakeholder: Option<ID>,
         #[graphql(desc = "How it takes part.")] role: ParticipationRole,
-    ) -> async_graphql::Result<EventParticipant> {
+    ) -> Result<EventParticipant> {
         enum Who {
             Country(String),
             Stakeholder(ID),
@@ -213,8 +210,8 @@ impl EventMutation {
         let who = match (country, stakeholder) {
             (Some(iso3), None) => Who::Country(iso3),
             (None, Some(id)) => Who::Stakeholder(id),
-            (None, None) => return Err(AppError::bad_input("country", one_of).into()),
-            (Some(_), Some(_)) => return Err(AppError::bad_input("stakeholder", one_of).into()),
+            (None, None) => return Err(AppError::bad_input("country", one_of)),
+            (Some(_), Some(_)) => return Err(AppError::bad_input("stakeholder", one_of)),
         };
         let txn = begin_write(db(ctx)?).await?;
         let event = existing::<event::Entity>(&txn, &event, NodeType::Event, "event").await?;
@@ -235,11 +232,11 @@ impl EventMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the participant (an `EventParticipant`).")] id: ID,
-    ) -> async_graphql::Result<ID> {
+    ) -> Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let participant = existing::<event_participant::Entity>(&txn, &id, NodeType::EventParticipant, "id").await?;
         let before = participant.clone();
-        participant.delete(&txn).await.map_err(AppError::from)?;
+        participant.delete(&txn).await?;
         audit::commit(txn, ctx, NodeType::EventParticipant, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }
@@ -254,7 +251,7 @@ impl EventMutation {
         #[graphql(desc = "Codes of the sections discussed, at most 100.")] sections: Vec<String>,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Event> {
+    ) -> Result<Event> {
         let txn = begin_write(db(ctx)?).await?;
         let current = existing::<event::Entity>(&txn, &event, NodeType::Event, "event").await?;
         let section_ids = service::section_ids(&txn, &sections).await?;

@@ -7,7 +7,7 @@ use super::Event;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::country::find_by_iso3;
-use crate::error::AppResult;
+use crate::error::Result;
 use crate::guide::find_section_by_code;
 use crate::pagination::{
     AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate,
@@ -61,7 +61,7 @@ pub struct EventOrder {
 }
 
 impl EventFilter {
-    async fn condition(&self, db: &impl ConnectionTrait) -> AppResult<Condition> {
+    async fn condition(&self, db: &impl ConnectionTrait) -> Result<Condition> {
         use event::Column;
         let mut condition = Condition::all();
         if let Some(f) = &self.kind {
@@ -132,7 +132,7 @@ impl EventQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<Event>> {
+    ) -> Result<AppConnection<Event>> {
         use event::Column;
         let db = db(ctx)?;
         let condition = filter.unwrap_or_default().condition(db).await?;
@@ -150,7 +150,7 @@ impl EventQuery {
                 (column, o.direction)
             });
         let select = apply_order(event::Entity::find().filter(condition), orderings, Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Event).await?)
+        paginate(ctx, db, select, PageArgs::new(after, before, first, last), Event).await
     }
 }
 

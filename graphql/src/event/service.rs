@@ -7,7 +7,7 @@ use entity::event::{self, EventKind};
 use entity::event_participant::{self, ParticipationRole};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::guide::find_section_by_code;
 use crate::validate::{MAX_LINE_CHARS, MAX_TEXT_CHARS, date_order, optional_text, required_text};
 
@@ -48,7 +48,7 @@ impl From<&event::Model> for EventDraft {
 
 impl EventDraft {
     /// Checks every field and returns them normalised (texts trimmed, blanks as none).
-    pub fn checked(self) -> AppResult<Self> {
+    pub fn checked(self) -> Result<Self> {
         date_order(Some(self.starts_on), self.ends_on, "endsOn")?;
         Ok(Self {
             title: required_text(&self.title, "title", MAX_LINE_CHARS)?,
@@ -75,7 +75,7 @@ impl EventDraft {
 }
 
 /// Inserts a checked draft as a user-entered event.
-pub async fn create(db: &impl ConnectionTrait, draft: EventDraft) -> AppResult<event::Model> {
+pub async fn create(db: &impl ConnectionTrait, draft: EventDraft) -> Result<event::Model> {
     let now = Utc::now();
     let mut active = event::ActiveModel {
         provenance: Set(Provenance::UserEntered),
@@ -89,7 +89,7 @@ pub async fn create(db: &impl ConnectionTrait, draft: EventDraft) -> AppResult<e
 }
 
 /// Writes a checked draft over an event already claimed at its expected version.
-pub async fn update(db: &impl ConnectionTrait, claimed: event::Model, draft: EventDraft) -> AppResult<event::Model> {
+pub async fn update(db: &impl ConnectionTrait, claimed: event::Model, draft: EventDraft) -> Result<event::Model> {
     let mut active: event::ActiveModel = claimed.into();
     draft.write_to(&mut active);
     Ok(active.update(db).await?)
@@ -127,7 +127,7 @@ pub async fn add_participant(
     event_id: i32,
     participant: Participant,
     role: ParticipationRole,
-) -> AppResult<event_participant::Model> {
+) -> Result<event_participant::Model> {
     use event_participant::Column;
     let same = match participant {
         Participant::Country(id) => Column::CountryId.eq(id),
@@ -163,7 +163,7 @@ pub async fn add_participant(
 
 /// Resolves section codes to ids, in the order given and without duplicates; an unknown code is
 /// `NOT_FOUND` on `sections.i`.
-pub async fn section_ids(db: &impl ConnectionTrait, codes: &[String]) -> AppResult<Vec<i32>> {
+pub async fn section_ids(db: &impl ConnectionTrait, codes: &[String]) -> Result<Vec<i32>> {
     if codes.len() > MAX_EVENT_SECTIONS {
         return Err(AppError::bad_input("sections", format!("At most {MAX_EVENT_SECTIONS} sections per event")));
     }

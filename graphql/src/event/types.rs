@@ -9,7 +9,7 @@ use entity::event_participant::{self, ParticipationRole};
 use entity::{country, event_section, guide_section, stakeholder};
 
 use crate::country::Country;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::guide::Section;
 use crate::loader::{ForeignKey, LinkTable, by_id, children, linked, many_by_id, maybe_by_id};
 use crate::node::{NodeType, global_id};
@@ -74,11 +74,11 @@ impl Event {
         self.0.source_note.as_deref()
     }
     /// Countries and stakeholders taking part, in the order they were added.
-    async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<EventParticipant>> {
+    async fn participants(&self, ctx: &Context<'_>) -> Result<Vec<EventParticipant>> {
         Ok(children::<ParticipantsOfEvent>(ctx, self.0.id).await?.into_iter().map(EventParticipant).collect())
     }
     /// Guide and Booklet sections the event discussed.
-    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
+    async fn sections(&self, ctx: &Context<'_>) -> Result<ObjectList<Section>> {
         Ok(linked::<SectionsOfEvent>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
     /// When the record was created in the tracker.
@@ -90,12 +90,12 @@ impl Event {
         self.0.updated_at
     }
     /// Feedback given at this event that the viewer may read.
-    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<crate::feedback::Feedback>> {
+    async fn feedback(&self, ctx: &Context<'_>) -> Result<ObjectList<crate::feedback::Feedback>> {
         crate::feedback::visible_children::<crate::feedback::FeedbackOfEvent>(ctx, self.0.id).await
     }
     /// Every recorded change to this record, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
-        Ok(crate::audit::history(ctx, crate::node::NodeType::Event, self.0.id).await?)
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, crate::node::NodeType::Event, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
@@ -114,18 +114,18 @@ impl EventParticipant {
         global_id(NodeType::EventParticipant, self.0.id)
     }
     /// The event taken part in.
-    async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Event> {
+    async fn event(&self, ctx: &Context<'_>) -> Result<Event> {
         let event = by_id::<event::Entity>(ctx, self.0.event_id)
             .await?
             .ok_or_else(|| AppError::internal("event participant without event"))?;
         Ok(Event(event))
     }
     /// The participating country; null when the participant is a stakeholder.
-    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
         Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
     }
     /// The participating stakeholder; null when the participant is a country.
-    async fn stakeholder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Stakeholder>> {
+    async fn stakeholder(&self, ctx: &Context<'_>) -> Result<Option<Stakeholder>> {
         Ok(maybe_by_id::<stakeholder::Entity>(ctx, self.0.stakeholder_id).await?.map(Stakeholder))
     }
     /// How it takes part.
@@ -211,7 +211,7 @@ fn chronological(mut events: Vec<event::Model>) -> Vec<Event> {
 
 /// The events `country_id` takes part in, earliest first: its participations, then their events,
 /// each batched across every country of the request.
-pub async fn events_of_country(ctx: &Context<'_>, country_id: i32) -> AppResult<Vec<Event>> {
+pub async fn events_of_country(ctx: &Context<'_>, country_id: i32) -> Result<Vec<Event>> {
     let participations = children::<ParticipationsOfCountry>(ctx, country_id).await?;
     let event_ids: HashSet<i32> = participations.iter().map(|p| p.event_id).collect();
     if event_ids.is_empty() {
@@ -222,6 +222,6 @@ pub async fn events_of_country(ctx: &Context<'_>, country_id: i32) -> AppResult<
 }
 
 /// The events that discussed `section_id`, earliest first.
-pub async fn events_of_section(ctx: &Context<'_>, section_id: i32) -> AppResult<Vec<Event>> {
+pub async fn events_of_section(ctx: &Context<'_>, section_id: i32) -> Result<Vec<Event>> {
     Ok(chronological(linked::<EventsOfSection>(ctx, section_id).await?.into_iter().map(Arc::unwrap_or_clone).collect()))
 }

@@ -9,6 +9,7 @@ use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::error::AppError;
+use crate::error::Result;
 use crate::node::{NodeType, expect_global_id};
 use crate::scalars::Date;
 use crate::write::{begin_write, claim_version};
@@ -80,7 +81,7 @@ impl FeedbackMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The feedback, its source and the sections it is about.")] input: SubmitFeedbackInput,
-    ) -> async_graphql::Result<Feedback> {
+    ) -> Result<Feedback> {
         let txn = begin_write(db(ctx)?).await?;
         let source =
             SourceInput { country: input.country, stakeholder: input.stakeholder, collective: input.collective };
@@ -113,12 +114,12 @@ impl FeedbackMutation {
         #[graphql(desc = "Its new content.")] input: UpdateFeedbackInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Feedback> {
+    ) -> Result<Feedback> {
         let txn = begin_write(db(ctx)?).await?;
         // Visibility and rights first, so another country's feedback cannot be probed by version.
         let found = crate::validate::existing::<feedback::Entity>(&txn, &id, NodeType::Feedback, "id").await?;
         if !super::query::can_read(viewer(ctx), &found) {
-            return Err(AppError::not_found("Feedback", "id").into());
+            return Err(AppError::not_found("Feedback", "id"));
         }
         service::require_editor(viewer(ctx), &found)?;
         let current = claim_version::<feedback::Entity>(&txn, found.id, expected_version, "Feedback").await?;
@@ -155,7 +156,7 @@ impl FeedbackMutation {
         response: Option<String>,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Feedback> {
+    ) -> Result<Feedback> {
         let key = expect_global_id(&id, NodeType::Feedback, "id")?;
         let txn = begin_write(db(ctx)?).await?;
         let current = claim_version::<feedback::Entity>(&txn, key, expected_version, "Feedback").await?;
@@ -173,17 +174,17 @@ impl FeedbackMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the feedback.")] id: ID,
-    ) -> async_graphql::Result<ID> {
+    ) -> Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let current = crate::validate::existing::<feedback::Entity>(&txn, &id, NodeType::Feedback, "id").await?;
         if !super::query::can_read(viewer(ctx), &current) {
-            return Err(AppError::not_found("Feedback", "id").into());
+            return Err(AppError::not_found("Feedback", "id"));
         }
         service::require_editor(viewer(ctx), &current)?;
         let answered = crate::revision::responses_to(&txn, current.id).await?;
         crate::write::refuse_if_referenced("feedback", &[("revision decisions", answered)])?;
         let before = current.clone();
-        current.delete(&txn).await.map_err(AppError::from)?;
+        current.delete(&txn).await?;
         audit::commit(txn, ctx, NodeType::Feedback, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }

@@ -3,10 +3,10 @@
 use async_graphql::{Context, Lookahead};
 
 use super::FeedbackSections;
-use crate::error::AppResult;
+use crate::error::Result;
 use crate::loader::prime_linked;
 
-pub async fn prefetch(ctx: &Context<'_>, feedback: &Lookahead<'_>, feedback_ids: &[i32]) -> AppResult<()> {
+pub async fn prefetch(ctx: &Context<'_>, feedback: &Lookahead<'_>, feedback_ids: &[i32]) -> Result<()> {
     if feedback.field("sections").exists() {
         prime_linked::<FeedbackSections>(ctx, feedback_ids).await?;
     }

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use super::Feedback;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, Viewer, db};
-use crate::error::AppResult;
+use crate::error::Result;
 use crate::guide::find_section_by_code;
 use crate::node::{NodeType, expect_global_id};
 use crate::pagination::{
@@ -17,7 +17,7 @@ use crate::pagination::{
 };
 
 /// The feedback rows `viewer` may read, as a condition on the feedback table.
-pub fn visible_feedback(viewer: &Viewer) -> AppResult<Condition> {
+pub fn visible_feedback(viewer: &Viewer) -> Result<Condition> {
     Ok(match viewer.country_scope()? {
         None => Condition::all(),
         Some(own) => Condition::any().add(feedback::Column::CountryId.eq(own)).add(
@@ -89,7 +89,7 @@ pub struct FeedbackOrder {
 }
 
 /// Ids of `root` and every section below it.
-async fn section_and_descendants(db: &impl ConnectionTrait, root: i32) -> AppResult<Vec<i32>> {
+async fn section_and_descendants(db: &impl ConnectionTrait, root: i32) -> Result<Vec<i32>> {
     let pairs: Vec<(i32, Option<i32>)> = guide_section::Entity::find()
         .select_only()
         .column(guide_section::Column::Id)
@@ -118,7 +118,7 @@ async fn section_and_descendants(db: &impl ConnectionTrait, root: i32) -> AppRes
 }
 
 impl FeedbackFilter {
-    async fn condition(&self, db: &impl ConnectionTrait) -> AppResult<Condition> {
+    async fn condition(&self, db: &impl ConnectionTrait) -> Result<Condition> {
         use feedback::Column;
         let mut condition = Condition::all();
         let country_ids = |inner: Condition| {
@@ -210,7 +210,7 @@ impl FeedbackQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<Feedback>> {
+    ) -> Result<AppConnection<Feedback>> {
         use feedback::Column;
         let db = db(ctx)?;
         let condition =

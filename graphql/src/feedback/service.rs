@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use crate::context::{Principal, Viewer};
 use crate::country::find_by_iso3;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::guide::find_sections_by_codes;
 use crate::loader::replace_links;
 use crate::node::NodeType;
@@ -62,7 +62,7 @@ struct CheckedContent {
     received_on: NaiveDate,
 }
 
-pub async fn resolve_source(db: &impl ConnectionTrait, viewer: &Viewer, input: SourceInput) -> AppResult<Source> {
+pub async fn resolve_source(db: &impl ConnectionTrait, viewer: &Viewer, input: SourceInput) -> Result<Source> {
     let principal = viewer.principal()?;
     let given = [input.country.is_some(), input.stakeholder.is_some(), input.collective.is_some()];
     if given.iter().filter(|g| **g).count() != 1 {
@@ -87,7 +87,7 @@ pub async fn resolve_source(db: &impl ConnectionTrait, viewer: &Viewer, input: S
 }
 
 /// The Secretariat records feedback from anyone; a Champion focal point only its own country's.
-fn require_author(principal: &Principal, country_id: Option<i32>) -> AppResult<()> {
+fn require_author(principal: &Principal, country_id: Option<i32>) -> Result<()> {
     match principal.role {
         UserRole::Admin => Ok(()),
         UserRole::Champion if country_id.is_some() && principal.country_id == country_id => Ok(()),
@@ -100,7 +100,7 @@ async fn check_content(
     viewer: &Viewer,
     source_country: Option<i32>,
     content: Content,
-) -> AppResult<CheckedContent> {
+) -> Result<CheckedContent> {
     let body = required_text(&content.body, "body", MAX_TEXT_CHARS)?;
     let language = language_code(&content.language, "language")?;
     if content.received_on > Utc::now().date_naive() {
@@ -192,7 +192,7 @@ pub async fn submit(
     viewer: &Viewer,
     source: SourceInput,
     content: Content,
-) -> AppResult<feedback::Model> {
+) -> Result<feedback::Model> {
     let user_id = viewer.principal()?.user_id;
     let source = resolve_source(db, viewer, source).await?;
     let checked = check_content(db, viewer, source.country_id, content).await?;
@@ -228,7 +228,7 @@ pub async fn submit(
 
 /// Who may edit or withdraw a feedback: the Secretariat always; its country's focal point while
 /// nobody has started triaging it.
-pub fn require_editor(viewer: &Viewer, row: &feedback::Model) -> AppResult<()> {
+pub fn require_editor(viewer: &Viewer, row: &feedback::Model) -> Result<()> {
     let principal = viewer.principal()?;
     require_author(principal, row.country_id)?;
     if principal.role == UserRole::Champion && row.status != FeedbackStatus::Received {
@@ -245,7 +245,7 @@ pub async fn update(
     viewer: &Viewer,
     current: feedback::Model,
     content: Content,
-) -> AppResult<feedback::Model> {
+) -> Result<feedback::Model> {
     let checked = check_content(db, viewer, current.country_id, content).await?;
     let id = current.id;
     let mut row: feedback::ActiveModel = current.into();
@@ -268,7 +268,7 @@ pub async fn set_status(
     current: feedback::Model,
     status: FeedbackStatus,
     response: Option<&str>,
-) -> AppResult<feedback::Model> {
+) -> Result<feedback::Model> {
     let response = optional_text(response, "response", MAX_TEXT_CHARS)?;
     let decided = matches!(
         status,

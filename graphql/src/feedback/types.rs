@@ -7,6 +7,7 @@ use entity::{country, event, feedback_section, guide_section, guide_version, pil
 use crate::auth::guard::viewer;
 use crate::country::Country;
 use crate::error::AppError;
+use crate::error::Result;
 use crate::event::Event;
 use crate::guide::{GuideVersion, Section};
 use crate::loader::{ForeignKey, LinkTable, by_id, linked, maybe_by_id};
@@ -29,11 +30,11 @@ impl Feedback {
         global_id(NodeType::Feedback, self.0.id)
     }
     /// The country that gave it, when a country did.
-    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
         Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
     }
     /// The stakeholder that gave it, when a stakeholder did.
-    async fn stakeholder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Stakeholder>> {
+    async fn stakeholder(&self, ctx: &Context<'_>) -> Result<Option<Stakeholder>> {
         Ok(maybe_by_id::<stakeholder::Entity>(ctx, self.0.stakeholder_id).await?.map(Stakeholder))
     }
     /// A named group that gave it together, e.g. "Champions".
@@ -57,23 +58,23 @@ impl Feedback {
         &self.0.language
     }
     /// The draft the feedback was given on.
-    async fn guide_version(&self, ctx: &Context<'_>) -> async_graphql::Result<GuideVersion> {
+    async fn guide_version(&self, ctx: &Context<'_>) -> Result<GuideVersion> {
         let version = by_id::<guide_version::Entity>(ctx, self.0.guide_version_id)
             .await?
             .ok_or_else(|| AppError::internal("feedback without guide version"))?;
         Ok(GuideVersion(version))
     }
     /// The sections the feedback is about.
-    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
+    async fn sections(&self, ctx: &Context<'_>) -> Result<ObjectList<Section>> {
         Ok(linked::<FeedbackSections>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
     /// The pilot that produced it, if any (visible to those who may read that country's records).
-    async fn pilot(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Pilot>> {
+    async fn pilot(&self, ctx: &Context<'_>) -> Result<Option<Pilot>> {
         let pilot = maybe_by_id::<pilot::Entity>(ctx, self.0.pilot_id).await?;
         Ok(pilot.filter(|p| viewer(ctx).can_read_country(Some(p.country_id))).map(Pilot))
     }
     /// The event at which it was given, if any.
-    async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Event>> {
+    async fn event(&self, ctx: &Context<'_>) -> Result<Option<Event>> {
         Ok(maybe_by_id::<event::Entity>(ctx, self.0.event_id).await?.map(Event))
     }
     /// Where it stands in triage.
@@ -93,7 +94,7 @@ impl Feedback {
         Date(self.0.received_on)
     }
     /// The account that recorded it; visible to that user and to the Secretariat.
-    async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+    async fn submitted_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         let user = maybe_by_id::<user_account::Entity>(ctx, self.0.submitted_by_id).await?;
         Ok(user.filter(|u| User::visible_to(viewer(ctx), u)).map(User))
     }
@@ -114,12 +115,12 @@ impl Feedback {
         self.0.updated_at
     }
     /// The revisions that answered this feedback, each with its decision and rationale, oldest first.
-    async fn addressed_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::revision::FeedbackResponse>> {
+    async fn addressed_by(&self, ctx: &Context<'_>) -> Result<Vec<crate::revision::FeedbackResponse>> {
         crate::revision::responses_to_feedback(ctx, self.0.id).await
     }
     /// Every recorded change to this record, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
-        Ok(crate::audit::history(ctx, crate::node::NodeType::Feedback, self.0.id).await?)
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, crate::node::NodeType::Feedback, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
@@ -233,7 +234,7 @@ impl ForeignKey for FeedbackOfEvent {
 }
 
 /// Feedback along `F` that the viewer may read.
-pub async fn visible_children<F>(ctx: &Context<'_>, parent_id: i32) -> async_graphql::Result<ObjectList<Feedback>>
+pub async fn visible_children<F>(ctx: &Context<'_>, parent_id: i32) -> Result<ObjectList<Feedback>>
 where
     F: ForeignKey<Entity = feedback::Entity>,
 {

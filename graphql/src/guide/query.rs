@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use super::{Document, GuideVersion, Section};
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::node::{NodeType, expect_global_id};
 use crate::pagination::{
     AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate,
@@ -117,9 +117,9 @@ impl GuideQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<Document>> {
+    ) -> Result<AppConnection<Document>> {
         let select = apply_order(document::Entity::find(), [], document::Column::Id);
-        Ok(paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), Document).await?)
+        paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), Document).await
     }
 
     /// The Guide or the Booklet, by kind.
@@ -128,9 +128,9 @@ impl GuideQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "GUIDE or BOOKLET.")] kind: DocumentKind,
-    ) -> async_graphql::Result<Option<Document>> {
+    ) -> Result<Option<Document>> {
         let found = document::Entity::find().filter(document::Column::Kind.eq(kind)).one(db(ctx)?).await;
-        Ok(found.map_err(AppError::from)?.map(Document))
+        Ok(found?.map(Document))
     }
 
     /// Versions of the guidance (drafts, translations, revised and final), oldest first by default.
@@ -155,7 +155,7 @@ impl GuideQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<GuideVersion>> {
+    ) -> Result<AppConnection<GuideVersion>> {
         let db = db(ctx)?;
         let filter = filter.unwrap_or_default();
         let mut condition = Condition::all();
@@ -174,7 +174,7 @@ impl GuideQuery {
         if let Some(language) = &filter.language {
             let language = language.trim().to_ascii_lowercase();
             if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
-                return Err(AppError::bad_input("filter.language", "Use a two-letter ISO 639-1 code").into());
+                return Err(AppError::bad_input("filter.language", "Use a two-letter ISO 639-1 code"));
             }
             // `languages` is a comma-separated list: match the code as a whole entry only.
             let column = guide_version::Column::Languages;
@@ -200,7 +200,7 @@ impl GuideQuery {
                 (column, o.direction)
             });
         let select = apply_order(guide_version::Entity::find().filter(condition), orderings, guide_version::Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), GuideVersion).await?)
+        paginate(ctx, db, select, PageArgs::new(after, before, first, last), GuideVersion).await
     }
 
     /// Sections of both documents, in document order unless `orderBy` says otherwise.
@@ -225,7 +225,7 @@ impl GuideQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<Section>> {
+    ) -> Result<AppConnection<Section>> {
         let db = db(ctx)?;
         let condition = section_condition(db, filter.unwrap_or_default()).await?;
         let orderings: Vec<_> = order_by
@@ -244,7 +244,7 @@ impl GuideQuery {
         // Without an explicit order, rows come in document order: the seed and the editors
         // insert them in reading order, so the primary key is that order.
         let select = apply_order(guide_section::Entity::find().filter(condition), orderings, guide_section::Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Section::new).await?)
+        paginate(ctx, db, select, PageArgs::new(after, before, first, last), Section::new).await
     }
 
     /// One section by its code, e.g. `III.A` or `OBJ-07` (case-insensitive). With `guideVersion`, the
@@ -262,7 +262,7 @@ impl GuideQuery {
             deprecation = "Use `guideVersion`; this name goes in the next release."
         )]
         as_of: Option<ID>,
-    ) -> async_graphql::Result<Option<Section>> {
+    ) -> Result<Option<Section>> {
         let db = db(ctx)?;
         let Some((version, field)) = crate::validate::renamed(guide_version, "guideVersion", as_of, "asOf")? else {
             return Ok(Some(Section::new(find_section_by_code(db, &code, "code").await?)));
@@ -283,7 +283,7 @@ pub fn document_ids(kind: DocumentKind) -> sea_orm::sea_query::SelectStatement {
         .into_query()
 }
 
-async fn section_condition(db: &impl ConnectionTrait, filter: SectionFilter) -> AppResult<Condition> {
+async fn section_condition(db: &impl ConnectionTrait, filter: SectionFilter) -> Result<Condition> {
     let mut condition = Condition::all();
     if let Some(kind) = filter.document {
         condition = condition.add(guide_section::Column::DocumentId.in_subquery(document_ids(kind)));
@@ -341,7 +341,7 @@ async fn section_condition(db: &impl ConnectionTrait, filter: SectionFilter) -> 
     Ok(condition)
 }
 
-fn section_code(code: &str, field: &str) -> AppResult<String> {
+fn section_code(code: &str, field: &str) -> Result<String> {
     let code = code.trim().to_ascii_uppercase();
     if code.is_empty() || code.len() > 32 {
         return Err(AppError::bad_input(field, "A section code has 1 to 32 characters"));
@@ -355,12 +355,12 @@ pub async fn find_sections_by_codes(
     db: &impl ConnectionTrait,
     codes: &[String],
     field: &str,
-) -> AppResult<Vec<guide_section::Model>> {
+) -> Result<Vec<guide_section::Model>> {
     let codes = codes
         .iter()
         .enumerate()
         .map(|(i, code)| section_code(code, &format!("{field}.{i}")))
-        .collect::<AppResult<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     if codes.is_empty() {
         return Ok(Vec::new());
     }
@@ -379,11 +379,7 @@ pub async fn find_sections_by_codes(
 }
 
 /// Looks a section up by its code; the error names `field`.
-pub async fn find_section_by_code(
-    db: &impl ConnectionTrait,
-    code: &str,
-    field: &str,
-) -> AppResult<guide_section::Model> {
+pub async fn find_section_by_code(db: &impl ConnectionTrait, code: &str, field: &str) -> Result<guide_section::Model> {
     let code = section_code(code, field)?;
     guide_section::Entity::find()
         .filter(guide_section::Column::Code.eq(code))

@@ -9,6 +9,7 @@ use entity::guide_version::{self, VersionStage};
 
 use crate::auth::guard::viewer;
 use crate::context::db;
+use crate::error::Result;
 use crate::event::{Event, events_of_section};
 use crate::feedback::{Feedback, SectionFeedback, can_read};
 use crate::loader::{ForeignKey, by_id, children, linked, maybe_by_id};
@@ -46,7 +47,7 @@ impl Document {
     }
     /// Every version of this document, released or still open, by release date (the planned one for open versions),
     /// oldest first.
-    async fn versions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<GuideVersion>> {
+    async fn versions(&self, ctx: &Context<'_>) -> Result<Vec<GuideVersion>> {
         Ok(children::<VersionsOfDocument>(ctx, self.0.id).await?.into_iter().map(GuideVersion).collect())
     }
     /// The document's sections; by default only the top level (walk `children` for the rest).
@@ -58,7 +59,7 @@ impl Document {
             desc = "true (default): only the top-level sections; false: every section of the document."
         )]
         roots_only: bool,
-    ) -> async_graphql::Result<Vec<Section>> {
+    ) -> Result<Vec<Section>> {
         let rows = children::<SectionsOfDocument>(ctx, self.0.id).await?;
         Ok(rows.into_iter().filter(|s| !roots_only || s.parent_id.is_none()).map(Section::new).collect())
     }
@@ -133,14 +134,14 @@ impl GuideVersion {
         self.0.source_note.as_deref()
     }
     /// The document this is a version of.
-    async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Document> {
+    async fn document(&self, ctx: &Context<'_>) -> Result<Document> {
         let document = by_id::<document::Entity>(ctx, self.0.document_id)
             .await?
             .ok_or_else(|| crate::error::AppError::internal("guide version without document"))?;
         Ok(Document(document))
     }
     /// The changes that went into this version, in the order recorded.
-    async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
+    async fn revisions(&self, ctx: &Context<'_>) -> Result<Vec<Revision>> {
         Ok(children::<RevisionsOfVersion>(ctx, self.0.id).await?.into_iter().map(Revision).collect())
     }
     /// For each language (default EN, FR, ES), which sections of this version have a translation
@@ -155,8 +156,8 @@ impl GuideVersion {
             desc = "ISO 639-1 codes to report on, at most 10."
         )]
         languages: Vec<String>,
-    ) -> async_graphql::Result<Vec<TranslationStatus>> {
-        Ok(translation_status(db(ctx)?, &self.0, &languages).await?)
+    ) -> Result<Vec<TranslationStatus>> {
+        translation_status(db(ctx)?, &self.0, &languages).await
     }
     /// The comment-response matrix: every feedback given on this version, oldest first, with
     /// its source, channel, sections and the decision revisions took on it. A Champion sees its
@@ -176,12 +177,12 @@ impl GuideVersion {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<CommentResponse>> {
+    ) -> Result<AppConnection<CommentResponse>> {
         let select = matrix_select(viewer(ctx), self.0.id)?;
-        Ok(paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), CommentResponse).await?)
+        paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), CommentResponse).await
     }
     /// Sections first introduced in this version.
-    async fn introduced_sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
+    async fn introduced_sections(&self, ctx: &Context<'_>) -> Result<ObjectList<Section>> {
         Ok(children::<SectionsIntroducedIn>(ctx, self.0.id).await?.into_iter().map(Section::new).collect())
     }
     /// When the record was created in the tracker.
@@ -265,22 +266,22 @@ impl Section {
         self.0.source_note.as_deref()
     }
     /// The document the section belongs to.
-    async fn document(&self, ctx: &Context<'_>) -> async_graphql::Result<Document> {
+    async fn document(&self, ctx: &Context<'_>) -> Result<Document> {
         let document = by_id::<document::Entity>(ctx, self.0.document_id)
             .await?
             .ok_or_else(|| crate::error::AppError::internal("section without document"))?;
         Ok(Document(document))
     }
     /// The section this one sits under; null at the top level.
-    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Section>> {
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Section>> {
         Ok(maybe_by_id::<guide_section::Entity>(ctx, self.0.parent_id).await?.map(Section::new))
     }
     /// Direct sub-sections, in document order.
-    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
+    async fn children(&self, ctx: &Context<'_>) -> Result<ObjectList<Section>> {
         Ok(children::<SectionChildren>(ctx, self.0.id).await?.into_iter().map(Section::new).collect())
     }
     /// Feedback about this section that the viewer may read.
-    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Feedback>> {
+    async fn feedback(&self, ctx: &Context<'_>) -> Result<ObjectList<Feedback>> {
         let viewer = viewer(ctx);
         let rows = linked::<SectionFeedback>(ctx, self.0.id).await?;
         Ok(rows
@@ -290,24 +291,24 @@ impl Section {
             .collect())
     }
     /// The version in which this section first appeared (null: present from the first draft).
-    async fn introduced_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {
+    async fn introduced_in(&self, ctx: &Context<'_>) -> Result<Option<GuideVersion>> {
         Ok(maybe_by_id::<guide_version::Entity>(ctx, self.0.introduced_in_id).await?.map(GuideVersion))
     }
     /// The version from which this section no longer appears (null: still present).
-    async fn retired_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {
+    async fn retired_in(&self, ctx: &Context<'_>) -> Result<Option<GuideVersion>> {
         Ok(maybe_by_id::<guide_version::Entity>(ctx, self.0.retired_in_id).await?.map(GuideVersion))
     }
     /// Every revision that touched this section, oldest first, with its state before and after.
     /// The section keeps its identity through renames and moves, so this is its whole story.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SectionChange>> {
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SectionChange>> {
         Ok(children::<ChangesOfSection>(ctx, self.0.id).await?.into_iter().map(SectionChange).collect())
     }
     /// Events that discussed this section, earliest first.
-    async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Event>> {
-        Ok(events_of_section(ctx, self.0.id).await?)
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<Event>> {
+        events_of_section(ctx, self.0.id).await
     }
     /// Planned uses concerning this section, of the countries whose records the viewer may read.
-    async fn planned_uses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PlannedUse>> {
+    async fn planned_uses(&self, ctx: &Context<'_>) -> Result<Vec<PlannedUse>> {
         let viewer = viewer(ctx);
         let rows = linked::<PlannedUsesOfSection>(ctx, self.0.id).await?;
         let readable = rows.into_iter().filter(|u| viewer.can_read_country(Some(u.country_id)));

@@ -9,7 +9,7 @@ use super::service::{self, MilestoneDraft};
 use crate::audit;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::node::NodeType;
 use crate::scalars::Date;
 use crate::validate::{existing, existing_opt};
@@ -59,7 +59,7 @@ pub struct UpdateMilestoneInput {
     pub source_note: MaybeUndefined<String>,
 }
 
-async fn guide_version_id(db: &impl ConnectionTrait, id: Option<&ID>) -> AppResult<Option<i32>> {
+async fn guide_version_id(db: &impl ConnectionTrait, id: Option<&ID>) -> Result<Option<i32>> {
     let version = existing_opt::<guide_version::Entity>(db, id, NodeType::GuideVersion, "guideVersion").await?;
     Ok(version.map(|v| v.id))
 }
@@ -75,7 +75,7 @@ impl MilestoneMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The milestone to record.")] input: CreateMilestoneInput,
-    ) -> async_graphql::Result<Milestone> {
+    ) -> Result<Milestone> {
         let txn = begin_write(db(ctx)?).await?;
         let draft = MilestoneDraft {
             title: input.title,
@@ -102,7 +102,7 @@ impl MilestoneMutation {
         #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateMilestoneInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Milestone> {
+    ) -> Result<Milestone> {
         let txn = begin_write(db(ctx)?).await?;
         let current = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
         let mut draft = MilestoneDraft::from(&current);
@@ -152,7 +152,7 @@ impl MilestoneMutation {
         #[graphql(desc = "The day it was done.")] done_on: Date,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Milestone> {
+    ) -> Result<Milestone> {
         let txn = begin_write(db(ctx)?).await?;
         let current = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
         // Claim first: a stale version is a CONFLICT on `expectedVersion`, whatever else changed.
@@ -162,8 +162,7 @@ impl MilestoneMutation {
             return Err(AppError::Conflict {
                 field: Some("id".into()),
                 message: "The milestone is already DONE".into(),
-            }
-            .into());
+            });
         }
         let draft = MilestoneDraft { status: MilestoneStatus::Done, done_on: Some(done_on.0), ..(&claimed).into() };
         let updated = service::update(&txn, claimed, draft).await?;
@@ -187,11 +186,11 @@ impl MilestoneMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the milestone.")] id: ID,
-    ) -> async_graphql::Result<ID> {
+    ) -> Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let milestone = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
         let before = milestone.clone();
-        milestone.delete(&txn).await.map_err(AppError::from)?;
+        milestone.delete(&txn).await?;
         audit::commit(txn, ctx, NodeType::Milestone, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }

@@ -8,7 +8,7 @@ use super::Milestone;
 use super::types::today;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
-use crate::error::AppResult;
+use crate::error::Result;
 use crate::node::NodeType;
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
 use crate::validate::existing;
@@ -65,7 +65,7 @@ pub fn at_risk(today: NaiveDate) -> Condition {
 }
 
 impl MilestoneFilter {
-    async fn condition(&self, db: &impl ConnectionTrait) -> AppResult<Condition> {
+    async fn condition(&self, db: &impl ConnectionTrait) -> Result<Condition> {
         use milestone::Column;
         let today = today();
         let mut condition = Condition::all();
@@ -118,7 +118,7 @@ impl MilestoneQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<Milestone>> {
+    ) -> Result<AppConnection<Milestone>> {
         use milestone::Column;
         let db = db(ctx)?;
         let condition = filter.unwrap_or_default().condition(db).await?;
@@ -138,6 +138,6 @@ impl MilestoneQuery {
                 (column, o.direction)
             });
         let select = apply_order(milestone::Entity::find().filter(condition), orderings, Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Milestone).await?)
+        paginate(ctx, db, select, PageArgs::new(after, before, first, last), Milestone).await
     }
 }

@@ -5,7 +5,7 @@ use entity::common::{DatePrecision, Provenance};
 use entity::milestone::{self, MilestoneStatus};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::validate::{MAX_LINE_CHARS, MAX_TEXT_CHARS, optional_text, required_text};
 
 /// Every writable field of a milestone, before or after checking.
@@ -38,7 +38,7 @@ impl From<&milestone::Model> for MilestoneDraft {
 
 impl MilestoneDraft {
     /// Checks every field and returns them normalised (texts trimmed, blanks as none).
-    pub fn checked(self) -> AppResult<Self> {
+    pub fn checked(self) -> Result<Self> {
         let title = required_text(&self.title, "title", MAX_LINE_CHARS)?;
         let description = optional_text(self.description.as_deref(), "description", MAX_TEXT_CHARS)?;
         let source_note = optional_text(self.source_note.as_deref(), "sourceNote", MAX_TEXT_CHARS)?;
@@ -67,7 +67,7 @@ impl MilestoneDraft {
 }
 
 /// Inserts a checked draft as a user-entered milestone.
-pub async fn create(db: &impl ConnectionTrait, draft: MilestoneDraft) -> AppResult<milestone::Model> {
+pub async fn create(db: &impl ConnectionTrait, draft: MilestoneDraft) -> Result<milestone::Model> {
     let now = Utc::now();
     let mut active = milestone::ActiveModel {
         provenance: Set(Provenance::UserEntered),
@@ -85,7 +85,7 @@ pub async fn update(
     db: &impl ConnectionTrait,
     claimed: milestone::Model,
     draft: MilestoneDraft,
-) -> AppResult<milestone::Model> {
+) -> Result<milestone::Model> {
     let mut active: milestone::ActiveModel = claimed.into();
     draft.write_to(&mut active);
     Ok(active.update(db).await?)

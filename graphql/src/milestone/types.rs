@@ -4,6 +4,7 @@ use entity::common::{DatePrecision, Provenance};
 use entity::guide_version;
 use entity::milestone::{self, MilestoneStatus};
 
+use crate::error::Result;
 use crate::guide::GuideVersion;
 use crate::loader::maybe_by_id;
 use crate::node::{NodeType, global_id};
@@ -55,7 +56,7 @@ impl Milestone {
         self.0.status
     }
     /// The guide version this milestone produces or concerns, if any.
-    async fn guide_version(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<GuideVersion>> {
+    async fn guide_version(&self, ctx: &Context<'_>) -> Result<Option<GuideVersion>> {
         Ok(maybe_by_id::<guide_version::Entity>(ctx, self.0.guide_version_id).await?.map(GuideVersion))
     }
     /// Not DONE and due before today (UTC).
@@ -79,8 +80,8 @@ impl Milestone {
         self.0.updated_at
     }
     /// Every recorded change to this record, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
-        Ok(crate::audit::history(ctx, crate::node::NodeType::Milestone, self.0.id).await?)
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, crate::node::NodeType::Milestone, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -2,7 +2,7 @@ use async_graphql::ID;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 
 /// The object types that have global ids. The name is part of the id, so ids never collide
 /// across types even though table keys do.
@@ -72,7 +72,7 @@ pub fn global_id(kind: NodeType, id: i32) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))
 }
 
-pub fn decode_global_id(id: &ID, field: &str) -> AppResult<(NodeType, i32)> {
+pub fn decode_global_id(id: &ID, field: &str) -> Result<(NodeType, i32)> {
     let invalid = || AppError::bad_input(field, "Not a valid id");
     let text =
         URL_SAFE_NO_PAD.decode(id.as_str()).ok().and_then(|bytes| String::from_utf8(bytes).ok()).ok_or_else(invalid)?;
@@ -83,7 +83,7 @@ pub fn decode_global_id(id: &ID, field: &str) -> AppResult<(NodeType, i32)> {
 }
 
 /// Decodes an id that must name an object of type `expected`.
-pub fn expect_global_id(id: &ID, expected: NodeType, field: &str) -> AppResult<i32> {
+pub fn expect_global_id(id: &ID, expected: NodeType, field: &str) -> Result<i32> {
     match decode_global_id(id, field)? {
         (kind, key) if kind == expected => Ok(key),
         _ => Err(AppError::bad_input(field, format!("Expected the id of a {}", expected.name()))),

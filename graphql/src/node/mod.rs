@@ -15,7 +15,7 @@ use crate::auth::guard::{Require, viewer};
 use crate::contact::Contact;
 use crate::context::Access;
 use crate::country::Country;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::event::{Event, EventParticipant};
 use crate::feedback::Feedback;
 use crate::guide::{Document, GuideVersion, Section};
@@ -64,9 +64,9 @@ impl NodeQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of any object, as its `id` field gives it.")] id: ID,
-    ) -> async_graphql::Result<Option<Node>> {
+    ) -> Result<Option<Node>> {
         let (kind, key) = decode_global_id(&id, "id")?;
-        Ok(load_node(ctx, kind, key, true).await?)
+        load_node(ctx, kind, key, true).await
     }
 
     /// Refetches several objects; each position holds the object or null.
@@ -75,23 +75,23 @@ impl NodeQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global ids, at most 100; the answer keeps their order.")] ids: Vec<ID>,
-    ) -> async_graphql::Result<Vec<Option<Node>>> {
+    ) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODE_IDS {
-            return Err(AppError::bad_input("ids", format!("At most {MAX_NODE_IDS} ids per call")).into());
+            return Err(AppError::bad_input("ids", format!("At most {MAX_NODE_IDS} ids per call")));
         }
         let keys = ids
             .iter()
             .enumerate()
             .map(|(i, id)| decode_global_id(id, &format!("ids.{i}")))
-            .collect::<AppResult<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
         // Loads run concurrently so the loader batches them into one query per type.
         let loads = keys.into_iter().map(|(kind, key)| load_node(ctx, kind, key, false));
-        Ok(futures_util::future::try_join_all(loads).await?)
+        futures_util::future::try_join_all(loads).await
     }
 }
 
 /// One row by id: `now` for a lone lookup, which has nothing to wait for and batch with.
-async fn get<E>(ctx: &Context<'_>, id: i32, now: bool) -> AppResult<Option<E::Model>>
+async fn get<E>(ctx: &Context<'_>, id: i32, now: bool) -> Result<Option<E::Model>>
 where
     E: crate::loader::Keyed + 'static,
     E::Model: Clone + Send + Sync + 'static,
@@ -102,7 +102,7 @@ where
     }
 }
 
-async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32, now: bool) -> AppResult<Option<Node>> {
+async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32, now: bool) -> Result<Option<Node>> {
     Ok(match kind {
         // The audit trail is the Secretariat's.
         NodeType::AuditEntry => match viewer(ctx).is_admin() {

@@ -10,6 +10,7 @@ use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::error::AppError;
+use crate::error::Result;
 use crate::node::NodeType;
 use crate::scalars::Date;
 use crate::validate::{MAX_TEXT_CHARS, required_text};
@@ -68,7 +69,7 @@ impl PilotMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The pilot to record.")] input: CreatePilotInput,
-    ) -> async_graphql::Result<Pilot> {
+    ) -> Result<Pilot> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewPilot {
             country: &input.country,
@@ -92,7 +93,7 @@ impl PilotMutation {
         #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdatePilotInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Pilot> {
+    ) -> Result<Pilot> {
         let txn = begin_write(db(ctx)?).await?;
         let current = service::writable(&txn, viewer(ctx), &id).await?;
         let claimed = claim_version::<pilot::Entity>(&txn, current.id, expected_version, "Pilot").await?;
@@ -123,11 +124,11 @@ impl PilotMutation {
         status: PilotStatus,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Pilot> {
+    ) -> Result<Pilot> {
         let txn = begin_write(db(ctx)?).await?;
         let current = service::writable(&txn, viewer(ctx), &id).await?;
         if is_open(status) {
-            return Err(AppError::bad_input("status", "A pilot ends as COMPLETED or CANCELLED").into());
+            return Err(AppError::bad_input("status", "A pilot ends as COMPLETED or CANCELLED"));
         }
         let outcome = required_text(&outcome, "outcome", MAX_TEXT_CHARS)?;
         let claimed = claim_version::<pilot::Entity>(&txn, current.id, expected_version, "Pilot").await?;
@@ -136,8 +137,7 @@ impl PilotMutation {
             return Err(AppError::Conflict {
                 field: Some("id".into()),
                 message: "The pilot has already ended; correct it with updatePilot".into(),
-            }
-            .into());
+            });
         }
         let changes = PilotChanges {
             status: Some(status),
@@ -153,21 +153,14 @@ impl PilotMutation {
     /// Removes a pilot recorded by mistake; refused (`CONFLICT`) while feedback names it. Returns the removed pilot's
     /// id.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn delete_pilot(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Global id of the pilot.")] id: ID,
-    ) -> async_graphql::Result<ID> {
+    async fn delete_pilot(&self, ctx: &Context<'_>, #[graphql(desc = "Global id of the pilot.")] id: ID) -> Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let pilot = service::writable(&txn, viewer(ctx), &id).await?;
-        let feedback = entity::feedback::Entity::find()
-            .filter(entity::feedback::Column::PilotId.eq(pilot.id))
-            .count(&txn)
-            .await
-            .map_err(AppError::from)?;
+        let feedback =
+            entity::feedback::Entity::find().filter(entity::feedback::Column::PilotId.eq(pilot.id)).count(&txn).await?;
         crate::write::refuse_if_referenced("pilot", &[("feedback", feedback)])?;
         let before = pilot.clone();
-        pilot.delete(&txn).await.map_err(AppError::from)?;
+        pilot.delete(&txn).await?;
         audit::commit(txn, ctx, NodeType::Pilot, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }

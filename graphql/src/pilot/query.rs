@@ -6,7 +6,7 @@ use super::Pilot;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::country::{find_by_iso3, readable_rows};
-use crate::error::AppResult;
+use crate::error::Result;
 use crate::node::{NodeType, expect_global_id};
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
 
@@ -49,7 +49,7 @@ pub struct PilotOrder {
 }
 
 impl PilotFilter {
-    async fn condition(&self, db: &impl ConnectionTrait) -> AppResult<Condition> {
+    async fn condition(&self, db: &impl ConnectionTrait) -> Result<Condition> {
         use pilot::Column;
         let mut condition = Condition::all();
         if let Some(iso3) = &self.country {
@@ -99,7 +99,7 @@ impl PilotQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<Pilot>> {
+    ) -> Result<AppConnection<Pilot>> {
         use pilot::Column;
         let db = db(ctx)?;
         let condition = Condition::all()
@@ -116,6 +116,6 @@ impl PilotQuery {
             (column, o.direction)
         });
         let select = apply_order(pilot::Entity::find().filter(condition), orderings, Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Pilot).await?)
+        paginate(ctx, db, select, PageArgs::new(after, before, first, last), Pilot).await
     }
 }

@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use crate::context::Viewer;
 use crate::country::{require_champion, writable_country};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::node::NodeType;
 use crate::validate::{MAX_LINE_CHARS, MAX_TEXT_CHARS, date_order, existing, optional_text, required_text};
 
@@ -20,7 +20,7 @@ pub fn is_open(status: PilotStatus) -> bool {
 }
 
 /// A started pilot has its start date; an ended one its end date, not before the start.
-fn check_dates(status: PilotStatus, started_on: Option<NaiveDate>, ended_on: Option<NaiveDate>) -> AppResult<()> {
+fn check_dates(status: PilotStatus, started_on: Option<NaiveDate>, ended_on: Option<NaiveDate>) -> Result<()> {
     date_order(started_on, ended_on, "endedOn")?;
     if matches!(status, PilotStatus::InProgress | PilotStatus::Completed) && started_on.is_none() {
         return Err(AppError::bad_input("startedOn", "An IN_PROGRESS or COMPLETED pilot needs its start date"));
@@ -43,7 +43,7 @@ pub struct NewPilot<'a> {
     pub summary: Option<&'a str>,
 }
 
-pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewPilot<'_>) -> AppResult<pilot::Model> {
+pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewPilot<'_>) -> Result<pilot::Model> {
     let country = writable_country(db, viewer, new.country, "country").await?;
     require_champion(&country, "country")?;
     let title = required_text(new.title, "title", MAX_LINE_CHARS)?;
@@ -79,7 +79,7 @@ pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewPilot<'_
 
 /// Loads the pilot `id` names for a write: `NOT_FOUND` when there is none or the
 /// viewer may not read it, `FORBIDDEN` when it may read but not write it.
-pub async fn writable(db: &impl ConnectionTrait, viewer: &Viewer, id: &ID) -> AppResult<pilot::Model> {
+pub async fn writable(db: &impl ConnectionTrait, viewer: &Viewer, id: &ID) -> Result<pilot::Model> {
     viewer.principal()?;
     let pilot = existing::<pilot::Entity>(db, id, NodeType::Pilot, "id").await?;
     viewer.require_record_writer(Some(pilot.country_id), "Pilot")?;
@@ -99,11 +99,7 @@ pub struct PilotChanges {
 }
 
 /// Applies changes to a pilot already claimed at its expected version.
-pub async fn change(
-    db: &impl ConnectionTrait,
-    current: pilot::Model,
-    changes: PilotChanges,
-) -> AppResult<pilot::Model> {
+pub async fn change(db: &impl ConnectionTrait, current: pilot::Model, changes: PilotChanges) -> Result<pilot::Model> {
     let title = match &changes.title {
         Some(title) => required_text(title, "title", MAX_LINE_CHARS)?,
         None => current.title.clone(),

@@ -6,6 +6,7 @@ use entity::{country, guide_version};
 
 use crate::country::Country;
 use crate::error::AppError;
+use crate::error::Result;
 use crate::guide::GuideVersion;
 use crate::loader::{ForeignKey, by_id};
 use crate::node::{NodeType, global_id};
@@ -24,14 +25,14 @@ impl Pilot {
         global_id(NodeType::Pilot, self.0.id)
     }
     /// The Champion country running the pilot.
-    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Country> {
+    async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
         let country = by_id::<country::Entity>(ctx, self.0.country_id)
             .await?
             .ok_or_else(|| AppError::internal("pilot without country"))?;
         Ok(Country(country))
     }
     /// The version of the guidance being tested.
-    async fn guide_version(&self, ctx: &Context<'_>) -> async_graphql::Result<GuideVersion> {
+    async fn guide_version(&self, ctx: &Context<'_>) -> Result<GuideVersion> {
         let version = by_id::<guide_version::Entity>(ctx, self.0.guide_version_id)
             .await?
             .ok_or_else(|| AppError::internal("pilot without guide version"))?;
@@ -74,12 +75,12 @@ impl Pilot {
         self.0.updated_at
     }
     /// Feedback this pilot produced that the viewer may read.
-    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<crate::feedback::Feedback>> {
+    async fn feedback(&self, ctx: &Context<'_>) -> Result<ObjectList<crate::feedback::Feedback>> {
         crate::feedback::visible_children::<crate::feedback::FeedbackOfPilot>(ctx, self.0.id).await
     }
     /// Every recorded change to this record, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
-        Ok(crate::audit::history(ctx, crate::node::NodeType::Pilot, self.0.id).await?)
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, crate::node::NodeType::Pilot, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

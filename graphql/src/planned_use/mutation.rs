@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
-use crate::error::AppError;
+use crate::error::Result;
 use crate::node::NodeType;
 use crate::scalars::Date;
 use crate::write::{begin_write, claim_version};
@@ -62,7 +62,7 @@ impl PlannedUseMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The planned use to record, with its sections and events.")] input: CreatePlannedUseInput,
-    ) -> async_graphql::Result<PlannedUse> {
+    ) -> Result<PlannedUse> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewPlannedUse {
             country: &input.country,
@@ -99,7 +99,7 @@ impl PlannedUseMutation {
         #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdatePlannedUseInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<PlannedUse> {
+    ) -> Result<PlannedUse> {
         let txn = begin_write(db(ctx)?).await?;
         let current = service::writable(&txn, viewer(ctx), &id).await?;
         let claimed = claim_version::<planned_use::Entity>(&txn, current.id, expected_version, "Planned use").await?;
@@ -141,11 +141,11 @@ impl PlannedUseMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the planned use.")] id: ID,
-    ) -> async_graphql::Result<ID> {
+    ) -> Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let planned_use = service::writable(&txn, viewer(ctx), &id).await?;
         let before = planned_use.clone();
-        planned_use.delete(&txn).await.map_err(AppError::from)?;
+        planned_use.delete(&txn).await?;
         audit::commit(txn, ctx, NodeType::PlannedUse, before.id, Some(&before), None, vec![]).await?;
         crate::activity::publish(
             ctx,

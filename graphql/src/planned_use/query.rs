@@ -7,7 +7,7 @@ use super::PlannedUse;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::country::{find_by_iso3, readable_rows};
-use crate::error::AppResult;
+use crate::error::Result;
 use crate::guide::find_section_by_code;
 use crate::pagination::{
     AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate,
@@ -56,7 +56,7 @@ pub struct PlannedUseOrder {
 }
 
 impl PlannedUseFilter {
-    async fn condition(&self, db: &impl ConnectionTrait) -> AppResult<Condition> {
+    async fn condition(&self, db: &impl ConnectionTrait) -> Result<Condition> {
         use planned_use::Column;
         let mut condition = Condition::all();
         if let Some(iso3) = &self.country {
@@ -126,7 +126,7 @@ impl PlannedUseQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<PlannedUse>> {
+    ) -> Result<AppConnection<PlannedUse>> {
         use planned_use::Column;
         let db = db(ctx)?;
         let condition = Condition::all()
@@ -142,6 +142,6 @@ impl PlannedUseQuery {
             (column, o.direction)
         });
         let select = apply_order(planned_use::Entity::find().filter(condition), orderings, Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), PlannedUse).await?)
+        paginate(ctx, db, select, PageArgs::new(after, before, first, last), PlannedUse).await
     }
 }

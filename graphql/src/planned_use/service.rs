@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use super::{EventsOfPlannedUse, SectionsOfPlannedUse};
 use crate::context::Viewer;
 use crate::country::{require_champion, writable_country};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::guide::find_sections_by_codes;
 use crate::loader::replace_links;
 use crate::node::NodeType;
@@ -20,14 +20,14 @@ use crate::validate::{MAX_TEXT_CHARS, existing, existing_all, required_text};
 /// Most sections, and most events, one planned use links to.
 pub use crate::validate::MAX_LINKS;
 
-async fn section_ids(db: &impl ConnectionTrait, codes: &[String]) -> AppResult<Vec<i32>> {
+async fn section_ids(db: &impl ConnectionTrait, codes: &[String]) -> Result<Vec<i32>> {
     if codes.len() > MAX_LINKS {
         return Err(AppError::bad_input("sections", format!("At most {MAX_LINKS} sections")));
     }
     Ok(find_sections_by_codes(db, codes, "sections").await?.into_iter().map(|s| s.id).collect())
 }
 
-async fn event_ids(db: &impl ConnectionTrait, ids: &[ID]) -> AppResult<Vec<i32>> {
+async fn event_ids(db: &impl ConnectionTrait, ids: &[ID]) -> Result<Vec<i32>> {
     if ids.len() > MAX_LINKS {
         return Err(AppError::bad_input("events", format!("At most {MAX_LINKS} events")));
     }
@@ -44,11 +44,7 @@ pub struct NewPlannedUse<'a> {
     pub events: &'a [ID],
 }
 
-pub async fn create(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    new: NewPlannedUse<'_>,
-) -> AppResult<planned_use::Model> {
+pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewPlannedUse<'_>) -> Result<planned_use::Model> {
     let country = writable_country(db, viewer, new.country, "country").await?;
     require_champion(&country, "country")?;
     let description = required_text(new.description, "description", MAX_TEXT_CHARS)?;
@@ -76,7 +72,7 @@ pub async fn create(
 
 /// Loads the planned use `id` names for a write: `NOT_FOUND` when there is none or
 /// the viewer may not read it, `FORBIDDEN` when it may read but not write it.
-pub async fn writable(db: &impl ConnectionTrait, viewer: &Viewer, id: &ID) -> AppResult<planned_use::Model> {
+pub async fn writable(db: &impl ConnectionTrait, viewer: &Viewer, id: &ID) -> Result<planned_use::Model> {
     viewer.principal()?;
     let planned_use = existing::<planned_use::Entity>(db, id, NodeType::PlannedUse, "id").await?;
     viewer.require_record_writer(Some(planned_use.country_id), "Planned use")?;
@@ -99,7 +95,7 @@ pub async fn change(
     db: &impl ConnectionTrait,
     current: planned_use::Model,
     changes: PlannedUseChanges,
-) -> AppResult<planned_use::Model> {
+) -> Result<planned_use::Model> {
     let description = match &changes.description {
         Some(text) => required_text(text, "description", MAX_TEXT_CHARS)?,
         None => current.description.clone(),

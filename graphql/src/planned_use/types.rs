@@ -8,6 +8,7 @@ use entity::{country, event, guide_section, planned_use_event, planned_use_secti
 
 use crate::country::Country;
 use crate::error::AppError;
+use crate::error::Result;
 use crate::event::Event;
 use crate::guide::Section;
 use crate::loader::{ForeignKey, LinkTable, by_id, linked};
@@ -27,7 +28,7 @@ impl PlannedUse {
         global_id(NodeType::PlannedUse, self.0.id)
     }
     /// The Champion country.
-    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Country> {
+    async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
         let country = by_id::<country::Entity>(ctx, self.0.country_id)
             .await?
             .ok_or_else(|| AppError::internal("planned use without country"))?;
@@ -50,11 +51,11 @@ impl PlannedUse {
         self.0.target_date.map(Date)
     }
     /// The guide sections this use concerns.
-    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
+    async fn sections(&self, ctx: &Context<'_>) -> Result<ObjectList<Section>> {
         Ok(linked::<SectionsOfPlannedUse>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
     /// The events at which this use happens.
-    async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Event>> {
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<Event>> {
         Ok(linked::<EventsOfPlannedUse>(ctx, self.0.id)
             .await?
             .into_iter()
@@ -74,8 +75,8 @@ impl PlannedUse {
         self.0.updated_at
     }
     /// Every recorded change to this record, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
-        Ok(crate::audit::history(ctx, crate::node::NodeType::PlannedUse, self.0.id).await?)
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, crate::node::NodeType::PlannedUse, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -11,7 +11,7 @@ use entity::revision::{self, RevisionKind};
 use entity::revision_section::{self, SectionChangeKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::error::AppResult;
+use crate::error::Result;
 
 /// Where a version or a revision sits in the history: the version's release rank, then the
 /// order revisions were recorded within it.
@@ -28,7 +28,7 @@ pub struct Trail {
 }
 
 impl Trail {
-    pub async fn load(db: &impl ConnectionTrait, document_id: i32) -> AppResult<Self> {
+    pub async fn load(db: &impl ConnectionTrait, document_id: i32) -> Result<Self> {
         let versions = guide_version::Entity::find()
             .filter(guide_version::Column::DocumentId.eq(document_id))
             .order_by_asc(guide_version::Column::ReleasedOn)

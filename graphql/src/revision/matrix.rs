@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::types::{FeedbackResponse, ResponsesToFeedback, Revision};
 use crate::context::Viewer;
-use crate::error::AppResult;
+use crate::error::Result;
 use crate::feedback::{Feedback, FeedbackSections, visible_feedback};
 use crate::guide::Section;
 use crate::loader::{children, linked, maybe_by_id};
@@ -40,7 +40,7 @@ fn source_of(
 }
 
 /// The feedback rows of a version the viewer may read, in matrix order.
-pub fn matrix_select(viewer: &Viewer, version_id: i32) -> AppResult<Ordered<feedback::Entity>> {
+pub fn matrix_select(viewer: &Viewer, version_id: i32) -> Result<Ordered<feedback::Entity>> {
     let select = feedback::Entity::find()
         .filter(feedback::Column::GuideVersionId.eq(version_id))
         .filter(visible_feedback(viewer)?);
@@ -63,11 +63,11 @@ impl CommentResponse {
         Date(self.0.received_on)
     }
     /// COUNTRY, STAKEHOLDER or COLLECTIVE.
-    async fn source_type(&self, ctx: &Context<'_>) -> async_graphql::Result<&'static str> {
+    async fn source_type(&self, ctx: &Context<'_>) -> Result<&'static str> {
         Ok(self.source(ctx).await?.0)
     }
     /// The country's or stakeholder's name, or the collective's.
-    async fn source_name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+    async fn source_name(&self, ctx: &Context<'_>) -> Result<String> {
         Ok(self.source(ctx).await?.1)
     }
     /// How it reached the Network.
@@ -83,7 +83,7 @@ impl CommentResponse {
         &self.0.body
     }
     /// The sections it is about.
-    async fn sections(&self, ctx: &Context<'_>) -> async_graphql::Result<ObjectList<Section>> {
+    async fn sections(&self, ctx: &Context<'_>) -> Result<ObjectList<Section>> {
         Ok(linked::<FeedbackSections>(ctx, self.0.id).await?.into_iter().map(Section).collect())
     }
     /// Its triage status now.
@@ -91,32 +91,32 @@ impl CommentResponse {
         self.0.status
     }
     /// Every decision revisions took on it, oldest first.
-    async fn responses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackResponse>> {
+    async fn responses(&self, ctx: &Context<'_>) -> Result<Vec<FeedbackResponse>> {
         Ok(children::<ResponsesToFeedback>(ctx, self.0.id).await?.into_iter().map(FeedbackResponse).collect())
     }
     /// The latest decision (the one recorded or changed last); null while no revision answered it.
-    async fn disposition(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Disposition>> {
+    async fn disposition(&self, ctx: &Context<'_>) -> Result<Option<Disposition>> {
         Ok(self.latest(ctx).await?.map(|l| l.disposition))
     }
     /// The latest decision's rationale, or else the Network's response recorded at triage.
-    async fn rationale(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+    async fn rationale(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         Ok(self.latest(ctx).await?.and_then(|l| l.rationale).or_else(|| self.0.response.clone()))
     }
     /// The revision of the latest decision.
-    async fn revision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Revision>> {
+    async fn revision(&self, ctx: &Context<'_>) -> Result<Option<Revision>> {
         let id = self.latest(ctx).await?.map(|l| l.revision_id);
         Ok(maybe_by_id::<revision::Entity>(ctx, id).await?.map(Revision))
     }
 }
 
 impl CommentResponse {
-    async fn source(&self, ctx: &Context<'_>) -> AppResult<(&'static str, String)> {
+    async fn source(&self, ctx: &Context<'_>) -> Result<(&'static str, String)> {
         let country = maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?;
         let stakeholder = maybe_by_id::<stakeholder::Entity>(ctx, self.0.stakeholder_id).await?;
         Ok(source_of(&self.0, country.as_ref(), stakeholder.as_ref()))
     }
 
-    async fn latest(&self, ctx: &Context<'_>) -> AppResult<Option<revision_feedback::Model>> {
+    async fn latest(&self, ctx: &Context<'_>) -> Result<Option<revision_feedback::Model>> {
         Ok(children::<ResponsesToFeedback>(ctx, self.0.id).await?.into_iter().max_by_key(|l| (l.updated_at, l.id)))
     }
 }
@@ -175,7 +175,7 @@ impl MatrixLine {
 }
 
 /// The whole matrix of `version_id` for `viewer`, in a fixed number of queries.
-pub async fn matrix_lines(db: &impl ConnectionTrait, viewer: &Viewer, version_id: i32) -> AppResult<Vec<MatrixLine>> {
+pub async fn matrix_lines(db: &impl ConnectionTrait, viewer: &Viewer, version_id: i32) -> Result<Vec<MatrixLine>> {
     let rows = matrix_select(viewer, version_id)?.into_select().all(db).await?;
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let section_links = feedback_section::Entity::find()
@@ -288,6 +288,6 @@ pub async fn matrix_lines(db: &impl ConnectionTrait, viewer: &Viewer, version_id
 }
 
 /// The version behind an export URL, when it exists.
-pub async fn version_by_id(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<guide_version::Model>> {
+pub async fn version_by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<guide_version::Model>> {
     Ok(guide_version::Entity::find_by_id(id).one(db).await?)
 }

@@ -18,6 +18,7 @@ use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
 use crate::error::AppError;
+use crate::error::Result;
 use crate::guide::GuideVersion;
 use crate::node::{NodeType, expect_global_id, global_id};
 use crate::scalars::Date;
@@ -168,24 +169,21 @@ impl RevisionMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new version.")] input: CreateGuideVersionInput,
-    ) -> async_graphql::Result<GuideVersion> {
+    ) -> Result<GuideVersion> {
         let txn = begin_write(db(ctx)?).await?;
         let document = document::Entity::find()
             .filter(document::Column::Kind.eq(input.document))
             .one(&txn)
-            .await
-            .map_err(AppError::from)?
+            .await?
             .ok_or_else(|| AppError::not_found("Document", "document"))?;
         let code = required_text(&input.code, "code", 64)?.to_ascii_uppercase();
         if !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"._-".contains(&b)) {
-            return Err(
-                AppError::bad_input("code", "A version code has letters, digits, dots, dashes or underscores").into()
-            );
+            return Err(AppError::bad_input("code", "A version code has letters, digits, dots, dashes or underscores"));
         }
         let label = required_text(&input.label, "label", MAX_LINE_CHARS)?;
         let notes = optional_text(input.notes.as_deref(), "notes", MAX_TEXT_CHARS)?;
         if input.languages.is_empty() || input.languages.len() > 10 {
-            return Err(AppError::bad_input("languages", "Give 1 to 10 language codes").into());
+            return Err(AppError::bad_input("languages", "Give 1 to 10 language codes"));
         }
         let mut languages = Vec::new();
         for (i, code) in input.languages.iter().enumerate() {
@@ -198,21 +196,18 @@ impl RevisionMutation {
             .filter(guide_version::Column::DocumentId.eq(document.id))
             .filter(guide_version::Column::Code.eq(code.clone()))
             .count(&txn)
-            .await
-            .map_err(AppError::from)?;
+            .await?;
         if taken > 0 {
             return Err(AppError::Conflict {
                 field: Some("code".into()),
                 message: format!("The document already has a version {code}"),
-            }
-            .into());
+            });
         }
         let latest_released = guide_version::Entity::find()
             .filter(guide_version::Column::DocumentId.eq(document.id))
             .filter(guide_version::Column::IsReleased.eq(true))
             .all(&txn)
-            .await
-            .map_err(AppError::from)?
+            .await?
             .into_iter()
             .map(|v| v.released_on)
             .max();
@@ -221,8 +216,7 @@ impl RevisionMutation {
             return Err(AppError::bad_input(
                 "plannedReleaseOn",
                 format!("A new version cannot come before the latest released one ({latest})"),
-            )
-            .into());
+            ));
         }
         let now = Utc::now();
         let row = guide_version::ActiveModel {
@@ -244,8 +238,7 @@ impl RevisionMutation {
             ..Default::default()
         }
         .insert(&txn)
-        .await
-        .map_err(AppError::from)?;
+        .await?;
         audit::commit(txn, ctx, NodeType::GuideVersion, row.id, None, Some(&row), vec![]).await?;
         Ok(GuideVersion(row))
     }
@@ -258,7 +251,7 @@ impl RevisionMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The revision, its section changes and its feedback decisions.")] input: RecordRevisionInput,
-    ) -> async_graphql::Result<Revision> {
+    ) -> Result<Revision> {
         let txn = begin_write(db(ctx)?).await?;
         let (version, field) =
             crate::validate::renamed_required(input.guide_version, "guideVersion", input.version, "version")?;
@@ -272,7 +265,7 @@ impl RevisionMutation {
             decided_on: input.decided_on.map_or_else(|| Utc::now().date_naive(), |Date(d)| d),
         })?;
         if input.sections.len() > MAX_LINKS {
-            return Err(AppError::bad_input("sections", format!("At most {MAX_LINKS} section changes")).into());
+            return Err(AppError::bad_input("sections", format!("At most {MAX_LINKS} section changes")));
         }
         let links: Vec<LinkRequest> = input.feedback.into_iter().map(Into::into).collect();
         service::check_link_list(&links, "feedback")?;
@@ -314,7 +307,7 @@ impl RevisionMutation {
         #[graphql(desc = "What the revision now says about itself.")] input: UpdateRevisionInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Revision> {
+    ) -> Result<Revision> {
         let txn = begin_write(db(ctx)?).await?;
         let (found, _) = service::open_revision(&txn, &id, "id").await?;
         let content = service::check_content(Content {
@@ -330,14 +323,12 @@ impl RevisionMutation {
                 .filter(entity::revision_section::Column::RevisionId.eq(found.id))
                 .filter(entity::revision_section::Column::Change.ne(SectionChangeKind::Revised))
                 .count(&txn)
-                .await
-                .map_err(AppError::from)?;
+                .await?;
             if structural > 0 {
                 return Err(AppError::bad_input(
                     "kind",
                     "This revision changes the structure; it is not a TRANSLATION",
-                )
-                .into());
+                ));
             }
         }
         let current = claim_version::<revision::Entity>(&txn, found.id, expected_version, "Revision").await?;
@@ -349,7 +340,7 @@ impl RevisionMutation {
         row.details = Set(content.details);
         row.language = Set(content.language);
         row.decided_on = Set(content.decided_on);
-        let row = row.update(&txn).await.map_err(AppError::from)?;
+        let row = row.update(&txn).await?;
         audit::commit(txn, ctx, NodeType::Revision, row.id, Some(&before), Some(&row), vec![]).await?;
         Ok(Revision(row))
     }
@@ -360,14 +351,13 @@ impl RevisionMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the revision.")] id: ID,
-    ) -> async_graphql::Result<ID> {
+    ) -> Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let (found, _) = service::open_revision(&txn, &id, "id").await?;
         let decisions: Vec<Value> = revision_feedback::Entity::find()
             .filter(revision_feedback::Column::RevisionId.eq(found.id))
             .all(&txn)
-            .await
-            .map_err(AppError::from)?
+            .await?
             .iter()
             .map(decision_json)
             .collect();
@@ -389,7 +379,7 @@ impl RevisionMutation {
         #[graphql(desc = "Global id of the feedback; given on the revision's version or an earlier one.")] feedback: ID,
         #[graphql(desc = "The decision taken on the feedback.")] disposition: Disposition,
         #[graphql(desc = "Why it was decided so; required unless it is ACCEPTED.")] rationale: Option<String>,
-    ) -> async_graphql::Result<FeedbackResponse> {
+    ) -> Result<FeedbackResponse> {
         let txn = begin_write(db(ctx)?).await?;
         let (found, version) = service::open_revision(&txn, &revision, "revision").await?;
         let before = linked_decision(&txn, found.id, &feedback).await?;
@@ -412,7 +402,7 @@ impl RevisionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the revision.")] revision: ID,
         #[graphql(desc = "Global id of the linked feedback.")] feedback: ID,
-    ) -> async_graphql::Result<Revision> {
+    ) -> Result<Revision> {
         let feedback_id = expect_global_id(&feedback, NodeType::Feedback, "feedback")?;
         let txn = begin_write(db(ctx)?).await?;
         let (found, _) = service::open_revision(&txn, &revision, "revision").await?;
@@ -434,7 +424,7 @@ impl RevisionMutation {
         #[graphql(desc = "The release day; the planned date when omitted.")] released_on: Option<Date>,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<GuideVersion> {
+    ) -> Result<GuideVersion> {
         let key = expect_global_id(&id, NodeType::GuideVersion, "id")?;
         let txn = begin_write(db(ctx)?).await?;
         let current = claim_version::<guide_version::Entity>(&txn, key, expected_version, "Guide version").await?;
@@ -457,14 +447,13 @@ fn decision_json(link: &revision_feedback::Model) -> Value {
 }
 
 /// The decision currently recorded for `feedback` on `revision_id`, for the audit's "before".
-async fn linked_decision(txn: &DatabaseTransaction, revision_id: i32, feedback: &ID) -> async_graphql::Result<Value> {
+async fn linked_decision(txn: &DatabaseTransaction, revision_id: i32, feedback: &ID) -> Result<Value> {
     let Ok(feedback_id) = expect_global_id(feedback, NodeType::Feedback, "feedback") else { return Ok(Value::Null) };
     let link = revision_feedback::Entity::find()
         .filter(revision_feedback::Column::RevisionId.eq(revision_id))
         .filter(revision_feedback::Column::FeedbackId.eq(feedback_id))
         .one(txn)
-        .await
-        .map_err(AppError::from)?;
+        .await?;
     Ok(link.as_ref().map_or(Value::Null, decision_json))
 }
 
@@ -478,11 +467,7 @@ async fn publish_triaged(ctx: &Context<'_>, touched: &[Touched]) {
 }
 
 /// One audit row per record a revision changed on the side.
-async fn record_touched(
-    txn: &DatabaseTransaction,
-    ctx: &Context<'_>,
-    touched: &[Touched],
-) -> async_graphql::Result<()> {
+async fn record_touched(txn: &DatabaseTransaction, ctx: &Context<'_>, touched: &[Touched]) -> Result<()> {
     for change in touched {
         match change {
             Touched::Section { before, after } => {

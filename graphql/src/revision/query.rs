@@ -14,7 +14,7 @@ use super::types::{
 };
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::guide::{GuideVersion, Section, document_ids, find_section_by_code};
 use crate::node::{NodeType, expect_global_id};
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
@@ -92,7 +92,7 @@ impl RevisionQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<Revision>> {
+    ) -> Result<AppConnection<Revision>> {
         let db = db(ctx)?;
         let condition = revision_condition(db, filter.unwrap_or_default()).await?;
         let orderings = order_by.unwrap_or_default().into_iter().map(|o| {
@@ -104,7 +104,7 @@ impl RevisionQuery {
             (column, o.direction)
         });
         let select = apply_order(revision::Entity::find().filter(condition), orderings, revision::Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Revision).await?)
+        paginate(ctx, db, select, PageArgs::new(after, before, first, last), Revision).await
     }
 
     /// What changed between two versions of one document: the sections added, revised and
@@ -126,32 +126,30 @@ impl RevisionQuery {
             deprecation = "Use `later`; this name goes in the next release."
         )]
         to: Option<ID>,
-    ) -> async_graphql::Result<VersionComparison> {
+    ) -> Result<VersionComparison> {
         let db = db(ctx)?;
         let (earlier, earlier_field) = crate::validate::renamed_required(earlier, "earlier", from, "from")?;
         let (later, later_field) = crate::validate::renamed_required(later, "later", to, "to")?;
         let from = existing::<guide_version::Entity>(db, &earlier, NodeType::GuideVersion, earlier_field).await?;
         let to = existing::<guide_version::Entity>(db, &later, NodeType::GuideVersion, later_field).await?;
         if from.document_id != to.document_id {
-            return Err(AppError::bad_input(later_field, "Both versions must be of the same document").into());
+            return Err(AppError::bad_input(later_field, "Both versions must be of the same document"));
         }
         let trail = Trail::load(db, from.document_id).await?;
         let (Some(from_rank), Some(to_rank)) = (trail.rank(from.id), trail.rank(to.id)) else {
-            return Err(AppError::internal("version missing from its trail").into());
+            return Err(AppError::internal("version missing from its trail"));
         };
         if from_rank >= to_rank {
             return Err(AppError::bad_input(
                 later_field,
                 format!("Version {} does not come after {}", to.code, from.code),
-            )
-            .into());
+            ));
         }
         let revisions = trail.revisions_between(from_rank, to_rank);
         let links = revision_feedback::Entity::find()
             .filter(revision_feedback::Column::RevisionId.is_in(revisions.iter().map(|r| r.id)))
             .all(db)
-            .await
-            .map_err(AppError::from)?;
+            .await?;
         let mut links_by_revision: HashMap<i32, Vec<revision_feedback::Model>> = HashMap::new();
         for link in links {
             links_by_revision.entry(link.revision_id).or_default().push(link);
@@ -159,8 +157,7 @@ impl RevisionQuery {
         let sections = guide_section::Entity::find()
             .filter(guide_section::Column::DocumentId.eq(from.document_id))
             .all(db)
-            .await
-            .map_err(AppError::from)?;
+            .await?;
         let mut comparison = VersionComparison {
             earlier: GuideVersion(from),
             later: GuideVersion(to),
@@ -209,7 +206,7 @@ impl RevisionQuery {
     }
 }
 
-async fn revision_condition(db: &impl sea_orm::ConnectionTrait, filter: RevisionFilter) -> AppResult<Condition> {
+async fn revision_condition(db: &impl sea_orm::ConnectionTrait, filter: RevisionFilter) -> Result<Condition> {
     let mut condition = Condition::all();
     if let Some(kind) = filter.document {
         let versions = guide_version::Entity::find()
@@ -226,7 +223,7 @@ async fn revision_condition(db: &impl sea_orm::ConnectionTrait, filter: Revision
             .iter()
             .enumerate()
             .map(|(i, id)| expect_global_id(id, NodeType::GuideVersion, &format!("{field}.{i}")))
-            .collect::<AppResult<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
         condition = condition.add(revision::Column::GuideVersionId.is_in(keys));
     }
     if let Some(f) = &filter.kind {
@@ -265,7 +262,7 @@ pub async fn section_as_of(
     db: &impl sea_orm::ConnectionTrait,
     code: &str,
     version: &guide_version::Model,
-) -> AppResult<Option<guide_section::Model>> {
+) -> Result<Option<guide_section::Model>> {
     let code = code.trim().to_ascii_uppercase();
     let trail = Trail::load(db, version.document_id).await?;
     let rank = trail.rank(version.id).ok_or_else(|| AppError::internal("version missing from its trail"))?;
@@ -290,10 +287,7 @@ pub async fn section_as_of(
 }
 
 /// `feedback.addressedBy`, kept here with the other revision reads.
-pub async fn responses_to_feedback(
-    ctx: &Context<'_>,
-    feedback_id: i32,
-) -> async_graphql::Result<Vec<FeedbackResponse>> {
+pub async fn responses_to_feedback(ctx: &Context<'_>, feedback_id: i32) -> Result<Vec<FeedbackResponse>> {
     let links = crate::loader::children::<super::types::ResponsesToFeedback>(ctx, feedback_id).await?;
     Ok(links.into_iter().map(FeedbackResponse).collect())
 }

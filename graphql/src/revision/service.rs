@@ -19,7 +19,7 @@ use sea_orm::{
 };
 
 use super::history::Trail;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::guide::find_section_by_code;
 use crate::node::NodeType;
 use crate::validate::{
@@ -64,13 +64,13 @@ pub enum Touched {
 }
 
 /// The version, which must still be open for changes.
-pub async fn open_version(db: &impl ConnectionTrait, id: &ID, field: &str) -> AppResult<guide_version::Model> {
+pub async fn open_version(db: &impl ConnectionTrait, id: &ID, field: &str) -> Result<guide_version::Model> {
     let version = existing::<guide_version::Entity>(db, id, NodeType::GuideVersion, field).await?;
     require_open(&version, field)?;
     Ok(version)
 }
 
-pub fn require_open(version: &guide_version::Model, field: &str) -> AppResult<()> {
+pub fn require_open(version: &guide_version::Model, field: &str) -> Result<()> {
     if version.is_released {
         return Err(AppError::Conflict {
             field: Some(field.into()),
@@ -85,7 +85,7 @@ pub async fn open_revision(
     db: &impl ConnectionTrait,
     id: &ID,
     field: &str,
-) -> AppResult<(revision::Model, guide_version::Model)> {
+) -> Result<(revision::Model, guide_version::Model)> {
     let revision = existing::<revision::Entity>(db, id, NodeType::Revision, field).await?;
     let version = guide_version::Entity::find_by_id(revision.guide_version_id)
         .one(db)
@@ -95,7 +95,7 @@ pub async fn open_revision(
     Ok((revision, version))
 }
 
-pub fn check_content(content: Content) -> AppResult<Content> {
+pub fn check_content(content: Content) -> Result<Content> {
     let summary = required_text(&content.summary, "summary", MAX_TEXT_CHARS)?;
     let details = optional_text(content.details.as_deref(), "details", MAX_TEXT_CHARS)?;
     if content.decided_on > Utc::now().date_naive() {
@@ -117,7 +117,7 @@ pub async fn insert(
     version: &guide_version::Model,
     content: Content,
     recorded_by: i32,
-) -> AppResult<revision::Model> {
+) -> Result<revision::Model> {
     let now = Utc::now();
     Ok(revision::ActiveModel {
         guide_version_id: Set(version.id),
@@ -140,7 +140,7 @@ pub async fn insert(
 }
 
 /// A new or changed section code: upper case, letters, digits, dots and dashes.
-fn new_section_code(code: &str, field: &str) -> AppResult<String> {
+fn new_section_code(code: &str, field: &str) -> Result<String> {
     let code = code.trim().to_ascii_uppercase();
     let valid = !code.is_empty()
         && code.len() <= 32
@@ -151,7 +151,7 @@ fn new_section_code(code: &str, field: &str) -> AppResult<String> {
     Ok(code)
 }
 
-async fn code_taken(db: &impl ConnectionTrait, code: &str, field: &str) -> AppResult<()> {
+async fn code_taken(db: &impl ConnectionTrait, code: &str, field: &str) -> Result<()> {
     let taken = guide_section::Entity::find().filter(guide_section::Column::Code.eq(code)).count(db).await? > 0;
     if taken {
         return Err(AppError::Conflict {
@@ -163,7 +163,7 @@ async fn code_taken(db: &impl ConnectionTrait, code: &str, field: &str) -> AppRe
 }
 
 /// Refuses fields that do not belong to the change asked for, naming the first one given.
-fn refuse_fields(request: &SectionChangeRequest, allowed: &[&str], prefix: &str) -> AppResult<()> {
+fn refuse_fields(request: &SectionChangeRequest, allowed: &[&str], prefix: &str) -> Result<()> {
     let given = [
         ("newCode", request.new_code.is_some()),
         ("title", request.title.is_some()),
@@ -184,7 +184,7 @@ fn refuse_fields(request: &SectionChangeRequest, allowed: &[&str], prefix: &str)
 }
 
 /// Next free position among the children of `parent_id` in `document_id`.
-async fn next_position(db: &impl ConnectionTrait, document_id: i32, parent_id: Option<i32>) -> AppResult<i32> {
+async fn next_position(db: &impl ConnectionTrait, document_id: i32, parent_id: Option<i32>) -> Result<i32> {
     let siblings = guide_section::Entity::find().filter(guide_section::Column::DocumentId.eq(document_id));
     let siblings = match parent_id {
         Some(parent) => siblings.filter(guide_section::Column::ParentId.eq(parent)),
@@ -194,7 +194,7 @@ async fn next_position(db: &impl ConnectionTrait, document_id: i32, parent_id: O
     Ok(last.map_or(1, |s| s.position + 1))
 }
 
-fn check_position(position: Option<i32>, field: &str) -> AppResult<Option<i32>> {
+fn check_position(position: Option<i32>, field: &str) -> Result<Option<i32>> {
     match position {
         Some(p) if !(1..=10_000).contains(&p) => Err(AppError::bad_input(field, "`position` is between 1 and 10000")),
         other => Ok(other),
@@ -209,7 +209,7 @@ async fn parent_in_version(
     rank: usize,
     code: Option<&str>,
     field: &str,
-) -> AppResult<Option<guide_section::Model>> {
+) -> Result<Option<guide_section::Model>> {
     let Some(code) = code else { return Ok(None) };
     let parent = find_section_by_code(db, code, field).await?;
     if parent.document_id != version.document_id {
@@ -232,7 +232,7 @@ pub async fn apply_section_change(
     revision: &revision::Model,
     request: SectionChangeRequest,
     prefix: &str,
-) -> AppResult<Touched> {
+) -> Result<Touched> {
     let rank = trail.rank(version.id).ok_or_else(|| AppError::internal("version missing from its trail"))?;
     let text = |value: &Option<String>, name: &str| {
         optional_text(value.as_deref(), &format!("{prefix}.{name}"), MAX_LINE_CHARS)
@@ -408,7 +408,7 @@ async fn refuse_cycle(
     section: &guide_section::Model,
     new_parent: &guide_section::Model,
     field: &str,
-) -> AppResult<()> {
+) -> Result<()> {
     let parents: HashMap<i32, Option<i32>> = guide_section::Entity::find()
         .filter(guide_section::Column::DocumentId.eq(section.document_id))
         .all(db)
@@ -433,7 +433,7 @@ async fn insert_change(
     change: SectionChangeKind,
     before: Option<SectionState>,
     after: Option<SectionState>,
-) -> AppResult<revision_section::Model> {
+) -> Result<revision_section::Model> {
     let now = Utc::now();
     Ok(revision_section::ActiveModel {
         revision_id: Set(revision_id),
@@ -469,7 +469,7 @@ pub async fn link_feedback(
     version: &guide_version::Model,
     request: LinkRequest,
     prefix: &str,
-) -> AppResult<(revision_feedback::Model, Option<Touched>)> {
+) -> Result<(revision_feedback::Model, Option<Touched>)> {
     let feedback_field = format!("{prefix}feedback");
     let found = existing::<feedback::Entity>(db, &request.feedback, NodeType::Feedback, &feedback_field).await?;
     let rationale = optional_text(request.rationale.as_deref(), &format!("{prefix}rationale"), MAX_TEXT_CHARS)?;
@@ -536,7 +536,7 @@ async fn set_feedback_status(
     found: feedback::Model,
     status: FeedbackStatus,
     response: String,
-) -> AppResult<Option<Touched>> {
+) -> Result<Option<Touched>> {
     if found.status == status && found.response.is_some() {
         return Ok(None);
     }
@@ -559,7 +559,7 @@ pub async fn unlink_feedback(
     db: &impl ConnectionTrait,
     revision: &revision::Model,
     feedback_id: i32,
-) -> AppResult<revision_feedback::Model> {
+) -> Result<revision_feedback::Model> {
     let link = revision_feedback::Entity::find()
         .filter(revision_feedback::Column::RevisionId.eq(revision.id))
         .filter(revision_feedback::Column::FeedbackId.eq(feedback_id))
@@ -572,7 +572,7 @@ pub async fn unlink_feedback(
 
 /// Undoes a revision's section changes, newest first, then deletes it. Refused when a later
 /// revision built on one of its changes, or a section it added is already referred to.
-pub async fn delete(db: &impl ConnectionTrait, revision: &revision::Model) -> AppResult<Vec<Touched>> {
+pub async fn delete(db: &impl ConnectionTrait, revision: &revision::Model) -> Result<Vec<Touched>> {
     let changes = revision_section::Entity::find()
         .filter(revision_section::Column::RevisionId.eq(revision.id))
         .order_by_desc(revision_section::Column::Id)
@@ -655,7 +655,7 @@ pub async fn release(
     db: &impl ConnectionTrait,
     current: guide_version::Model,
     released_on: Option<NaiveDate>,
-) -> AppResult<(guide_version::Model, Vec<Touched>)> {
+) -> Result<(guide_version::Model, Vec<Touched>)> {
     if current.is_released {
         return Err(AppError::Conflict {
             field: Some("id".into()),
@@ -742,7 +742,7 @@ pub async fn release(
 }
 
 /// Every link count guard for deleting a feedback: answered feedback stays on record.
-pub async fn responses_to(db: &impl ConnectionTrait, feedback_id: i32) -> AppResult<u64> {
+pub async fn responses_to(db: &impl ConnectionTrait, feedback_id: i32) -> Result<u64> {
     Ok(revision_feedback::Entity::find()
         .filter(revision_feedback::Column::FeedbackId.eq(feedback_id))
         .count(db)
@@ -750,7 +750,7 @@ pub async fn responses_to(db: &impl ConnectionTrait, feedback_id: i32) -> AppRes
 }
 
 /// Checks a list of requested links: at most [`MAX_LINKS`], no feedback twice.
-pub fn check_link_list(links: &[LinkRequest], field: &str) -> AppResult<()> {
+pub fn check_link_list(links: &[LinkRequest], field: &str) -> Result<()> {
     if links.len() > MAX_LINKS {
         return Err(AppError::bad_input(field, format!("At most {MAX_LINKS} feedback links per call")));
     }

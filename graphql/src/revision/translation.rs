@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::history::{Trail, TranslationState};
 use super::types::{SectionTranslation, TranslationStatus};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::guide::{GuideVersion, Section};
 use crate::validate::language_code;
 
@@ -18,7 +18,7 @@ pub async fn translation_status(
     db: &impl ConnectionTrait,
     version: &guide_version::Model,
     languages: &[String],
-) -> AppResult<Vec<TranslationStatus>> {
+) -> Result<Vec<TranslationStatus>> {
     if languages.len() > 10 {
         return Err(AppError::bad_input("languages", "At most 10 languages"));
     }
@@ -26,7 +26,7 @@ pub async fn translation_status(
         .iter()
         .enumerate()
         .map(|(i, code)| language_code(code, &format!("languages.{i}")))
-        .collect::<AppResult<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     let trail = Trail::load(db, version.document_id).await?;
     let rank = trail.rank(version.id).ok_or_else(|| AppError::internal("version missing from its trail"))?;
     let sections = guide_section::Entity::find()

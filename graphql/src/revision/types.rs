@@ -9,6 +9,7 @@ use entity::{feedback, guide_section, guide_version};
 use super::history::TranslationState;
 use crate::auth::guard::viewer;
 use crate::error::AppError;
+use crate::error::Result;
 use crate::feedback::{Feedback, can_read};
 use crate::guide::{GuideVersion, Section};
 use crate::loader::{ForeignKey, by_id, children, many_by_id, maybe_by_id};
@@ -27,7 +28,7 @@ impl Revision {
         global_id(NodeType::Revision, self.0.id)
     }
     /// The version the change belongs to.
-    async fn guide_version(&self, ctx: &Context<'_>) -> async_graphql::Result<GuideVersion> {
+    async fn guide_version(&self, ctx: &Context<'_>) -> Result<GuideVersion> {
         let version = by_id::<guide_version::Entity>(ctx, self.0.guide_version_id)
             .await?
             .ok_or_else(|| AppError::internal("revision without guide version"))?;
@@ -58,11 +59,11 @@ impl Revision {
         Date(self.0.decided_on)
     }
     /// The sections it touched, each with its state before and after, in the order applied.
-    async fn section_changes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SectionChange>> {
+    async fn section_changes(&self, ctx: &Context<'_>) -> Result<Vec<SectionChange>> {
         Ok(children::<ChangesOfRevision>(ctx, self.0.id).await?.into_iter().map(SectionChange).collect())
     }
     /// The feedback it answered, with the decision on each (only feedback the viewer may read).
-    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FeedbackResponse>> {
+    async fn feedback(&self, ctx: &Context<'_>) -> Result<Vec<FeedbackResponse>> {
         visible_responses(ctx, children::<ResponsesOfRevision>(ctx, self.0.id).await?).await
     }
     /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
@@ -82,8 +83,8 @@ impl Revision {
         self.0.updated_at
     }
     /// Every recorded change to this revision and its feedback links, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
-        Ok(crate::audit::history(ctx, NodeType::Revision, self.0.id).await?)
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, NodeType::Revision, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
@@ -95,7 +96,7 @@ impl Revision {
 pub async fn visible_responses(
     ctx: &Context<'_>,
     links: Vec<revision_feedback::Model>,
-) -> async_graphql::Result<Vec<FeedbackResponse>> {
+) -> Result<Vec<FeedbackResponse>> {
     let ids: Vec<i32> = links.iter().map(|l| l.feedback_id).collect();
     let found = many_by_id::<feedback::Entity>(ctx, ids).await?;
     Ok(links
@@ -112,14 +113,14 @@ pub struct FeedbackResponse(pub revision_feedback::Model);
 #[Object]
 impl FeedbackResponse {
     /// The revision that took the decision.
-    async fn revision(&self, ctx: &Context<'_>) -> async_graphql::Result<Revision> {
+    async fn revision(&self, ctx: &Context<'_>) -> Result<Revision> {
         let revision = by_id::<revision::Entity>(ctx, self.0.revision_id)
             .await?
             .ok_or_else(|| AppError::internal("response without revision"))?;
         Ok(Revision(revision))
     }
     /// The feedback decided on.
-    async fn feedback(&self, ctx: &Context<'_>) -> async_graphql::Result<Feedback> {
+    async fn feedback(&self, ctx: &Context<'_>) -> Result<Feedback> {
         let feedback = by_id::<feedback::Entity>(ctx, self.0.feedback_id)
             .await?
             .ok_or_else(|| AppError::internal("response without feedback"))?;
@@ -150,14 +151,14 @@ pub struct SectionChange(pub revision_section::Model);
 #[Object]
 impl SectionChange {
     /// The revision that made the change.
-    async fn revision(&self, ctx: &Context<'_>) -> async_graphql::Result<Revision> {
+    async fn revision(&self, ctx: &Context<'_>) -> Result<Revision> {
         let revision = by_id::<revision::Entity>(ctx, self.0.revision_id)
             .await?
             .ok_or_else(|| AppError::internal("section change without revision"))?;
         Ok(Revision(revision))
     }
     /// The section, as it is now (same identity whatever its code or place became).
-    async fn section(&self, ctx: &Context<'_>) -> async_graphql::Result<Section> {
+    async fn section(&self, ctx: &Context<'_>) -> Result<Section> {
         let section = by_id::<guide_section::Entity>(ctx, self.0.section_id)
             .await?
             .ok_or_else(|| AppError::internal("section change without section"))?;
@@ -201,7 +202,7 @@ impl SectionState {
         self.0.title_es.as_deref()
     }
     /// The section it sat under then (as that section is now); null at the top level.
-    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Section>> {
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Section>> {
         Ok(maybe_by_id::<guide_section::Entity>(ctx, self.0.parent_id).await?.map(Section::new))
     }
     /// Its place among its siblings then, from 1.

@@ -10,6 +10,7 @@ use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::country::find_by_iso3;
 use crate::error::AppError;
+use crate::error::Result;
 use crate::node::{NodeType, expect_global_id};
 use crate::scalars::Date;
 use crate::validate::existing;
@@ -63,7 +64,7 @@ impl RoleMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The country, the role and how the assignment starts.")] input: AssignRoleInput,
-    ) -> async_graphql::Result<RoleAssignment> {
+    ) -> Result<RoleAssignment> {
         let txn = begin_write(db(ctx)?).await?;
         let country = find_by_iso3(&txn, &input.country, "country").await?;
         let assignment = service::assign(
@@ -96,7 +97,7 @@ impl RoleMutation {
         #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateRoleAssignmentInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<RoleAssignment> {
+    ) -> Result<RoleAssignment> {
         let key = expect_global_id(&id, NodeType::RoleAssignment, "id")?;
         let txn = begin_write(db(ctx)?).await?;
         let current = claim_version::<Roles>(&txn, key, expected_version, "Role assignment").await?;
@@ -137,9 +138,9 @@ impl RoleMutation {
         status: RoleStatus,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<RoleAssignment> {
+    ) -> Result<RoleAssignment> {
         if status.is_open() {
-            return Err(AppError::bad_input("status", "An ended assignment is COMPLETED or WITHDRAWN").into());
+            return Err(AppError::bad_input("status", "An ended assignment is COMPLETED or WITHDRAWN"));
         }
         let key = expect_global_id(&id, NodeType::RoleAssignment, "id")?;
         let txn = begin_write(db(ctx)?).await?;
@@ -149,8 +150,7 @@ impl RoleMutation {
             return Err(AppError::Conflict {
                 field: Some("id".into()),
                 message: "The assignment has already ended".into(),
-            }
-            .into());
+            });
         }
         let changes =
             RoleChanges { status: Some(status), started_on: None, ended_on: Some(Some(ended_on.0)), notes: None };
@@ -173,11 +173,11 @@ impl RoleMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the assignment.")] id: ID,
-    ) -> async_graphql::Result<ID> {
+    ) -> Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let assignment = existing::<role_assignment::Entity>(&txn, &id, NodeType::RoleAssignment, "id").await?;
         let before = assignment.clone();
-        assignment.delete(&txn).await.map_err(AppError::from)?;
+        assignment.delete(&txn).await?;
         audit::commit(txn, ctx, NodeType::RoleAssignment, before.id, Some(&before), None, vec![]).await?;
         Ok(id)
     }

@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, Que
 use super::RoleAssignment;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
+use crate::error::Result;
 use crate::pagination::{
     AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate,
 };
@@ -136,7 +137,7 @@ impl RoleQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<RoleAssignment>> {
+    ) -> Result<AppConnection<RoleAssignment>> {
         use role_assignment::Column;
         let condition = filter.unwrap_or_default().condition();
         let orderings = order_by.unwrap_or_default().into_iter().map(|o| {
@@ -150,6 +151,6 @@ impl RoleQuery {
             (column, o.direction)
         });
         let select = apply_order(role_assignment::Entity::find().filter(condition), orderings, Column::Id);
-        Ok(paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), RoleAssignment).await?)
+        paginate(ctx, db(ctx)?, select, PageArgs::new(after, before, first, last), RoleAssignment).await
     }
 }

@@ -5,7 +5,7 @@ use entity::common::Provenance;
 use entity::role_assignment::{self, ChampionRole, RoleStatus};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::validate::{MAX_TEXT_CHARS, date_order, optional_text};
 
 pub struct RoleChanges {
@@ -20,7 +20,7 @@ async fn ensure_no_other_open(
     country_id: i32,
     role: ChampionRole,
     except_id: Option<i32>,
-) -> AppResult<()> {
+) -> Result<()> {
     let mut query = role_assignment::Entity::find()
         .filter(role_assignment::Column::CountryId.eq(country_id))
         .filter(role_assignment::Column::Role.eq(role))
@@ -48,7 +48,7 @@ pub async fn assign(
     status: RoleStatus,
     started_on: Option<NaiveDate>,
     notes: Option<&str>,
-) -> AppResult<role_assignment::Model> {
+) -> Result<role_assignment::Model> {
     if !status.is_open() {
         return Err(AppError::bad_input("status", "A new assignment starts as PROPOSED, COMMITTED or ACTIVE"));
     }
@@ -92,7 +92,7 @@ pub async fn change(
     db: &impl ConnectionTrait,
     current: role_assignment::Model,
     changes: RoleChanges,
-) -> AppResult<role_assignment::Model> {
+) -> Result<role_assignment::Model> {
     let status = changes.status.unwrap_or(current.status);
     let started_on = changes.started_on.unwrap_or(current.started_on);
     let ended_on = changes.ended_on.unwrap_or(current.ended_on);

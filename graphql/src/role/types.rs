@@ -6,6 +6,7 @@ use entity::role_assignment::{self, ChampionRole, RoleStatus};
 
 use crate::country::Country;
 use crate::error::AppError;
+use crate::error::Result;
 use crate::loader::{ForeignKey, by_id};
 use crate::node::{NodeType, global_id};
 use crate::object_list::PlainFields;
@@ -23,7 +24,7 @@ impl RoleAssignment {
         global_id(NodeType::RoleAssignment, self.0.id)
     }
     /// The country playing the role.
-    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Country> {
+    async fn country(&self, ctx: &Context<'_>) -> Result<Country> {
         let country = by_id::<country::Entity>(ctx, self.0.country_id)
             .await?
             .ok_or_else(|| AppError::internal("role assignment without country"))?;
@@ -66,8 +67,8 @@ impl RoleAssignment {
         self.0.updated_at
     }
     /// Every recorded change to this record, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
-        Ok(crate::audit::history(ctx, crate::node::NodeType::RoleAssignment, self.0.id).await?)
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, crate::node::NodeType::RoleAssignment, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -17,6 +17,7 @@ use crate::auth::guard::{Require, viewer};
 use crate::contact::{Contact, ContactsOfStakeholder, visible_to};
 use crate::context::{Access, db};
 use crate::country::{Country, find_by_iso3};
+use crate::error::Result;
 use crate::loader::{children, maybe_by_id};
 use crate::node::{NodeType, global_id};
 use crate::pagination::{AppConnection, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
@@ -48,12 +49,12 @@ impl Stakeholder {
         self.0.description.as_deref()
     }
     /// The country the stakeholder is based in, if any.
-    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
         Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
     }
     /// People at this stakeholder, by name; personal data, listed only for the Secretariat and
     /// working-group leads (empty for everyone else).
-    async fn contacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Contact>> {
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Contact>> {
         let viewer = viewer(ctx);
         let rows = children::<ContactsOfStakeholder>(ctx, self.0.id).await?;
         Ok(rows.into_iter().filter(|c| visible_to(viewer, c)).map(Contact).collect())
@@ -75,8 +76,8 @@ impl Stakeholder {
         self.0.updated_at
     }
     /// Every recorded change to this record, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
-        Ok(crate::audit::history(ctx, crate::node::NodeType::Stakeholder, self.0.id).await?)
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, crate::node::NodeType::Stakeholder, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
@@ -145,7 +146,7 @@ impl StakeholderQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<Stakeholder>> {
+    ) -> Result<AppConnection<Stakeholder>> {
         let db = db(ctx)?;
         let filter = filter.unwrap_or_default();
         let mut condition = Condition::all();
@@ -181,6 +182,6 @@ impl StakeholderQuery {
                 (column, o.direction)
             });
         let select = apply_order(stakeholder::Entity::find().filter(condition), orderings, stakeholder::Column::Id);
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), Stakeholder).await?)
+        paginate(ctx, db, select, PageArgs::new(after, before, first, last), Stakeholder).await
     }
 }

@@ -8,7 +8,7 @@ use crate::audit;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::country::find_by_iso3;
-use crate::error::AppResult;
+use crate::error::Result;
 use crate::node::NodeType;
 use crate::validate::existing;
 use crate::write::{begin_write, claim_version};
@@ -47,7 +47,7 @@ pub struct UpdateStakeholderInput {
     pub source_note: MaybeUndefined<String>,
 }
 
-async fn country_id(db: &impl ConnectionTrait, iso3: Option<&str>) -> AppResult<Option<i32>> {
+async fn country_id(db: &impl ConnectionTrait, iso3: Option<&str>) -> Result<Option<i32>> {
     match iso3 {
         Some(iso3) => Ok(Some(find_by_iso3(db, iso3, "country").await?.id)),
         None => Ok(None),
@@ -65,7 +65,7 @@ impl StakeholderMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The stakeholder to record.")] input: CreateStakeholderInput,
-    ) -> async_graphql::Result<Stakeholder> {
+    ) -> Result<Stakeholder> {
         let txn = begin_write(db(ctx)?).await?;
         let new = NewStakeholder {
             name: &input.name,
@@ -89,7 +89,7 @@ impl StakeholderMutation {
         #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateStakeholderInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<Stakeholder> {
+    ) -> Result<Stakeholder> {
         let txn = begin_write(db(ctx)?).await?;
         let current = existing::<stakeholder::Entity>(&txn, &id, NodeType::Stakeholder, "id").await?;
         let country = match input.country {
@@ -118,7 +118,7 @@ impl StakeholderMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the stakeholder.")] id: ID,
-    ) -> async_graphql::Result<ID> {
+    ) -> Result<ID> {
         let txn = begin_write(db(ctx)?).await?;
         let stakeholder = existing::<stakeholder::Entity>(&txn, &id, NodeType::Stakeholder, "id").await?;
         let before = stakeholder.clone();

@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
 };
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::validate::{MAX_LINE_CHARS, MAX_TEXT_CHARS, optional_text, required_text};
 
 /// Longest acronym (the column's width).
@@ -28,7 +28,7 @@ fn write_error(error: DbErr) -> AppError {
     }
 }
 
-async fn ensure_name_free(db: &impl ConnectionTrait, name: &str, except_id: Option<i32>) -> AppResult<()> {
+async fn ensure_name_free(db: &impl ConnectionTrait, name: &str, except_id: Option<i32>) -> Result<()> {
     let mut query = stakeholder::Entity::find()
         .filter(Expr::expr(Func::lower(stakeholder::Column::Name.into_expr())).eq(name.to_lowercase()));
     if let Some(id) = except_id {
@@ -47,7 +47,7 @@ pub struct NewStakeholder<'a> {
     pub source_note: Option<&'a str>,
 }
 
-pub async fn create(db: &impl ConnectionTrait, new: NewStakeholder<'_>) -> AppResult<stakeholder::Model> {
+pub async fn create(db: &impl ConnectionTrait, new: NewStakeholder<'_>) -> Result<stakeholder::Model> {
     let name = required_text(new.name, "name", MAX_LINE_CHARS)?;
     let acronym = optional_text(new.acronym, "acronym", MAX_ACRONYM_CHARS)?;
     let description = optional_text(new.description, "description", MAX_TEXT_CHARS)?;
@@ -88,7 +88,7 @@ pub async fn change(
     db: &impl ConnectionTrait,
     current: stakeholder::Model,
     changes: StakeholderChanges,
-) -> AppResult<stakeholder::Model> {
+) -> Result<stakeholder::Model> {
     let name = match &changes.name {
         Some(name) => required_text(name, "name", MAX_LINE_CHARS)?,
         None => current.name.clone(),
@@ -121,7 +121,7 @@ pub async fn change(
 }
 
 /// Deletes a stakeholder nothing refers to; otherwise `CONFLICT`, naming what still does.
-pub async fn delete(db: &impl ConnectionTrait, stakeholder: stakeholder::Model) -> AppResult<()> {
+pub async fn delete(db: &impl ConnectionTrait, stakeholder: stakeholder::Model) -> Result<()> {
     let id = stakeholder.id;
     let feedback = feedback::Entity::find().filter(feedback::Column::StakeholderId.eq(id)).count(db).await?;
     let contacts = contact::Entity::find().filter(contact::Column::StakeholderId.eq(id)).count(db).await?;

@@ -10,7 +10,7 @@ use super::{TimelineEntry, TimelineKind};
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, Viewer, db};
 use crate::country::find_by_iso3;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 use crate::event::events_with_participant;
 use crate::feedback::visible_feedback;
 use crate::pagination::{AppConnection, PageArgs, Window, paginate_keyed};
@@ -148,14 +148,14 @@ fn union(scope: &Scope) -> Option<SelectStatement> {
     Some(first)
 }
 
-async fn count(db: &impl ConnectionTrait, scope: &Scope) -> AppResult<u64> {
+async fn count(db: &impl ConnectionTrait, scope: &Scope) -> Result<u64> {
     let Some(all) = union(scope) else { return Ok(0) };
     let statement = Query::select()
         .expr_as(Func::count(Expr::cust("*")), Alias::new("n"))
         .from_subquery(all, Alias::new("timeline"))
         .to_owned();
     let row = db.query_one(&statement).await?.ok_or_else(|| AppError::internal("COUNT returned no row"))?;
-    let n: i64 = row.try_get("", "n").map_err(AppError::from)?;
+    let n: i64 = row.try_get("", "n")?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
@@ -175,7 +175,7 @@ fn compared(key: &EntryKey, after: bool) -> SimpleExpr {
     if after { columns.gt(values) } else { columns.lt(values) }
 }
 
-async fn fetch(db: &impl ConnectionTrait, scope: &Scope, window: &Window<EntryKey>) -> AppResult<Vec<TimelineEntry>> {
+async fn fetch(db: &impl ConnectionTrait, scope: &Scope, window: &Window<EntryKey>) -> Result<Vec<TimelineEntry>> {
     let Some(all) = union(scope) else { return Ok(Vec::new()) };
     let order = if window.backwards { Order::Desc } else { Order::Asc };
     let mut statement = Query::select()
@@ -195,14 +195,14 @@ async fn fetch(db: &impl ConnectionTrait, scope: &Scope, window: &Window<EntryKe
     let rows = db.query_all(&statement).await?;
     let mut entries = Vec::with_capacity(rows.len());
     for row in rows {
-        let tag: String = row.try_get("", "kind").map_err(AppError::from)?;
+        let tag: String = row.try_get("", "kind")?;
         let kind =
             TimelineKind::from_tag(&tag).ok_or_else(|| AppError::internal(format!("unknown timeline kind {tag}")))?;
         entries.push(TimelineEntry {
             kind,
-            subject_id: row.try_get("", "subject_id").map_err(AppError::from)?,
-            date: row.try_get("", "day").map_err(AppError::from)?,
-            country_id: row.try_get("", "country_id").map_err(AppError::from)?,
+            subject_id: row.try_get("", "subject_id")?,
+            date: row.try_get("", "day")?,
+            country_id: row.try_get("", "country_id")?,
         });
     }
     Ok(entries)
@@ -213,7 +213,7 @@ async fn scope(
     viewer: &Viewer,
     filter: TimelineFilter,
     country_id: Option<i32>,
-) -> AppResult<Scope> {
+) -> Result<Scope> {
     let country_id = match (country_id, &filter.country) {
         (Some(id), _) => Some(id),
         (None, Some(iso3)) => Some(find_by_iso3(db, iso3, "filter.country").await?.id),
@@ -245,7 +245,7 @@ pub async fn timeline_connection(
     filter: TimelineFilter,
     country_id: Option<i32>,
     args: PageArgs,
-) -> AppResult<AppConnection<TimelineEntry>> {
+) -> Result<AppConnection<TimelineEntry>> {
     let db = db(ctx)?;
     let scope = scope(db, viewer(ctx), filter, country_id).await?;
     paginate_keyed(
@@ -285,8 +285,7 @@ impl TimelineQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<TimelineEntry>> {
-        Ok(timeline_connection(ctx, filter.unwrap_or_default(), None, PageArgs::new(after, before, first, last))
-            .await?)
+    ) -> Result<AppConnection<TimelineEntry>> {
+        timeline_connection(ctx, filter.unwrap_or_default(), None, PageArgs::new(after, before, first, last)).await
     }
 }

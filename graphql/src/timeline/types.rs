@@ -3,6 +3,7 @@ use chrono::NaiveDate;
 use entity::{country, event, feedback, pilot, planned_use, role_assignment};
 
 use crate::country::Country;
+use crate::error::Result;
 use crate::event::Event;
 use crate::feedback::Feedback;
 use crate::loader::{by_id, maybe_by_id};
@@ -111,7 +112,7 @@ impl TimelineEntry {
         self.kind
     }
     /// The country concerned; null for events, which involve many.
-    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
         Ok(maybe_by_id::<country::Entity>(ctx, self.country_id).await?.map(Country))
     }
     /// Global id of the record behind the entry (refetch it with `node(id:)`).
@@ -119,7 +120,7 @@ impl TimelineEntry {
         global_id(self.kind.subject_type(), self.subject_id)
     }
     /// The record itself (null if it was removed meanwhile).
-    async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TimelineSubject>> {
+    async fn subject(&self, ctx: &Context<'_>) -> Result<Option<TimelineSubject>> {
         let id = self.subject_id;
         Ok(match self.kind {
             TimelineKind::RoleStarted | TimelineKind::RoleEnded => by_id::<role_assignment::Entity>(ctx, id)
@@ -138,7 +139,7 @@ impl TimelineEntry {
         })
     }
     /// A one-line description of what happened.
-    async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+    async fn title(&self, ctx: &Context<'_>) -> Result<String> {
         let id = self.subject_id;
         let missing = || "(removed)".to_owned();
         Ok(match self.kind {

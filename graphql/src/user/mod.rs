@@ -14,10 +14,11 @@ use crate::audit;
 use crate::auth::guard::{Require, viewer};
 use crate::auth::jwt::TokenService;
 use crate::auth::throttle::{ClientAddress, LoginThrottle};
-use crate::context::{Access, Viewer, db};
+use crate::context::{Access, Viewer, db, shared};
 use crate::country::Country;
 use crate::country::find_by_iso3;
 use crate::error::AppError;
+use crate::error::Result;
 use crate::loader::Keyed;
 use crate::loader::{by_id, maybe_by_id};
 use crate::node::expect_global_id;
@@ -56,7 +57,7 @@ impl User {
         self.0.role
     }
     /// The Champion country a CHAMPION account acts for.
-    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
         Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
     }
     /// Whether the account may sign in; a deactivated account's tokens stop working.
@@ -76,8 +77,8 @@ impl User {
         self.0.updated_at
     }
     /// Every recorded change to this account, oldest first.
-    async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::audit::AuditEntry>> {
-        Ok(crate::audit::history(ctx, NodeType::User, self.0.id).await?)
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, NodeType::User, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
@@ -135,7 +136,7 @@ impl UserQuery {
         first: Option<i32>,
         #[graphql(desc = "Relay paging: at most this many items from the end (or just before `before`), 0 to 100.")]
         last: Option<i32>,
-    ) -> async_graphql::Result<AppConnection<User>> {
+    ) -> Result<AppConnection<User>> {
         use user_account::Column;
         let db = db(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -160,12 +161,12 @@ impl UserQuery {
             [(Column::Email, OrderDirection::Asc)],
             Column::Id,
         );
-        Ok(paginate(ctx, db, select, PageArgs::new(after, before, first, last), User).await?)
+        paginate(ctx, db, select, PageArgs::new(after, before, first, last), User).await
     }
 
     /// The signed-in user.
     #[graphql(guard = "Require(Access::SignedIn)")]
-    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+    async fn me(&self, ctx: &Context<'_>) -> Result<User> {
         let principal = viewer(ctx).principal()?;
         let user = by_id::<user_account::Entity>(ctx, principal.user_id).await?.ok_or(AppError::Unauthenticated)?;
         Ok(User(user))
@@ -198,10 +199,10 @@ pub struct UpdateUserInput {
     pub country: MaybeUndefined<String>,
 }
 
-async fn set_active(ctx: &Context<'_>, id: ID, expected_version: i32, active_now: bool) -> async_graphql::Result<User> {
+async fn set_active(ctx: &Context<'_>, id: ID, expected_version: i32, active_now: bool) -> Result<User> {
     let key = expect_global_id(&id, NodeType::User, "id")?;
     if !active_now && viewer(ctx).user_id() == Some(key) {
-        return Err(AppError::bad_input("id", "You cannot deactivate your own account").into());
+        return Err(AppError::bad_input("id", "You cannot deactivate your own account"));
     }
     let txn = begin_write(db(ctx)?).await?;
     let before = claim_version::<user_account::Entity>(&txn, key, expected_version, "User").await?;
@@ -210,8 +211,7 @@ async fn set_active(ctx: &Context<'_>, id: ID, expected_version: i32, active_now
         return Err(AppError::Conflict {
             field: Some("id".into()),
             message: format!("The account is already {state}"),
-        }
-        .into());
+        });
     }
     let mut active: user_account::ActiveModel = before.clone().into();
     active.active = Set(active_now);
@@ -219,7 +219,7 @@ async fn set_active(ctx: &Context<'_>, id: ID, expected_version: i32, active_now
         // Tokens from before the deactivation must not come back with a reactivation.
         active.credentials_changed_at = Set(chrono::DateTime::from_timestamp(Utc::now().timestamp() + 1, 0));
     }
-    let after = active.update(&txn).await.map_err(AppError::from)?;
+    let after = active.update(&txn).await?;
     audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), vec![]).await?;
     Ok(User(after))
 }
@@ -236,9 +236,9 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account's email, in any case.")] email: String,
         #[graphql(desc = "The account's password.")] password: String,
-    ) -> async_graphql::Result<LoginPayload> {
-        let tokens = ctx.data::<Arc<TokenService>>()?;
-        let throttle = ctx.data::<Arc<LoginThrottle>>()?;
+    ) -> Result<LoginPayload> {
+        let tokens = shared::<Arc<TokenService>>(ctx)?;
+        let throttle = shared::<Arc<LoginThrottle>>(ctx)?;
         let address = ctx.data_opt::<ClientAddress>().and_then(|a| a.0);
         let (token, expires_at, before) =
             service::login(db(ctx)?.pool(), tokens, throttle, address, &email, password).await?;
@@ -257,16 +257,13 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The password in use now.")] current_password: String,
         #[graphql(desc = "10 to 256 characters, different from the current one.")] new_password: String,
-    ) -> async_graphql::Result<LoginPayload> {
+    ) -> Result<LoginPayload> {
         let principal = viewer(ctx).principal()?;
-        let tokens = ctx.data::<Arc<TokenService>>()?;
+        let tokens = shared::<Arc<TokenService>>(ctx)?;
         let txn = begin_write(db(ctx)?).await?;
-        let before = user_account::Entity::find_by_key(principal.user_id)
-            .one(&txn)
-            .await
-            .map_err(AppError::from)?
-            .ok_or(AppError::Unauthenticated)?;
-        let throttle = ctx.data::<Arc<LoginThrottle>>()?;
+        let before =
+            user_account::Entity::find_by_key(principal.user_id).one(&txn).await?.ok_or(AppError::Unauthenticated)?;
+        let throttle = shared::<Arc<LoginThrottle>>(ctx)?;
         let after = service::change_password(&txn, throttle, before.clone(), current_password, new_password).await?;
         let extra = vec![("password", serde_json::Value::Null, serde_json::json!("changed"))];
         audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), extra).await?;
@@ -281,7 +278,7 @@ impl UserMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The account to create.")] input: CreateUserInput,
-    ) -> async_graphql::Result<User> {
+    ) -> Result<User> {
         let txn = begin_write(db(ctx)?).await?;
         let created = service::create_user_in(
             &txn,
@@ -307,15 +304,13 @@ impl UserMutation {
         #[graphql(desc = "The fields to change; those left out stay as they are.")] input: UpdateUserInput,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<User> {
+    ) -> Result<User> {
         let key = expect_global_id(&id, NodeType::User, "id")?;
         let txn = begin_write(db(ctx)?).await?;
         let before = claim_version::<user_account::Entity>(&txn, key, expected_version, "User").await?;
         let role = input.role.unwrap_or(before.role);
         if viewer(ctx).user_id() == Some(before.id) && role != UserRole::Admin {
-            return Err(
-                AppError::bad_input("input.role", "You cannot take the ADMIN role from your own account").into()
-            );
+            return Err(AppError::bad_input("input.role", "You cannot take the ADMIN role from your own account"));
         }
         let country = match &input.country {
             MaybeUndefined::Value(iso3) => Some(iso3.clone()),
@@ -332,7 +327,7 @@ impl UserMutation {
         }
         active.role = Set(role);
         active.country_id = Set(country_id);
-        let after = active.update(&txn).await.map_err(AppError::from)?;
+        let after = active.update(&txn).await?;
         audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), vec![]).await?;
         Ok(User(after))
     }
@@ -346,7 +341,7 @@ impl UserMutation {
         #[graphql(desc = "Global id of the account.")] id: ID,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<User> {
+    ) -> Result<User> {
         set_active(ctx, id, expected_version, false).await
     }
 
@@ -358,7 +353,7 @@ impl UserMutation {
         #[graphql(desc = "Global id of the account.")] id: ID,
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
-    ) -> async_graphql::Result<User> {
+    ) -> Result<User> {
         set_active(ctx, id, expected_version, true).await
     }
 }

@@ -13,7 +13,7 @@ use crate::auth::password::{
 };
 use crate::auth::throttle::LoginThrottle;
 use crate::country::find_by_iso3;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, Result};
 
 pub struct NewUser {
     pub email: String,
@@ -24,7 +24,7 @@ pub struct NewUser {
     pub country_iso3: Option<String>,
 }
 
-pub fn normalize_email(email: &str) -> AppResult<String> {
+pub fn normalize_email(email: &str) -> Result<String> {
     let email = email.trim().to_lowercase();
     let valid = email.len() <= 254
         && !email.chars().any(char::is_whitespace)
@@ -35,7 +35,7 @@ pub fn normalize_email(email: &str) -> AppResult<String> {
 }
 
 /// Creates an account in its own transaction (CLI, demo loader).
-pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> AppResult<user_account::Model> {
+pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> Result<user_account::Model> {
     let txn = db.begin().await?;
     let user = create_user_in(&txn, new).await?;
     txn.commit().await?;
@@ -43,7 +43,7 @@ pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> AppResult<use
 }
 
 /// Creates an account inside the caller's transaction.
-pub async fn create_user_in(txn: &impl ConnectionTrait, new: NewUser) -> AppResult<user_account::Model> {
+pub async fn create_user_in(txn: &impl ConnectionTrait, new: NewUser) -> Result<user_account::Model> {
     let email = normalize_email(&new.email)?;
     validate_password(&new.password)?;
     let display_name = new.display_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
@@ -89,7 +89,7 @@ pub async fn login(
     address: Option<std::net::IpAddr>,
     email: &str,
     password: String,
-) -> AppResult<(String, DateTime<Utc>, user_account::Model)> {
+) -> Result<(String, DateTime<Utc>, user_account::Model)> {
     let email = email.trim().to_lowercase();
     throttle.begin_attempt(&email, address)?;
     let user = user_account::Entity::find().filter(user_account::Column::Email.eq(email.clone())).one(db).await?;
@@ -104,7 +104,7 @@ pub async fn login(
 }
 
 /// Notes a successful sign-in on the account (inside the caller's transaction).
-pub async fn touch_last_login(db: &impl ConnectionTrait, user: user_account::Model) -> AppResult<user_account::Model> {
+pub async fn touch_last_login(db: &impl ConnectionTrait, user: user_account::Model) -> Result<user_account::Model> {
     let mut active: user_account::ActiveModel = user.into();
     active.last_login_at = Set(Some(Utc::now()));
     Ok(active.update(db).await?)
@@ -115,7 +115,7 @@ pub async fn mint_token(
     db: &DatabaseConnection,
     tokens: &TokenService,
     email: &str,
-) -> AppResult<(String, DateTime<Utc>)> {
+) -> Result<(String, DateTime<Utc>)> {
     let email = normalize_email(email)?;
     let user = user_account::Entity::find()
         .filter(user_account::Column::Email.eq(email))
@@ -130,7 +130,7 @@ async fn issue_for(
     db: &DatabaseConnection,
     tokens: &TokenService,
     user: &user_account::Model,
-) -> AppResult<(String, DateTime<Utc>)> {
+) -> Result<(String, DateTime<Utc>)> {
     let iso3 = match user.country_id {
         Some(id) => country::Entity::find_by_id(id).one(db).await?.map(|c| c.iso3),
         None => None,
@@ -145,7 +145,7 @@ pub async fn change_password(
     user: user_account::Model,
     current: String,
     new: String,
-) -> AppResult<user_account::Model> {
+) -> Result<user_account::Model> {
     // Guessing the current password is limited like signing in.
     throttle.begin_attempt(&user.email, None)?;
     if !verify_password(current, Some(user.password_hash.clone())).await? {
@@ -169,7 +169,7 @@ pub async fn change_password(
 /// Sets the password of the account with `email` without asking for the current one: the
 /// operator's way back in from the command line (`user set-password`). Tokens issued before
 /// now stop working; the change is audited as made by the command line.
-pub async fn set_password(db: &DatabaseConnection, email: &str, new: String) -> AppResult<user_account::Model> {
+pub async fn set_password(db: &DatabaseConnection, email: &str, new: String) -> Result<user_account::Model> {
     let email = normalize_email(email)?;
     validate_password(&new)?;
     let txn = db.begin().await?;
@@ -204,7 +204,7 @@ pub async fn resolve_role_country(
     db: &impl ConnectionTrait,
     role: UserRole,
     country_iso3: Option<&str>,
-) -> AppResult<Option<i32>> {
+) -> Result<Option<i32>> {
     match (role, country_iso3) {
         (UserRole::Champion, Some(iso3)) => {
             let country = find_by_iso3(db, iso3, "country").await?;
