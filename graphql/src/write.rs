@@ -1,20 +1,116 @@
-//! How every mutation writes: one transaction, taken as a write transaction from its first
-//! statement (SQLite `BEGIN IMMEDIATE`; PostgreSQL ignores the hint), and optimistic concurrency
-//! checked atomically by the database rather than by a read-then-compare.
+//! The write path. Every mutation runs as one [`UnitOfWork`]: one transaction, taken as a write
+//! transaction from its first statement (SQLite `BEGIN IMMEDIATE`; PostgreSQL ignores the hint),
+//! its audit rows written from [`Change`] values, committed, and only then announced to
+//! subscribers. Optimistic concurrency is checked atomically by the database rather than by a
+//! read-then-compare.
 
+use async_graphql::Context;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, QueryFilter, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
+use serde::Serialize;
 
+use crate::activity::{self, ActivityKind};
+use crate::audit::{self, Actor, Change};
+use crate::auth::guard::viewer;
+use crate::context::db;
 use crate::database::RequestDb;
 use crate::error::{AppError, Result};
 use crate::loader::Versioned;
 
+/// Who a unit of work's changes are written as.
+enum Author {
+    /// The request's signed-in viewer, under the mutation's own name.
+    Viewer,
+    /// An account named outright, under an action name: a sign-in (which has no viewer yet) or
+    /// the command line.
+    Account(Actor, &'static str),
+}
+
+/// A mutation's write, the one way anything changes data: [`UnitOfWork::begin`] opens the write
+/// transaction, the domain's service runs its change on [`UnitOfWork::txn`], and
+/// [`UnitOfWork::commit`] writes the audit row from a [`Change`] and commits. What is announced
+/// to subscribers goes through the [`Committed`] that `commit` returns, so nothing is announced
+/// that did not land. Dropped without `commit` (an error returned with `?`), it rolls back.
+#[must_use = "dropped without `commit`, a unit of work rolls back"]
+pub struct UnitOfWork<'r, 'c> {
+    txn: DatabaseTransaction,
+    author: Author,
+    /// The request, for the viewer and for announcing; none on the command line.
+    ctx: Option<&'r Context<'c>>,
+}
+
+impl<'r, 'c> UnitOfWork<'r, 'c> {
+    /// Opens the write transaction of the current mutation, written as its viewer.
+    pub async fn begin(ctx: &'r Context<'c>) -> Result<Self> {
+        Ok(Self { txn: begin_write(db(ctx)?).await?, author: Author::Viewer, ctx: Some(ctx) })
+    }
+
+    /// [`UnitOfWork::begin`] for a change written as `actor` under `action` (a sign-in).
+    pub async fn begin_as(ctx: &'r Context<'c>, actor: Actor, action: &'static str) -> Result<Self> {
+        Ok(Self { txn: begin_write(db(ctx)?).await?, author: Author::Account(actor, action), ctx: Some(ctx) })
+    }
+
+    /// A unit of work outside any request (the command line), written as `actor` under `action`.
+    pub async fn begin_outside_request(db: &DatabaseConnection, actor: Actor, action: &'static str) -> Result<Self> {
+        Ok(Self {
+            txn: db.begin_with_options(write_options()).await?,
+            author: Author::Account(actor, action),
+            ctx: None,
+        })
+    }
+
+    /// The transaction the domain's change runs in.
+    pub fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// Writes the audit row of one more record the mutation changed, without committing.
+    pub async fn record<M: Serialize>(&self, change: Change<'_, M>) -> Result<()> {
+        match (&self.author, self.ctx) {
+            (Author::Account(actor, action), _) => audit::record(&self.txn, actor, action, change).await,
+            (Author::Viewer, Some(ctx)) => {
+                let principal = viewer(ctx).principal()?;
+                let actor = Actor { id: principal.user_id, email: principal.email.clone() };
+                audit::record(&self.txn, &actor, ctx.field().name(), change).await
+            }
+            (Author::Viewer, None) => Err(AppError::internal("a unit of work without a request has no viewer")),
+        }
+    }
+
+    /// Writes the audit row of the mutation's main record and commits: the change and its record
+    /// land together or not at all.
+    pub async fn commit<M: Serialize>(self, change: Change<'_, M>) -> Result<Committed<'r, 'c>> {
+        self.record(change).await?;
+        self.txn.commit().await?;
+        Ok(Committed { ctx: self.ctx })
+    }
+}
+
+/// A committed unit of work: what may now be announced to subscribers.
+pub struct Committed<'r, 'c> {
+    ctx: Option<&'r Context<'c>>,
+}
+
+impl Committed<'_, '_> {
+    /// Announces a committed change to every subscriber (of every instance on PostgreSQL).
+    pub async fn publish(&self, kind: ActivityKind, entity_id: i32, country_id: Option<i32>, deleted: bool) {
+        if let Some(ctx) = self.ctx {
+            activity::publish(ctx, kind, entity_id, country_id, deleted).await;
+        }
+    }
+}
+
+fn write_options() -> TransactionOptions {
+    TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() }
+}
+
 /// Starts the transaction a mutation runs in, on a connection of its own from the pool. Dropping
 /// it without `commit` rolls everything back.
-pub async fn begin_write(db: &RequestDb) -> Result<DatabaseTransaction> {
+pub(crate) async fn begin_write(db: &RequestDb) -> Result<DatabaseTransaction> {
     // A request holding a connection waiting for a second one could starve the pool; only
     // read-only requests hold one, so a write there is a bug, refused rather than risked.
     if db.holds_connection() {
@@ -22,9 +118,7 @@ pub async fn begin_write(db: &RequestDb) -> Result<DatabaseTransaction> {
     }
     // Connections kept idle for reads would otherwise leave writes a single connection.
     db.release_kept_reads();
-    let options =
-        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
-    Ok(db.pool().begin_with_options(options).await?)
+    Ok(db.pool().begin_with_options(write_options()).await?)
 }
 
 /// Claims row `id` at `expected` version: bumps its version and `updated_at` only if the

@@ -7,5 +7,6 @@ mod service;
 mod types;
 
 pub use query::AuditQuery;
-pub use service::{Actor, commit, commit_as, diff, linked_ids, linked_section_codes, record};
+pub(crate) use service::record;
+pub use service::{Actor, Change, diff, linked_ids, linked_section_codes};
 pub use types::{AuditEntry, history};

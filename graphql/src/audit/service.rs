@@ -1,11 +1,9 @@
-use async_graphql::Context;
 use chrono::Utc;
 use entity::audit_log;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::auth::guard::viewer;
 use crate::error::{AppError, Result};
 use crate::node::NodeType;
 
@@ -51,74 +49,57 @@ pub fn diff(before: Option<&Value>, after: Option<&Value>) -> Map<String, Value>
     changes
 }
 
-/// Writes the audit row for the current mutation and commits its transaction, so the change and
-/// its record land together or not at all. The action is the mutation's own name.
-#[allow(clippy::too_many_arguments)]
-pub async fn commit<M: Serialize>(
-    txn: DatabaseTransaction,
-    ctx: &Context<'_>,
+/// One record's change, as its audit row keeps it: the record before and after (`None` for a
+/// creation or a deletion), and linked values the record's own columns do not show.
+#[must_use = "a change is written by `UnitOfWork::commit` or `UnitOfWork::record`"]
+pub struct Change<'a, M> {
     entity: NodeType,
     entity_id: i32,
-    before: Option<&M>,
-    after: Option<&M>,
-    extra: Vec<(&str, Value, Value)>,
-) -> Result<()> {
-    record(&txn, ctx, entity, entity_id, before, after, extra).await?;
-    txn.commit().await?;
-    Ok(())
+    before: Option<&'a M>,
+    after: Option<&'a M>,
+    extra: Vec<(&'a str, Value, Value)>,
 }
 
-/// Who made a change, when that is not the request's viewer (a sign-in).
+impl<'a, M: Serialize> Change<'a, M> {
+    pub fn new(entity: NodeType, entity_id: i32, before: Option<&'a M>, after: Option<&'a M>) -> Self {
+        Self { entity, entity_id, before, after, extra: Vec::new() }
+    }
+
+    pub fn created(entity: NodeType, entity_id: i32, after: &'a M) -> Self {
+        Self::new(entity, entity_id, None, Some(after))
+    }
+
+    pub fn updated(entity: NodeType, entity_id: i32, before: &'a M, after: &'a M) -> Self {
+        Self::new(entity, entity_id, Some(before), Some(after))
+    }
+
+    pub fn deleted(entity: NodeType, entity_id: i32, before: &'a M) -> Self {
+        Self::new(entity, entity_id, Some(before), None)
+    }
+
+    /// Linked values as `(field, before, after)`; those equal before and after are left out.
+    pub fn with(mut self, extra: Vec<(&'a str, Value, Value)>) -> Self {
+        self.extra.extend(extra);
+        self
+    }
+}
+
+/// Who made a change.
+#[derive(Clone, Debug)]
 pub struct Actor {
     pub id: i32,
     pub email: String,
 }
 
-/// [`commit`] with an explicit actor and action.
-#[allow(clippy::too_many_arguments)]
-pub async fn commit_as<M: Serialize>(
-    txn: DatabaseTransaction,
-    actor: &Actor,
-    action: &str,
-    entity: NodeType,
-    entity_id: i32,
-    before: Option<&M>,
-    after: Option<&M>,
-    extra: Vec<(&str, Value, Value)>,
-) -> Result<()> {
-    record_as(&txn, actor, action, entity, entity_id, before, after, extra).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Writes one audit row inside `txn` without committing: for a mutation that changes several
-/// records, each gets its own row and the last one goes through [`commit`].
-#[allow(clippy::too_many_arguments)]
-pub async fn record<M: Serialize>(
-    txn: &DatabaseTransaction,
-    ctx: &Context<'_>,
-    entity: NodeType,
-    entity_id: i32,
-    before: Option<&M>,
-    after: Option<&M>,
-    extra: Vec<(&str, Value, Value)>,
-) -> Result<()> {
-    let principal = viewer(ctx).principal()?;
-    let actor = Actor { id: principal.user_id, email: principal.email.clone() };
-    record_as(txn, &actor, ctx.field().name(), entity, entity_id, before, after, extra).await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn record_as<M: Serialize>(
+/// Writes one audit row inside `txn`. Only the write path calls this
+/// ([`crate::write::UnitOfWork`]), so that no change is committed without its row.
+pub(crate) async fn record<M: Serialize>(
     txn: &DatabaseTransaction,
     actor: &Actor,
     action: &str,
-    entity: NodeType,
-    entity_id: i32,
-    before: Option<&M>,
-    after: Option<&M>,
-    extra: Vec<(&str, Value, Value)>,
+    change: Change<'_, M>,
 ) -> Result<()> {
+    let Change { entity, entity_id, before, after, extra } = change;
     let to_json = |model: Option<&M>| model.map(serde_json::to_value).transpose().map_err(AppError::internal);
     let mut changes = diff(to_json(before)?.as_ref(), to_json(after)?.as_ref());
     for (field, old, new) in extra {

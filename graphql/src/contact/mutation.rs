@@ -4,12 +4,12 @@ use sea_orm::ModelTrait;
 
 use super::Contact;
 use super::service::{self, ContactChanges, NewContact};
-use crate::audit;
+use crate::audit::Change;
 use crate::auth::guard::{Require, viewer};
-use crate::context::{Access, db};
+use crate::context::Access;
 use crate::error::Result;
 use crate::node::NodeType;
-use crate::write::{begin_write, claim_version};
+use crate::write::{UnitOfWork, claim_version};
 
 /// A new contact, at a country or at a stakeholder.
 #[derive(InputObject)]
@@ -58,7 +58,7 @@ impl ContactMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The person and whom they work for.")] input: CreateContactInput,
     ) -> Result<Contact> {
-        let txn = begin_write(db(ctx)?).await?;
+        let work = UnitOfWork::begin(ctx).await?;
         let new = NewContact {
             name: &input.name,
             email: input.email.as_deref(),
@@ -68,8 +68,8 @@ impl ContactMutation {
             stakeholder: input.stakeholder.as_ref(),
             notes: input.notes.as_deref(),
         };
-        let created = service::create(&txn, viewer(ctx), new).await?;
-        audit::commit(txn, ctx, NodeType::Contact, created.id, None, Some(&created), vec![]).await?;
+        let created = service::create(work.txn(), viewer(ctx), new).await?;
+        work.commit(Change::created(NodeType::Contact, created.id, &created)).await?;
         Ok(Contact(created))
     }
 
@@ -83,9 +83,9 @@ impl ContactMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<Contact> {
-        let txn = begin_write(db(ctx)?).await?;
-        let current = service::writable(&txn, viewer(ctx), &id).await?;
-        let claimed = claim_version::<contact::Entity>(&txn, current.id, expected_version, "Contact").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = service::writable(work.txn(), viewer(ctx), &id).await?;
+        let claimed = claim_version::<contact::Entity>(work.txn(), current.id, expected_version, "Contact").await?;
         let before = claimed.clone();
         let changes = ContactChanges {
             name: input.name,
@@ -94,8 +94,8 @@ impl ContactMutation {
             phone: input.phone.into(),
             notes: input.notes.into(),
         };
-        let updated = service::change(&txn, claimed, changes).await?;
-        audit::commit(txn, ctx, NodeType::Contact, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        let updated = service::change(work.txn(), claimed, changes).await?;
+        work.commit(Change::updated(NodeType::Contact, updated.id, &before, &updated)).await?;
         Ok(Contact(updated))
     }
 
@@ -106,11 +106,11 @@ impl ContactMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the contact.")] id: ID,
     ) -> Result<ID> {
-        let txn = begin_write(db(ctx)?).await?;
-        let contact = service::writable(&txn, viewer(ctx), &id).await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let contact = service::writable(work.txn(), viewer(ctx), &id).await?;
         let before = contact.clone();
-        contact.delete(&txn).await?;
-        audit::commit(txn, ctx, NodeType::Contact, before.id, Some(&before), None, vec![]).await?;
+        contact.delete(work.txn()).await?;
+        work.commit(Change::deleted(NodeType::Contact, before.id, &before)).await?;
         Ok(id)
     }
 }

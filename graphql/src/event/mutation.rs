@@ -10,9 +10,9 @@ use super::types::SectionsOfEvent;
 use super::{Event, EventParticipant};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::audit;
+use crate::audit::{self, Change};
 use crate::auth::guard::Require;
-use crate::context::{Access, db};
+use crate::context::Access;
 use crate::country::find_by_iso3;
 use crate::error::AppError;
 use crate::error::Result;
@@ -20,7 +20,7 @@ use crate::loader::replace_links;
 use crate::node::NodeType;
 use crate::scalars::Date;
 use crate::validate::existing;
-use crate::write::{begin_write, claim_version};
+use crate::write::{UnitOfWork, claim_version};
 
 /// A new event.
 #[derive(InputObject)]
@@ -130,9 +130,9 @@ impl EventMutation {
         #[graphql(desc = "The event to record.")] input: CreateEventInput,
     ) -> Result<Event> {
         let draft = input.into_draft().checked()?;
-        let txn = begin_write(db(ctx)?).await?;
-        let created = service::create(&txn, draft).await?;
-        audit::commit(txn, ctx, NodeType::Event, created.id, None, Some(&created), vec![]).await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let created = service::create(work.txn(), draft).await?;
+        work.commit(Change::created(NodeType::Event, created.id, &created)).await?;
         Ok(Event(created))
     }
 
@@ -146,14 +146,14 @@ impl EventMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<Event> {
-        let txn = begin_write(db(ctx)?).await?;
-        let current = existing::<event::Entity>(&txn, &id, NodeType::Event, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = existing::<event::Entity>(work.txn(), &id, NodeType::Event, "id").await?;
         // Checked against the row as read; the claim below fails if it changed since.
         let draft = input.apply_to(EventDraft::from(&current)).checked()?;
-        let claimed = claim_version::<event::Entity>(&txn, current.id, expected_version, "Event").await?;
+        let claimed = claim_version::<event::Entity>(work.txn(), current.id, expected_version, "Event").await?;
         let before = claimed.clone();
-        let updated = service::update(&txn, claimed, draft).await?;
-        audit::commit(txn, ctx, NodeType::Event, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        let updated = service::update(work.txn(), claimed, draft).await?;
+        work.commit(Change::updated(NodeType::Event, updated.id, &before, &updated)).await?;
         Ok(Event(updated))
     }
 
@@ -161,22 +161,25 @@ impl EventMutation {
     /// or planned uses refer to it. Returns the removed event's id.
     #[graphql(guard = "Require(Access::Admin)")]
     async fn delete_event(&self, ctx: &Context<'_>, #[graphql(desc = "Global id of the event.")] id: ID) -> Result<ID> {
-        let txn = begin_write(db(ctx)?).await?;
-        let event = existing::<event::Entity>(&txn, &id, NodeType::Event, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let event = existing::<event::Entity>(work.txn(), &id, NodeType::Event, "id").await?;
         let count = |n: Result<u64, sea_orm::DbErr>| n.map_err(AppError::from);
         let participants = count(
             entity::event_participant::Entity::find()
                 .filter(entity::event_participant::Column::EventId.eq(event.id))
-                .count(&txn)
+                .count(work.txn())
                 .await,
         )?;
         let feedback = count(
-            entity::feedback::Entity::find().filter(entity::feedback::Column::EventId.eq(event.id)).count(&txn).await,
+            entity::feedback::Entity::find()
+                .filter(entity::feedback::Column::EventId.eq(event.id))
+                .count(work.txn())
+                .await,
         )?;
         let planned_uses = count(
             entity::planned_use_event::Entity::find()
                 .filter(entity::planned_use_event::Column::EventId.eq(event.id))
-                .count(&txn)
+                .count(work.txn())
                 .await,
         )?;
         crate::write::refuse_if_referenced(
@@ -184,11 +187,11 @@ impl EventMutation {
             &[("participant(s)", participants), ("feedback", feedback), ("planned use(s)", planned_uses)],
         )?;
         // The event's own section links go with it; the audit row keeps them.
-        let sections = audit::linked_section_codes::<SectionsOfEvent>(&txn, event.id).await?;
+        let sections = audit::linked_section_codes::<SectionsOfEvent>(work.txn(), event.id).await?;
         let before = event.clone();
-        event.delete(&txn).await?;
+        event.delete(work.txn()).await?;
         let extra = vec![("sections", sections, serde_json::Value::Null)];
-        audit::commit(txn, ctx, NodeType::Event, before.id, Some(&before), None, extra).await?;
+        work.commit(Change::deleted(NodeType::Event, before.id, &before).with(extra)).await?;
         Ok(id)
     }
 
@@ -213,16 +216,16 @@ impl EventMutation {
             (None, None) => return Err(AppError::bad_input("country", one_of)),
             (Some(_), Some(_)) => return Err(AppError::bad_input("stakeholder", one_of)),
         };
-        let txn = begin_write(db(ctx)?).await?;
-        let event = existing::<event::Entity>(&txn, &event, NodeType::Event, "event").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let event = existing::<event::Entity>(work.txn(), &event, NodeType::Event, "event").await?;
         let participant = match who {
-            Who::Country(iso3) => Participant::Country(find_by_iso3(&txn, &iso3, "country").await?.id),
+            Who::Country(iso3) => Participant::Country(find_by_iso3(work.txn(), &iso3, "country").await?.id),
             Who::Stakeholder(id) => Participant::Stakeholder(
-                existing::<stakeholder::Entity>(&txn, &id, NodeType::Stakeholder, "stakeholder").await?.id,
+                existing::<stakeholder::Entity>(work.txn(), &id, NodeType::Stakeholder, "stakeholder").await?.id,
             ),
         };
-        let added = service::add_participant(&txn, event.id, participant, role).await?;
-        audit::commit(txn, ctx, NodeType::EventParticipant, added.id, None, Some(&added), vec![]).await?;
+        let added = service::add_participant(work.txn(), event.id, participant, role).await?;
+        work.commit(Change::created(NodeType::EventParticipant, added.id, &added)).await?;
         Ok(EventParticipant(added))
     }
 
@@ -233,11 +236,12 @@ impl EventMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the participant (an `EventParticipant`).")] id: ID,
     ) -> Result<ID> {
-        let txn = begin_write(db(ctx)?).await?;
-        let participant = existing::<event_participant::Entity>(&txn, &id, NodeType::EventParticipant, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let participant =
+            existing::<event_participant::Entity>(work.txn(), &id, NodeType::EventParticipant, "id").await?;
         let before = participant.clone();
-        participant.delete(&txn).await?;
-        audit::commit(txn, ctx, NodeType::EventParticipant, before.id, Some(&before), None, vec![]).await?;
+        participant.delete(work.txn()).await?;
+        work.commit(Change::deleted(NodeType::EventParticipant, before.id, &before)).await?;
         Ok(id)
     }
 
@@ -252,15 +256,15 @@ impl EventMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<Event> {
-        let txn = begin_write(db(ctx)?).await?;
-        let current = existing::<event::Entity>(&txn, &event, NodeType::Event, "event").await?;
-        let section_ids = service::section_ids(&txn, &sections).await?;
-        let claimed = claim_version::<event::Entity>(&txn, current.id, expected_version, "Event").await?;
-        let sections_before = audit::linked_section_codes::<SectionsOfEvent>(&txn, claimed.id).await?;
-        replace_links::<SectionsOfEvent>(&txn, claimed.id, &section_ids).await?;
-        let sections_after = audit::linked_section_codes::<SectionsOfEvent>(&txn, claimed.id).await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = existing::<event::Entity>(work.txn(), &event, NodeType::Event, "event").await?;
+        let section_ids = service::section_ids(work.txn(), &sections).await?;
+        let claimed = claim_version::<event::Entity>(work.txn(), current.id, expected_version, "Event").await?;
+        let sections_before = audit::linked_section_codes::<SectionsOfEvent>(work.txn(), claimed.id).await?;
+        replace_links::<SectionsOfEvent>(work.txn(), claimed.id, &section_ids).await?;
+        let sections_after = audit::linked_section_codes::<SectionsOfEvent>(work.txn(), claimed.id).await?;
         let extra = vec![("sections", sections_before, sections_after)];
-        audit::commit(txn, ctx, NodeType::Event, claimed.id, Some(&current), Some(&claimed), extra).await?;
+        work.commit(Change::updated(NodeType::Event, claimed.id, &current, &claimed).with(extra)).await?;
         Ok(Event(claimed))
     }
 }

@@ -5,14 +5,15 @@ use sea_orm::ModelTrait;
 
 use super::service::{self, Content, SourceInput};
 use super::{Feedback, FeedbackSections};
-use crate::audit;
+use crate::activity::ActivityKind;
+use crate::audit::{self, Change};
 use crate::auth::guard::{Require, viewer};
-use crate::context::{Access, db};
+use crate::context::Access;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::node::{NodeType, expect_global_id};
 use crate::scalars::Date;
-use crate::write::{begin_write, claim_version};
+use crate::write::{UnitOfWork, claim_version};
 
 /// A new feedback. The Secretariat records feedback from any source; a Champion focal point only its own country's. It
 /// starts RECEIVED.
@@ -82,7 +83,7 @@ impl FeedbackMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The feedback, its source and the sections it is about.")] input: SubmitFeedbackInput,
     ) -> Result<Feedback> {
-        let txn = begin_write(db(ctx)?).await?;
+        let work = UnitOfWork::begin(ctx).await?;
         let source =
             SourceInput { country: input.country, stakeholder: input.stakeholder, collective: input.collective };
         let content = Content {
@@ -96,12 +97,11 @@ impl FeedbackMutation {
             event: input.event,
             received_on: input.received_on.map_or_else(|| Utc::now().date_naive(), |Date(d)| d),
         };
-        let row = service::submit(&txn, viewer(ctx), source, content).await?;
-        let sections = audit::linked_section_codes::<FeedbackSections>(&txn, row.id).await?;
+        let row = service::submit(work.txn(), viewer(ctx), source, content).await?;
+        let sections = audit::linked_section_codes::<FeedbackSections>(work.txn(), row.id).await?;
         let extra = vec![("sections", serde_json::Value::Null, sections)];
-        audit::commit(txn, ctx, NodeType::Feedback, row.id, None, Some(&row), extra).await?;
-        crate::activity::publish(ctx, crate::activity::ActivityKind::FeedbackSubmitted, row.id, row.country_id, false)
-            .await;
+        let committed = work.commit(Change::created(NodeType::Feedback, row.id, &row).with(extra)).await?;
+        committed.publish(ActivityKind::FeedbackSubmitted, row.id, row.country_id, false).await;
         Ok(Feedback(row))
     }
 
@@ -115,14 +115,14 @@ impl FeedbackMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<Feedback> {
-        let txn = begin_write(db(ctx)?).await?;
+        let work = UnitOfWork::begin(ctx).await?;
         // Visibility and rights first, so another country's feedback cannot be probed by version.
-        let found = crate::validate::existing::<feedback::Entity>(&txn, &id, NodeType::Feedback, "id").await?;
+        let found = crate::validate::existing::<feedback::Entity>(work.txn(), &id, NodeType::Feedback, "id").await?;
         if !super::query::can_read(viewer(ctx), &found) {
             return Err(AppError::not_found("Feedback", "id"));
         }
         service::require_editor(viewer(ctx), &found)?;
-        let current = claim_version::<feedback::Entity>(&txn, found.id, expected_version, "Feedback").await?;
+        let current = claim_version::<feedback::Entity>(work.txn(), found.id, expected_version, "Feedback").await?;
         let before = current.clone();
         let content = Content {
             channel: input.channel,
@@ -135,11 +135,11 @@ impl FeedbackMutation {
             event: input.event,
             received_on: input.received_on.0,
         };
-        let sections_before = audit::linked_section_codes::<FeedbackSections>(&txn, current.id).await?;
-        let row = service::update(&txn, viewer(ctx), current, content).await?;
-        let sections_after = audit::linked_section_codes::<FeedbackSections>(&txn, row.id).await?;
+        let sections_before = audit::linked_section_codes::<FeedbackSections>(work.txn(), current.id).await?;
+        let row = service::update(work.txn(), viewer(ctx), current, content).await?;
+        let sections_after = audit::linked_section_codes::<FeedbackSections>(work.txn(), row.id).await?;
         let extra = vec![("sections", sections_before, sections_after)];
-        audit::commit(txn, ctx, NodeType::Feedback, row.id, Some(&before), Some(&row), extra).await?;
+        work.commit(Change::updated(NodeType::Feedback, row.id, &before, &row).with(extra)).await?;
         Ok(Feedback(row))
     }
 
@@ -158,13 +158,12 @@ impl FeedbackMutation {
         expected_version: i32,
     ) -> Result<Feedback> {
         let key = expect_global_id(&id, NodeType::Feedback, "id")?;
-        let txn = begin_write(db(ctx)?).await?;
-        let current = claim_version::<feedback::Entity>(&txn, key, expected_version, "Feedback").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = claim_version::<feedback::Entity>(work.txn(), key, expected_version, "Feedback").await?;
         let before = current.clone();
-        let row = service::set_status(&txn, current, status, response.as_deref()).await?;
-        audit::commit(txn, ctx, NodeType::Feedback, row.id, Some(&before), Some(&row), vec![]).await?;
-        crate::activity::publish(ctx, crate::activity::ActivityKind::FeedbackTriaged, row.id, row.country_id, false)
-            .await;
+        let row = service::set_status(work.txn(), current, status, response.as_deref()).await?;
+        let committed = work.commit(Change::updated(NodeType::Feedback, row.id, &before, &row)).await?;
+        committed.publish(ActivityKind::FeedbackTriaged, row.id, row.country_id, false).await;
         Ok(Feedback(row))
     }
 
@@ -175,17 +174,17 @@ impl FeedbackMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the feedback.")] id: ID,
     ) -> Result<ID> {
-        let txn = begin_write(db(ctx)?).await?;
-        let current = crate::validate::existing::<feedback::Entity>(&txn, &id, NodeType::Feedback, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = crate::validate::existing::<feedback::Entity>(work.txn(), &id, NodeType::Feedback, "id").await?;
         if !super::query::can_read(viewer(ctx), &current) {
             return Err(AppError::not_found("Feedback", "id"));
         }
         service::require_editor(viewer(ctx), &current)?;
-        let answered = crate::revision::responses_to(&txn, current.id).await?;
+        let answered = crate::revision::responses_to(work.txn(), current.id).await?;
         crate::write::refuse_if_referenced("feedback", &[("revision decisions", answered)])?;
         let before = current.clone();
-        current.delete(&txn).await?;
-        audit::commit(txn, ctx, NodeType::Feedback, before.id, Some(&before), None, vec![]).await?;
+        current.delete(work.txn()).await?;
+        work.commit(Change::deleted(NodeType::Feedback, before.id, &before)).await?;
         Ok(id)
     }
 }

@@ -6,14 +6,15 @@ use sea_orm::{ConnectionTrait, ModelTrait};
 
 use super::Milestone;
 use super::service::{self, MilestoneDraft};
-use crate::audit;
+use crate::activity::ActivityKind;
+use crate::audit::Change;
 use crate::auth::guard::Require;
-use crate::context::{Access, db};
+use crate::context::Access;
 use crate::error::{AppError, Result};
 use crate::node::NodeType;
 use crate::scalars::Date;
 use crate::validate::{existing, existing_opt};
-use crate::write::{begin_write, claim_version};
+use crate::write::{UnitOfWork, claim_version};
 
 /// A new milestone.
 #[derive(InputObject)]
@@ -76,7 +77,7 @@ impl MilestoneMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The milestone to record.")] input: CreateMilestoneInput,
     ) -> Result<Milestone> {
-        let txn = begin_write(db(ctx)?).await?;
+        let work = UnitOfWork::begin(ctx).await?;
         let draft = MilestoneDraft {
             title: input.title,
             description: input.description,
@@ -84,12 +85,12 @@ impl MilestoneMutation {
             due_precision: input.due_precision,
             done_on: input.done_on.map(|Date(d)| d),
             status: input.status,
-            guide_version_id: guide_version_id(&txn, input.guide_version.as_ref()).await?,
+            guide_version_id: guide_version_id(work.txn(), input.guide_version.as_ref()).await?,
             source_note: input.source_note,
         }
         .checked()?;
-        let created = service::create(&txn, draft).await?;
-        audit::commit(txn, ctx, NodeType::Milestone, created.id, None, Some(&created), vec![]).await?;
+        let created = service::create(work.txn(), draft).await?;
+        work.commit(Change::created(NodeType::Milestone, created.id, &created)).await?;
         Ok(Milestone(created))
     }
 
@@ -103,8 +104,8 @@ impl MilestoneMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<Milestone> {
-        let txn = begin_write(db(ctx)?).await?;
-        let current = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = existing::<milestone::Entity>(work.txn(), &id, NodeType::Milestone, "id").await?;
         let mut draft = MilestoneDraft::from(&current);
         if let Some(title) = input.title {
             draft.title = title;
@@ -121,24 +122,17 @@ impl MilestoneMutation {
         }
         input.done_on.map_value(|Date(d)| d).update_to(&mut draft.done_on);
         if let Some(version) = input.guide_version.as_opt_ref() {
-            draft.guide_version_id = guide_version_id(&txn, version).await?;
+            draft.guide_version_id = guide_version_id(work.txn(), version).await?;
         }
         input.source_note.update_to(&mut draft.source_note);
         // Checked against the row as read; the claim below fails if it changed since.
         let draft = draft.checked()?;
-        let claimed = claim_version::<milestone::Entity>(&txn, current.id, expected_version, "Milestone").await?;
+        let claimed = claim_version::<milestone::Entity>(work.txn(), current.id, expected_version, "Milestone").await?;
         let before = claimed.clone();
-        let updated = service::update(&txn, claimed, draft).await?;
-        audit::commit(txn, ctx, NodeType::Milestone, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        let updated = service::update(work.txn(), claimed, draft).await?;
+        let committed = work.commit(Change::updated(NodeType::Milestone, updated.id, &before, &updated)).await?;
         if before.status != updated.status {
-            crate::activity::publish(
-                ctx,
-                crate::activity::ActivityKind::MilestoneStatusChanged,
-                updated.id,
-                None,
-                false,
-            )
-            .await;
+            committed.publish(ActivityKind::MilestoneStatusChanged, updated.id, None, false).await;
         }
         Ok(Milestone(updated))
     }
@@ -153,10 +147,10 @@ impl MilestoneMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<Milestone> {
-        let txn = begin_write(db(ctx)?).await?;
-        let current = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = existing::<milestone::Entity>(work.txn(), &id, NodeType::Milestone, "id").await?;
         // Claim first: a stale version is a CONFLICT on `expectedVersion`, whatever else changed.
-        let claimed = claim_version::<milestone::Entity>(&txn, current.id, expected_version, "Milestone").await?;
+        let claimed = claim_version::<milestone::Entity>(work.txn(), current.id, expected_version, "Milestone").await?;
         let before = claimed.clone();
         if claimed.status == MilestoneStatus::Done {
             return Err(AppError::Conflict {
@@ -165,17 +159,10 @@ impl MilestoneMutation {
             });
         }
         let draft = MilestoneDraft { status: MilestoneStatus::Done, done_on: Some(done_on.0), ..(&claimed).into() };
-        let updated = service::update(&txn, claimed, draft).await?;
-        audit::commit(txn, ctx, NodeType::Milestone, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        let updated = service::update(work.txn(), claimed, draft).await?;
+        let committed = work.commit(Change::updated(NodeType::Milestone, updated.id, &before, &updated)).await?;
         if before.status != updated.status {
-            crate::activity::publish(
-                ctx,
-                crate::activity::ActivityKind::MilestoneStatusChanged,
-                updated.id,
-                None,
-                false,
-            )
-            .await;
+            committed.publish(ActivityKind::MilestoneStatusChanged, updated.id, None, false).await;
         }
         Ok(Milestone(updated))
     }
@@ -187,11 +174,11 @@ impl MilestoneMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the milestone.")] id: ID,
     ) -> Result<ID> {
-        let txn = begin_write(db(ctx)?).await?;
-        let milestone = existing::<milestone::Entity>(&txn, &id, NodeType::Milestone, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let milestone = existing::<milestone::Entity>(work.txn(), &id, NodeType::Milestone, "id").await?;
         let before = milestone.clone();
-        milestone.delete(&txn).await?;
-        audit::commit(txn, ctx, NodeType::Milestone, before.id, Some(&before), None, vec![]).await?;
+        milestone.delete(work.txn()).await?;
+        work.commit(Change::deleted(NodeType::Milestone, before.id, &before)).await?;
         Ok(id)
     }
 }

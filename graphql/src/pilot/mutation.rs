@@ -6,15 +6,15 @@ use super::Pilot;
 use super::service::{self, NewPilot, PilotChanges, is_open};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::audit;
+use crate::audit::Change;
 use crate::auth::guard::{Require, viewer};
-use crate::context::{Access, db};
+use crate::context::Access;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::node::NodeType;
 use crate::scalars::Date;
 use crate::validate::{MAX_TEXT_CHARS, required_text};
-use crate::write::{begin_write, claim_version};
+use crate::write::{UnitOfWork, claim_version};
 
 /// A new pilot of a Champion country.
 #[derive(InputObject)]
@@ -70,7 +70,7 @@ impl PilotMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The pilot to record.")] input: CreatePilotInput,
     ) -> Result<Pilot> {
-        let txn = begin_write(db(ctx)?).await?;
+        let work = UnitOfWork::begin(ctx).await?;
         let new = NewPilot {
             country: &input.country,
             guide_version: &input.guide_version,
@@ -79,8 +79,8 @@ impl PilotMutation {
             started_on: input.started_on.map(|Date(day)| day),
             summary: input.summary.as_deref(),
         };
-        let pilot = service::create(&txn, viewer(ctx), new).await?;
-        audit::commit(txn, ctx, NodeType::Pilot, pilot.id, None, Some(&pilot), vec![]).await?;
+        let pilot = service::create(work.txn(), viewer(ctx), new).await?;
+        work.commit(Change::created(NodeType::Pilot, pilot.id, &pilot)).await?;
         Ok(Pilot(pilot))
     }
 
@@ -94,9 +94,9 @@ impl PilotMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<Pilot> {
-        let txn = begin_write(db(ctx)?).await?;
-        let current = service::writable(&txn, viewer(ctx), &id).await?;
-        let claimed = claim_version::<pilot::Entity>(&txn, current.id, expected_version, "Pilot").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = service::writable(work.txn(), viewer(ctx), &id).await?;
+        let claimed = claim_version::<pilot::Entity>(work.txn(), current.id, expected_version, "Pilot").await?;
         let before = claimed.clone();
         let changes = PilotChanges {
             guide_version: input.guide_version,
@@ -107,8 +107,8 @@ impl PilotMutation {
             summary: input.summary.into(),
             outcome: input.outcome.into(),
         };
-        let updated = service::change(&txn, claimed, changes).await?;
-        audit::commit(txn, ctx, NodeType::Pilot, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        let updated = service::change(work.txn(), claimed, changes).await?;
+        work.commit(Change::updated(NodeType::Pilot, updated.id, &before, &updated)).await?;
         Ok(Pilot(updated))
     }
 
@@ -125,13 +125,13 @@ impl PilotMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<Pilot> {
-        let txn = begin_write(db(ctx)?).await?;
-        let current = service::writable(&txn, viewer(ctx), &id).await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = service::writable(work.txn(), viewer(ctx), &id).await?;
         if is_open(status) {
             return Err(AppError::bad_input("status", "A pilot ends as COMPLETED or CANCELLED"));
         }
         let outcome = required_text(&outcome, "outcome", MAX_TEXT_CHARS)?;
-        let claimed = claim_version::<pilot::Entity>(&txn, current.id, expected_version, "Pilot").await?;
+        let claimed = claim_version::<pilot::Entity>(work.txn(), current.id, expected_version, "Pilot").await?;
         let before = claimed.clone();
         if !is_open(claimed.status) {
             return Err(AppError::Conflict {
@@ -145,8 +145,8 @@ impl PilotMutation {
             outcome: Some(Some(outcome)),
             ..Default::default()
         };
-        let updated = service::change(&txn, claimed, changes).await?;
-        audit::commit(txn, ctx, NodeType::Pilot, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        let updated = service::change(work.txn(), claimed, changes).await?;
+        work.commit(Change::updated(NodeType::Pilot, updated.id, &before, &updated)).await?;
         Ok(Pilot(updated))
     }
 
@@ -154,14 +154,16 @@ impl PilotMutation {
     /// id.
     #[graphql(guard = "Require(Access::SignedIn)")]
     async fn delete_pilot(&self, ctx: &Context<'_>, #[graphql(desc = "Global id of the pilot.")] id: ID) -> Result<ID> {
-        let txn = begin_write(db(ctx)?).await?;
-        let pilot = service::writable(&txn, viewer(ctx), &id).await?;
-        let feedback =
-            entity::feedback::Entity::find().filter(entity::feedback::Column::PilotId.eq(pilot.id)).count(&txn).await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let pilot = service::writable(work.txn(), viewer(ctx), &id).await?;
+        let feedback = entity::feedback::Entity::find()
+            .filter(entity::feedback::Column::PilotId.eq(pilot.id))
+            .count(work.txn())
+            .await?;
         crate::write::refuse_if_referenced("pilot", &[("feedback", feedback)])?;
         let before = pilot.clone();
-        pilot.delete(&txn).await?;
-        audit::commit(txn, ctx, NodeType::Pilot, before.id, Some(&before), None, vec![]).await?;
+        pilot.delete(work.txn()).await?;
+        work.commit(Change::deleted(NodeType::Pilot, before.id, &before)).await?;
         Ok(id)
     }
 }

@@ -6,13 +6,14 @@ use super::service::{self, NewPlannedUse, PlannedUseChanges};
 use super::{EventsOfPlannedUse, PlannedUse, SectionsOfPlannedUse};
 use serde_json::Value;
 
-use crate::audit;
+use crate::activity::ActivityKind;
+use crate::audit::{self, Change};
 use crate::auth::guard::{Require, viewer};
-use crate::context::{Access, db};
+use crate::context::Access;
 use crate::error::Result;
 use crate::node::NodeType;
 use crate::scalars::Date;
-use crate::write::{begin_write, claim_version};
+use crate::write::{UnitOfWork, claim_version};
 
 /// A new planned use of a Champion country.
 #[derive(InputObject)]
@@ -63,7 +64,7 @@ impl PlannedUseMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The planned use to record, with its sections and events.")] input: CreatePlannedUseInput,
     ) -> Result<PlannedUse> {
-        let txn = begin_write(db(ctx)?).await?;
+        let work = UnitOfWork::begin(ctx).await?;
         let new = NewPlannedUse {
             country: &input.country,
             kind: input.kind,
@@ -73,20 +74,21 @@ impl PlannedUseMutation {
             sections: input.sections.as_deref().unwrap_or_default(),
             events: input.events.as_deref().unwrap_or_default(),
         };
-        let created = service::create(&txn, viewer(ctx), new).await?;
+        let created = service::create(work.txn(), viewer(ctx), new).await?;
         let extra = vec![
-            ("sections", Value::Null, audit::linked_section_codes::<SectionsOfPlannedUse>(&txn, created.id).await?),
-            ("events", Value::Null, audit::linked_ids::<EventsOfPlannedUse>(&txn, created.id, NodeType::Event).await?),
+            (
+                "sections",
+                Value::Null,
+                audit::linked_section_codes::<SectionsOfPlannedUse>(work.txn(), created.id).await?,
+            ),
+            (
+                "events",
+                Value::Null,
+                audit::linked_ids::<EventsOfPlannedUse>(work.txn(), created.id, NodeType::Event).await?,
+            ),
         ];
-        audit::commit(txn, ctx, NodeType::PlannedUse, created.id, None, Some(&created), extra).await?;
-        crate::activity::publish(
-            ctx,
-            crate::activity::ActivityKind::PlannedUseChanged,
-            created.id,
-            Some(created.country_id),
-            false,
-        )
-        .await;
+        let committed = work.commit(Change::created(NodeType::PlannedUse, created.id, &created).with(extra)).await?;
+        committed.publish(ActivityKind::PlannedUseChanged, created.id, Some(created.country_id), false).await;
         Ok(PlannedUse(created))
     }
 
@@ -100,9 +102,10 @@ impl PlannedUseMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<PlannedUse> {
-        let txn = begin_write(db(ctx)?).await?;
-        let current = service::writable(&txn, viewer(ctx), &id).await?;
-        let claimed = claim_version::<planned_use::Entity>(&txn, current.id, expected_version, "Planned use").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = service::writable(work.txn(), viewer(ctx), &id).await?;
+        let claimed =
+            claim_version::<planned_use::Entity>(work.txn(), current.id, expected_version, "Planned use").await?;
         let before = claimed.clone();
         let changes = PlannedUseChanges {
             kind: input.kind,
@@ -112,26 +115,24 @@ impl PlannedUseMutation {
             sections: input.sections,
             events: input.events,
         };
-        let sections_before = audit::linked_section_codes::<SectionsOfPlannedUse>(&txn, before.id).await?;
-        let events_before = audit::linked_ids::<EventsOfPlannedUse>(&txn, before.id, NodeType::Event).await?;
-        let updated = service::change(&txn, claimed, changes).await?;
+        let sections_before = audit::linked_section_codes::<SectionsOfPlannedUse>(work.txn(), before.id).await?;
+        let events_before = audit::linked_ids::<EventsOfPlannedUse>(work.txn(), before.id, NodeType::Event).await?;
+        let updated = service::change(work.txn(), claimed, changes).await?;
         let extra = vec![
-            ("sections", sections_before, audit::linked_section_codes::<SectionsOfPlannedUse>(&txn, updated.id).await?),
+            (
+                "sections",
+                sections_before,
+                audit::linked_section_codes::<SectionsOfPlannedUse>(work.txn(), updated.id).await?,
+            ),
             (
                 "events",
                 events_before,
-                audit::linked_ids::<EventsOfPlannedUse>(&txn, updated.id, NodeType::Event).await?,
+                audit::linked_ids::<EventsOfPlannedUse>(work.txn(), updated.id, NodeType::Event).await?,
             ),
         ];
-        audit::commit(txn, ctx, NodeType::PlannedUse, updated.id, Some(&before), Some(&updated), extra).await?;
-        crate::activity::publish(
-            ctx,
-            crate::activity::ActivityKind::PlannedUseChanged,
-            updated.id,
-            Some(updated.country_id),
-            false,
-        )
-        .await;
+        let committed =
+            work.commit(Change::updated(NodeType::PlannedUse, updated.id, &before, &updated).with(extra)).await?;
+        committed.publish(ActivityKind::PlannedUseChanged, updated.id, Some(updated.country_id), false).await;
         Ok(PlannedUse(updated))
     }
 
@@ -142,19 +143,12 @@ impl PlannedUseMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the planned use.")] id: ID,
     ) -> Result<ID> {
-        let txn = begin_write(db(ctx)?).await?;
-        let planned_use = service::writable(&txn, viewer(ctx), &id).await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let planned_use = service::writable(work.txn(), viewer(ctx), &id).await?;
         let before = planned_use.clone();
-        planned_use.delete(&txn).await?;
-        audit::commit(txn, ctx, NodeType::PlannedUse, before.id, Some(&before), None, vec![]).await?;
-        crate::activity::publish(
-            ctx,
-            crate::activity::ActivityKind::PlannedUseChanged,
-            before.id,
-            Some(before.country_id),
-            true,
-        )
-        .await;
+        planned_use.delete(work.txn()).await?;
+        let committed = work.commit(Change::deleted(NodeType::PlannedUse, before.id, &before)).await?;
+        committed.publish(ActivityKind::PlannedUseChanged, before.id, Some(before.country_id), true).await;
         Ok(id)
     }
 }

@@ -1,7 +1,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
-use entity::common::{DatePrecision, Provenance};
-use entity::document::{self, DocumentKind};
+use entity::common::DatePrecision;
+use entity::document::DocumentKind;
 use entity::guide_section::SectionKind;
 use entity::guide_version::{self, VersionStage};
 use entity::revision::{self, RevisionKind, RevisionStatus};
@@ -13,17 +13,17 @@ use serde_json::{Value, json};
 use super::history::Trail;
 use super::service::{self, Content, LinkRequest, SectionChangeRequest, Touched};
 use super::{FeedbackResponse, Revision};
-use crate::activity::{self, ActivityKind};
-use crate::audit;
+use crate::activity::ActivityKind;
+use crate::audit::Change;
 use crate::auth::guard::{Require, viewer};
-use crate::context::{Access, db};
+use crate::context::Access;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::guide::GuideVersion;
 use crate::node::{NodeType, expect_global_id, global_id};
 use crate::scalars::Date;
-use crate::validate::{MAX_LINE_CHARS, MAX_LINKS, MAX_TEXT_CHARS, language_code, optional_text, required_text};
-use crate::write::{begin_write, claim_version};
+use crate::validate::MAX_LINKS;
+use crate::write::{Committed, UnitOfWork, claim_version};
 
 /// A new version of the Guide or the Booklet, open for revisions until it is released.
 #[derive(InputObject)]
@@ -170,76 +170,19 @@ impl RevisionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new version.")] input: CreateGuideVersionInput,
     ) -> Result<GuideVersion> {
-        let txn = begin_write(db(ctx)?).await?;
-        let document = document::Entity::find()
-            .filter(document::Column::Kind.eq(input.document))
-            .one(&txn)
-            .await?
-            .ok_or_else(|| AppError::not_found("Document", "document"))?;
-        let code = required_text(&input.code, "code", 64)?.to_ascii_uppercase();
-        if !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"._-".contains(&b)) {
-            return Err(AppError::bad_input("code", "A version code has letters, digits, dots, dashes or underscores"));
-        }
-        let label = required_text(&input.label, "label", MAX_LINE_CHARS)?;
-        let notes = optional_text(input.notes.as_deref(), "notes", MAX_TEXT_CHARS)?;
-        if input.languages.is_empty() || input.languages.len() > 10 {
-            return Err(AppError::bad_input("languages", "Give 1 to 10 language codes"));
-        }
-        let mut languages = Vec::new();
-        for (i, code) in input.languages.iter().enumerate() {
-            let code = language_code(code, &format!("languages.{i}"))?;
-            if !languages.contains(&code) {
-                languages.push(code);
-            }
-        }
-        let taken = guide_version::Entity::find()
-            .filter(guide_version::Column::DocumentId.eq(document.id))
-            .filter(guide_version::Column::Code.eq(code.clone()))
-            .count(&txn)
-            .await?;
-        if taken > 0 {
-            return Err(AppError::Conflict {
-                field: Some("code".into()),
-                message: format!("The document already has a version {code}"),
-            });
-        }
-        let latest_released = guide_version::Entity::find()
-            .filter(guide_version::Column::DocumentId.eq(document.id))
-            .filter(guide_version::Column::IsReleased.eq(true))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|v| v.released_on)
-            .max();
-        let planned = input.planned_release_on.0;
-        if let Some(latest) = latest_released.filter(|latest| planned < *latest) {
-            return Err(AppError::bad_input(
-                "plannedReleaseOn",
-                format!("A new version cannot come before the latest released one ({latest})"),
-            ));
-        }
-        let now = Utc::now();
-        let row = guide_version::ActiveModel {
-            document_id: Set(document.id),
-            code: Set(code),
-            label: Set(label),
-            stage: Set(input.stage),
-            released_on: Set(planned),
-            released_on_precision: Set(input.precision),
-            languages: Set(languages.join(",")),
-            notes: Set(notes),
-            is_released: Set(false),
-            released_at: Set(None),
-            provenance: Set(Provenance::UserEntered),
-            source_note: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        audit::commit(txn, ctx, NodeType::GuideVersion, row.id, None, Some(&row), vec![]).await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let draft = service::VersionDraft {
+            document: input.document,
+            code: input.code,
+            label: input.label,
+            stage: input.stage,
+            planned_release_on: input.planned_release_on.0,
+            precision: input.precision,
+            languages: input.languages,
+            notes: input.notes,
+        };
+        let row = service::create_version(work.txn(), draft).await?;
+        work.commit(Change::created(NodeType::GuideVersion, row.id, &row)).await?;
         Ok(GuideVersion(row))
     }
 
@@ -252,10 +195,10 @@ impl RevisionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The revision, its section changes and its feedback decisions.")] input: RecordRevisionInput,
     ) -> Result<Revision> {
-        let txn = begin_write(db(ctx)?).await?;
+        let work = UnitOfWork::begin(ctx).await?;
         let (version, field) =
             crate::validate::renamed_required(input.guide_version, "guideVersion", input.version, "version")?;
-        let version = service::open_version(&txn, &version, field).await?;
+        let version = service::open_version(work.txn(), &version, field).await?;
         let content = service::check_content(Content {
             kind: input.kind,
             status: input.status,
@@ -270,15 +213,21 @@ impl RevisionMutation {
         let links: Vec<LinkRequest> = input.feedback.into_iter().map(Into::into).collect();
         service::check_link_list(&links, "feedback")?;
         let user_id = viewer(ctx).principal()?.user_id;
-        let row = service::insert(&txn, &version, content, user_id).await?;
-        let trail = Trail::load(&txn, version.document_id).await?;
+        let row = service::insert(work.txn(), &version, content, user_id).await?;
+        let trail = Trail::load(work.txn(), version.document_id).await?;
         let mut touched = Vec::new();
         let mut changes = Vec::new();
         for (i, change) in input.sections.into_iter().enumerate() {
             let kind = change.change;
-            let done =
-                service::apply_section_change(&txn, &trail, &version, &row, change.into(), &format!("sections.{i}"))
-                    .await?;
+            let done = service::apply_section_change(
+                work.txn(),
+                &trail,
+                &version,
+                &row,
+                change.into(),
+                &format!("sections.{i}"),
+            )
+            .await?;
             if let Touched::Section { after: Some(section), .. } = &done {
                 changes.push(json!({ "section": section.code, "change": kind }));
             }
@@ -286,15 +235,16 @@ impl RevisionMutation {
         }
         let mut decisions = Vec::new();
         for (i, link) in links.into_iter().enumerate() {
-            let (link, done) = service::link_feedback(&txn, &row, &version, link, &format!("feedback.{i}.")).await?;
+            let (link, done) =
+                service::link_feedback(work.txn(), &row, &version, link, &format!("feedback.{i}.")).await?;
             decisions.push(decision_json(&link));
             touched.extend(done);
         }
-        record_touched(&txn, ctx, &touched).await?;
+        record_touched(&work, &touched).await?;
         let extra = vec![("sectionChanges", Value::Null, json!(changes)), ("feedback", Value::Null, json!(decisions))];
-        audit::commit(txn, ctx, NodeType::Revision, row.id, None, Some(&row), extra).await?;
-        activity::publish(ctx, ActivityKind::RevisionRecorded, row.id, None, false).await;
-        publish_triaged(ctx, &touched).await;
+        let committed = work.commit(Change::created(NodeType::Revision, row.id, &row).with(extra)).await?;
+        committed.publish(ActivityKind::RevisionRecorded, row.id, None, false).await;
+        publish_triaged(&committed, &touched).await;
         Ok(Revision(row))
     }
 
@@ -308,8 +258,8 @@ impl RevisionMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<Revision> {
-        let txn = begin_write(db(ctx)?).await?;
-        let (found, _) = service::open_revision(&txn, &id, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let (found, _) = service::open_revision(work.txn(), &id, "id").await?;
         let content = service::check_content(Content {
             kind: input.kind,
             status: input.status,
@@ -322,7 +272,7 @@ impl RevisionMutation {
             let structural = entity::revision_section::Entity::find()
                 .filter(entity::revision_section::Column::RevisionId.eq(found.id))
                 .filter(entity::revision_section::Column::Change.ne(SectionChangeKind::Revised))
-                .count(&txn)
+                .count(work.txn())
                 .await?;
             if structural > 0 {
                 return Err(AppError::bad_input(
@@ -331,7 +281,7 @@ impl RevisionMutation {
                 ));
             }
         }
-        let current = claim_version::<revision::Entity>(&txn, found.id, expected_version, "Revision").await?;
+        let current = claim_version::<revision::Entity>(work.txn(), found.id, expected_version, "Revision").await?;
         let before = current.clone();
         let mut row: revision::ActiveModel = current.into();
         row.kind = Set(content.kind);
@@ -340,8 +290,8 @@ impl RevisionMutation {
         row.details = Set(content.details);
         row.language = Set(content.language);
         row.decided_on = Set(content.decided_on);
-        let row = row.update(&txn).await?;
-        audit::commit(txn, ctx, NodeType::Revision, row.id, Some(&before), Some(&row), vec![]).await?;
+        let row = row.update(work.txn()).await?;
+        work.commit(Change::updated(NodeType::Revision, row.id, &before, &row)).await?;
         Ok(Revision(row))
     }
 
@@ -352,19 +302,19 @@ impl RevisionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the revision.")] id: ID,
     ) -> Result<ID> {
-        let txn = begin_write(db(ctx)?).await?;
-        let (found, _) = service::open_revision(&txn, &id, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let (found, _) = service::open_revision(work.txn(), &id, "id").await?;
         let decisions: Vec<Value> = revision_feedback::Entity::find()
             .filter(revision_feedback::Column::RevisionId.eq(found.id))
-            .all(&txn)
+            .all(work.txn())
             .await?
             .iter()
             .map(decision_json)
             .collect();
-        let touched = service::delete(&txn, &found).await?;
-        record_touched(&txn, ctx, &touched).await?;
+        let touched = service::delete(work.txn(), &found).await?;
+        record_touched(&work, &touched).await?;
         let extra = vec![("feedback", json!(decisions), Value::Null)];
-        audit::commit(txn, ctx, NodeType::Revision, found.id, Some(&found), None, extra).await?;
+        work.commit(Change::deleted(NodeType::Revision, found.id, &found).with(extra)).await?;
         Ok(id)
     }
 
@@ -380,17 +330,18 @@ impl RevisionMutation {
         #[graphql(desc = "The decision taken on the feedback.")] disposition: Disposition,
         #[graphql(desc = "Why it was decided so; required unless it is ACCEPTED.")] rationale: Option<String>,
     ) -> Result<FeedbackResponse> {
-        let txn = begin_write(db(ctx)?).await?;
-        let (found, version) = service::open_revision(&txn, &revision, "revision").await?;
-        let before = linked_decision(&txn, found.id, &feedback).await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let (found, version) = service::open_revision(work.txn(), &revision, "revision").await?;
+        let before = linked_decision(work.txn(), found.id, &feedback).await?;
         let request = LinkRequest { feedback, disposition, rationale };
-        let (link, touched) = service::link_feedback(&txn, &found, &version, request, "").await?;
+        let (link, touched) = service::link_feedback(work.txn(), &found, &version, request, "").await?;
         let touched: Vec<Touched> = touched.into_iter().collect();
-        record_touched(&txn, ctx, &touched).await?;
+        record_touched(&work, &touched).await?;
         let field = format!("feedback:{}", global_id(NodeType::Feedback, link.feedback_id).0);
         let extra = vec![(field.as_str(), before, decision_json(&link))];
-        audit::commit(txn, ctx, NodeType::Revision, found.id, None::<&revision::Model>, None, extra).await?;
-        publish_triaged(ctx, &touched).await;
+        let committed =
+            work.commit(Change::new(NodeType::Revision, found.id, None::<&revision::Model>, None).with(extra)).await?;
+        publish_triaged(&committed, &touched).await;
         Ok(FeedbackResponse(link))
     }
 
@@ -404,12 +355,12 @@ impl RevisionMutation {
         #[graphql(desc = "Global id of the linked feedback.")] feedback: ID,
     ) -> Result<Revision> {
         let feedback_id = expect_global_id(&feedback, NodeType::Feedback, "feedback")?;
-        let txn = begin_write(db(ctx)?).await?;
-        let (found, _) = service::open_revision(&txn, &revision, "revision").await?;
-        let link = service::unlink_feedback(&txn, &found, feedback_id).await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let (found, _) = service::open_revision(work.txn(), &revision, "revision").await?;
+        let link = service::unlink_feedback(work.txn(), &found, feedback_id).await?;
         let field = format!("feedback:{}", feedback.0);
         let extra = vec![(field.as_str(), decision_json(&link), Value::Null)];
-        audit::commit(txn, ctx, NodeType::Revision, found.id, None::<&revision::Model>, None, extra).await?;
+        work.commit(Change::new(NodeType::Revision, found.id, None::<&revision::Model>, None).with(extra)).await?;
         Ok(Revision(found))
     }
 
@@ -426,14 +377,15 @@ impl RevisionMutation {
         expected_version: i32,
     ) -> Result<GuideVersion> {
         let key = expect_global_id(&id, NodeType::GuideVersion, "id")?;
-        let txn = begin_write(db(ctx)?).await?;
-        let current = claim_version::<guide_version::Entity>(&txn, key, expected_version, "Guide version").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current =
+            claim_version::<guide_version::Entity>(work.txn(), key, expected_version, "Guide version").await?;
         let before = current.clone();
-        let (version, touched) = service::release(&txn, current, released_on.map(|Date(d)| d)).await?;
-        record_touched(&txn, ctx, &touched).await?;
-        audit::commit(txn, ctx, NodeType::GuideVersion, version.id, Some(&before), Some(&version), vec![]).await?;
-        activity::publish(ctx, ActivityKind::VersionReleased, version.id, None, false).await;
-        publish_triaged(ctx, &touched).await;
+        let (version, touched) = service::release(work.txn(), current, released_on.map(|Date(d)| d)).await?;
+        record_touched(&work, &touched).await?;
+        let committed = work.commit(Change::updated(NodeType::GuideVersion, version.id, &before, &version)).await?;
+        committed.publish(ActivityKind::VersionReleased, version.id, None, false).await;
+        publish_triaged(&committed, &touched).await;
         Ok(GuideVersion(version))
     }
 }
@@ -458,24 +410,24 @@ async fn linked_decision(txn: &DatabaseTransaction, revision_id: i32, feedback: 
 }
 
 /// Tells subscribers about the feedback a revision's decisions changed (after the commit).
-async fn publish_triaged(ctx: &Context<'_>, touched: &[Touched]) {
+async fn publish_triaged(committed: &Committed<'_, '_>, touched: &[Touched]) {
     for change in touched {
         if let Touched::Feedback { after, .. } = change {
-            activity::publish(ctx, ActivityKind::FeedbackTriaged, after.id, after.country_id, false).await;
+            committed.publish(ActivityKind::FeedbackTriaged, after.id, after.country_id, false).await;
         }
     }
 }
 
 /// One audit row per record a revision changed on the side.
-async fn record_touched(txn: &DatabaseTransaction, ctx: &Context<'_>, touched: &[Touched]) -> Result<()> {
+async fn record_touched(work: &UnitOfWork<'_, '_>, touched: &[Touched]) -> Result<()> {
     for change in touched {
         match change {
             Touched::Section { before, after } => {
                 let id = after.as_ref().or(before.as_ref()).map_or(0, |s| s.id);
-                audit::record(txn, ctx, NodeType::Section, id, before.as_ref(), after.as_ref(), vec![]).await?;
+                work.record(Change::new(NodeType::Section, id, before.as_ref(), after.as_ref())).await?;
             }
             Touched::Feedback { before, after } => {
-                audit::record(txn, ctx, NodeType::Feedback, after.id, Some(before), Some(after), vec![]).await?;
+                work.record(Change::updated(NodeType::Feedback, after.id, before, after)).await?;
             }
         }
     }

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 
 use async_graphql::{ID, MaybeUndefined};
 use chrono::{NaiveDate, Utc};
-use entity::common::Provenance;
+use entity::common::{DatePrecision, Provenance};
+use entity::document::{self, DocumentKind};
 use entity::feedback::{self, FeedbackStatus};
 use entity::guide_section::{self, SectionKind};
-use entity::guide_version;
+use entity::guide_version::{self, VersionStage};
 use entity::revision::{self, RevisionKind, RevisionStatus};
 use entity::revision_feedback::{self, Disposition};
 use entity::revision_section::{self, SectionChangeKind, SectionState};
@@ -34,6 +35,92 @@ pub struct Content {
     pub details: Option<String>,
     pub language: Option<String>,
     pub decided_on: NaiveDate,
+}
+
+/// A new guide version, as asked for.
+pub struct VersionDraft {
+    pub document: DocumentKind,
+    pub code: String,
+    pub label: String,
+    pub stage: VersionStage,
+    pub planned_release_on: NaiveDate,
+    pub precision: DatePrecision,
+    pub languages: Vec<String>,
+    pub notes: Option<String>,
+}
+
+/// Creates an open (unreleased) version: a code unique within its document, 1 to 10 languages,
+/// and a planned date not before the document's latest released version.
+pub async fn create_version(db: &impl ConnectionTrait, draft: VersionDraft) -> Result<guide_version::Model> {
+    let document = document::Entity::find()
+        .filter(document::Column::Kind.eq(draft.document))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Document", "document"))?;
+    let code = required_text(&draft.code, "code", 64)?.to_ascii_uppercase();
+    if !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"._-".contains(&b)) {
+        return Err(AppError::bad_input("code", "A version code has letters, digits, dots, dashes or underscores"));
+    }
+    let label = required_text(&draft.label, "label", MAX_LINE_CHARS)?;
+    let notes = optional_text(draft.notes.as_deref(), "notes", MAX_TEXT_CHARS)?;
+    if draft.languages.is_empty() || draft.languages.len() > 10 {
+        return Err(AppError::bad_input("languages", "Give 1 to 10 language codes"));
+    }
+    let mut languages = Vec::new();
+    for (i, code) in draft.languages.iter().enumerate() {
+        let code = language_code(code, &format!("languages.{i}"))?;
+        if !languages.contains(&code) {
+            languages.push(code);
+        }
+    }
+    let taken = guide_version::Entity::find()
+        .filter(guide_version::Column::DocumentId.eq(document.id))
+        .filter(guide_version::Column::Code.eq(code.clone()))
+        .count(db)
+        .await?;
+    if taken > 0 {
+        return Err(AppError::Conflict {
+            field: Some("code".into()),
+            message: format!("The document already has a version {code}"),
+        });
+    }
+    let latest_released = guide_version::Entity::find()
+        .filter(guide_version::Column::DocumentId.eq(document.id))
+        .filter(guide_version::Column::IsReleased.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| v.released_on)
+        .max();
+    let planned = draft.planned_release_on;
+    if let Some(latest) = latest_released.filter(|latest| planned < *latest) {
+        return Err(AppError::bad_input(
+            "plannedReleaseOn",
+            format!("A new version cannot come before the latest released one ({latest})"),
+        ));
+    }
+    let now = Utc::now();
+    let row = guide_version::ActiveModel {
+        document_id: Set(document.id),
+        code: Set(code),
+        label: Set(label),
+        stage: Set(draft.stage),
+        released_on: Set(planned),
+        released_on_precision: Set(draft.precision),
+        languages: Set(languages.join(",")),
+        notes: Set(notes),
+        is_released: Set(false),
+        released_at: Set(None),
+        provenance: Set(Provenance::UserEntered),
+        source_note: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row)
 }
 
 /// One structural or content change to a section, as asked for.
@@ -225,8 +312,8 @@ async fn parent_in_version(
 }
 
 /// Applies one change of a revision to its section and records the before/after snapshot.
-pub async fn apply_section_change(
-    db: &impl ConnectionTrait,
+pub async fn apply_section_change<C: ConnectionTrait>(
+    db: &C,
     trail: &Trail,
     version: &guide_version::Model,
     revision: &revision::Model,
@@ -234,159 +321,26 @@ pub async fn apply_section_change(
     prefix: &str,
 ) -> Result<Touched> {
     let rank = trail.rank(version.id).ok_or_else(|| AppError::internal("version missing from its trail"))?;
-    let text = |value: &Option<String>, name: &str| {
-        optional_text(value.as_deref(), &format!("{prefix}.{name}"), MAX_LINE_CHARS)
-    };
+    let site = ChangeSite { db, trail, version, revision, rank, prefix };
     if revision.kind == RevisionKind::Translation && request.change != SectionChangeKind::Revised {
         return Err(AppError::bad_input(
-            format!("{prefix}.change"),
+            site.field("change"),
             "A TRANSLATION touches sections (REVISED) but does not change their structure",
         ));
     }
     if request.change == SectionChangeKind::Added {
-        refuse_fields(&request, &["title", "titleFr", "titleEs", "kind", "parentCode", "position", "summary"], prefix)?;
-        let code = new_section_code(&request.code, &format!("{prefix}.code"))?;
-        code_taken(db, &code, &format!("{prefix}.code")).await?;
-        let title = required_text(request.title.as_deref().unwrap_or(""), &format!("{prefix}.title"), MAX_LINE_CHARS)?;
-        let kind =
-            request.kind.ok_or_else(|| AppError::bad_input(format!("{prefix}.kind"), "Give the new section's kind"))?;
-        let parent_code = request.parent_code.as_opt_deref().flatten();
-        let parent = parent_in_version(db, trail, version, rank, parent_code, &format!("{prefix}.parentCode")).await?;
-        let parent_id = parent.map(|p| p.id);
-        let position = match check_position(request.position, &format!("{prefix}.position"))? {
-            Some(p) => p,
-            None => next_position(db, version.document_id, parent_id).await?,
-        };
-        let now = Utc::now();
-        let section = guide_section::ActiveModel {
-            document_id: Set(version.document_id),
-            code: Set(code),
-            title: Set(title),
-            title_fr: Set(text(&request.title_fr, "titleFr")?),
-            title_es: Set(text(&request.title_es, "titleEs")?),
-            kind: Set(kind),
-            parent_id: Set(parent_id),
-            position: Set(position),
-            summary: Set(optional_text(request.summary.as_deref(), &format!("{prefix}.summary"), MAX_TEXT_CHARS)?),
-            introduced_in_id: Set(Some(version.id)),
-            retired_in_id: Set(None),
-            provenance: Set(Provenance::UserEntered),
-            source_note: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        insert_change(db, revision.id, &section, SectionChangeKind::Added, None, Some(SectionState::of(&section)))
-            .await?;
-        return Ok(Touched::Section { before: None, after: Some(section) });
+        return add_section(&site, request).await;
     }
-
-    let code_field = format!("{prefix}.code");
-    let current = find_section_by_code(db, &request.code, &code_field).await?;
-    if current.document_id != version.document_id {
-        return Err(AppError::bad_input(
-            code_field,
-            format!("Section {} belongs to the other document than version {}", current.code, version.code),
-        ));
-    }
-    if trail.state_at(&current, rank).is_none() {
-        return Err(AppError::bad_input(
-            code_field,
-            format!("Section {} is not part of version {} (not yet added, or retired)", current.code, version.code),
-        ));
-    }
-    // Changes to one section go in version order, so any earlier version can be rebuilt.
-    if trail.changed_after(current.id, rank) {
-        return Err(AppError::Conflict {
-            field: Some(code_field),
-            message: format!("Section {} was already changed in a later version than {}", current.code, version.code),
-        });
-    }
+    let current = section_to_change(&site, &request.code).await?;
     let mut next = SectionState::of(&current);
     let mut retire = false;
     match request.change {
         SectionChangeKind::Added => {}
-        SectionChangeKind::Revised => {
-            refuse_fields(&request, &["summary"], prefix)?;
-            if let Some(summary) = &request.summary {
-                next.summary = optional_text(Some(summary), &format!("{prefix}.summary"), MAX_TEXT_CHARS)?;
-            }
-        }
-        SectionChangeKind::Renamed => {
-            refuse_fields(&request, &["newCode", "title", "titleFr", "titleEs"], prefix)?;
-            if request.new_code.is_none()
-                && request.title.is_none()
-                && request.title_fr.is_none()
-                && request.title_es.is_none()
-            {
-                return Err(AppError::bad_input(
-                    format!("{prefix}.title"),
-                    "A RENAMED change gives a new code or a new title",
-                ));
-            }
-            if let Some(code) = &request.new_code {
-                let field = format!("{prefix}.newCode");
-                let code = new_section_code(code, &field)?;
-                if code != current.code {
-                    code_taken(db, &code, &field).await?;
-                }
-                next.code = code;
-            }
-            if let Some(title) = &request.title {
-                next.title = required_text(title, &format!("{prefix}.title"), MAX_LINE_CHARS)?;
-            }
-            if request.title_fr.is_some() {
-                next.title_fr = text(&request.title_fr, "titleFr")?;
-            }
-            if request.title_es.is_some() {
-                next.title_es = text(&request.title_es, "titleEs")?;
-            }
-        }
-        SectionChangeKind::Moved => {
-            refuse_fields(&request, &["parentCode", "position"], prefix)?;
-            if request.parent_code.is_undefined() && request.position.is_none() {
-                return Err(AppError::bad_input(
-                    format!("{prefix}.parentCode"),
-                    "A MOVED change gives a new parent (null for the top level) or a new position",
-                ));
-            }
-            if !request.parent_code.is_undefined() {
-                let field = format!("{prefix}.parentCode");
-                let parent =
-                    parent_in_version(db, trail, version, rank, request.parent_code.as_opt_deref().flatten(), &field)
-                        .await?;
-                if let Some(parent) = &parent {
-                    refuse_cycle(db, &current, parent, &field).await?;
-                }
-                next.parent_id = parent.map(|p| p.id);
-            }
-            next.position = match check_position(request.position, &format!("{prefix}.position"))? {
-                Some(p) => p,
-                None if next.parent_id != current.parent_id => {
-                    next_position(db, version.document_id, next.parent_id).await?
-                }
-                None => current.position,
-            };
-        }
+        SectionChangeKind::Revised => revise(&site, &request, &mut next)?,
+        SectionChangeKind::Renamed => rename(&site, &request, &current, &mut next).await?,
+        SectionChangeKind::Moved => relocate(&site, &request, &current, &mut next).await?,
         SectionChangeKind::Retired => {
-            refuse_fields(&request, &[], prefix)?;
-            let live_children = guide_section::Entity::find()
-                .filter(guide_section::Column::ParentId.eq(current.id))
-                .filter(guide_section::Column::RetiredInId.is_null())
-                .count(db)
-                .await?;
-            if live_children > 0 {
-                return Err(AppError::bad_input(
-                    code_field,
-                    format!(
-                        "Section {} still has {live_children} sub-sections; retire or move them first",
-                        current.code
-                    ),
-                ));
-            }
+            refuse_retiring_a_parent(&site, &request, &current).await?;
             retire = true;
         }
     }
@@ -400,6 +354,199 @@ pub async fn apply_section_change(
     let after_state = (!retire).then(|| SectionState::of(&row));
     insert_change(db, revision.id, &row, request.change, Some(SectionState::of(&before)), after_state).await?;
     Ok(Touched::Section { before: Some(before), after: Some(row) })
+}
+
+/// Where one section change applies: the revision, its open version and that version's place in
+/// the trail, and the input path of the change for error fields.
+struct ChangeSite<'a, C> {
+    db: &'a C,
+    trail: &'a Trail,
+    version: &'a guide_version::Model,
+    revision: &'a revision::Model,
+    rank: usize,
+    prefix: &'a str,
+}
+
+impl<C: ConnectionTrait> ChangeSite<'_, C> {
+    fn field(&self, name: &str) -> String {
+        format!("{}.{name}", self.prefix)
+    }
+
+    fn line(&self, value: &Option<String>, name: &str) -> Result<Option<String>> {
+        optional_text(value.as_deref(), &self.field(name), MAX_LINE_CHARS)
+    }
+
+    async fn parent(&self, code: Option<&str>, field: &str) -> Result<Option<guide_section::Model>> {
+        parent_in_version(self.db, self.trail, self.version, self.rank, code, field).await
+    }
+}
+
+/// ADDED: a new section of the version's document, introduced in that version.
+async fn add_section<C: ConnectionTrait>(site: &ChangeSite<'_, C>, request: SectionChangeRequest) -> Result<Touched> {
+    let (db, version, prefix) = (site.db, site.version, site.prefix);
+    refuse_fields(&request, &["title", "titleFr", "titleEs", "kind", "parentCode", "position", "summary"], prefix)?;
+    let code = new_section_code(&request.code, &site.field("code"))?;
+    code_taken(db, &code, &site.field("code")).await?;
+    let title = required_text(request.title.as_deref().unwrap_or(""), &site.field("title"), MAX_LINE_CHARS)?;
+    let kind = request.kind.ok_or_else(|| AppError::bad_input(site.field("kind"), "Give the new section's kind"))?;
+    let parent = site.parent(request.parent_code.as_opt_deref().flatten(), &site.field("parentCode")).await?;
+    let parent_id = parent.map(|p| p.id);
+    let position = match check_position(request.position, &site.field("position"))? {
+        Some(p) => p,
+        None => next_position(db, version.document_id, parent_id).await?,
+    };
+    let now = Utc::now();
+    let section = guide_section::ActiveModel {
+        document_id: Set(version.document_id),
+        code: Set(code),
+        title: Set(title),
+        title_fr: Set(site.line(&request.title_fr, "titleFr")?),
+        title_es: Set(site.line(&request.title_es, "titleEs")?),
+        kind: Set(kind),
+        parent_id: Set(parent_id),
+        position: Set(position),
+        summary: Set(optional_text(request.summary.as_deref(), &site.field("summary"), MAX_TEXT_CHARS)?),
+        introduced_in_id: Set(Some(version.id)),
+        retired_in_id: Set(None),
+        provenance: Set(Provenance::UserEntered),
+        source_note: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    insert_change(db, site.revision.id, &section, SectionChangeKind::Added, None, Some(SectionState::of(&section)))
+        .await?;
+    Ok(Touched::Section { before: None, after: Some(section) })
+}
+
+/// The existing section a change names: of the version's document, part of that version, and
+/// not changed in a later one (changes to a section go in version order, so any earlier version
+/// can be rebuilt).
+async fn section_to_change<C: ConnectionTrait>(site: &ChangeSite<'_, C>, code: &str) -> Result<guide_section::Model> {
+    let version = site.version;
+    let code_field = site.field("code");
+    let current = find_section_by_code(site.db, code, &code_field).await?;
+    if current.document_id != version.document_id {
+        return Err(AppError::bad_input(
+            code_field,
+            format!("Section {} belongs to the other document than version {}", current.code, version.code),
+        ));
+    }
+    if site.trail.state_at(&current, site.rank).is_none() {
+        return Err(AppError::bad_input(
+            code_field,
+            format!("Section {} is not part of version {} (not yet added, or retired)", current.code, version.code),
+        ));
+    }
+    if site.trail.changed_after(current.id, site.rank) {
+        return Err(AppError::Conflict {
+            field: Some(code_field),
+            message: format!("Section {} was already changed in a later version than {}", current.code, version.code),
+        });
+    }
+    Ok(current)
+}
+
+/// REVISED: the content changed; a new summary may come with it.
+fn revise<C: ConnectionTrait>(
+    site: &ChangeSite<'_, C>,
+    request: &SectionChangeRequest,
+    next: &mut SectionState,
+) -> Result<()> {
+    refuse_fields(request, &["summary"], site.prefix)?;
+    if let Some(summary) = &request.summary {
+        next.summary = optional_text(Some(summary), &site.field("summary"), MAX_TEXT_CHARS)?;
+    }
+    Ok(())
+}
+
+/// RENAMED: a new code, new titles, or both.
+async fn rename<C: ConnectionTrait>(
+    site: &ChangeSite<'_, C>,
+    request: &SectionChangeRequest,
+    current: &guide_section::Model,
+    next: &mut SectionState,
+) -> Result<()> {
+    refuse_fields(request, &["newCode", "title", "titleFr", "titleEs"], site.prefix)?;
+    if request.new_code.is_none() && request.title.is_none() && request.title_fr.is_none() && request.title_es.is_none()
+    {
+        return Err(AppError::bad_input(site.field("title"), "A RENAMED change gives a new code or a new title"));
+    }
+    if let Some(code) = &request.new_code {
+        let field = site.field("newCode");
+        let code = new_section_code(code, &field)?;
+        if code != current.code {
+            code_taken(site.db, &code, &field).await?;
+        }
+        next.code = code;
+    }
+    if let Some(title) = &request.title {
+        next.title = required_text(title, &site.field("title"), MAX_LINE_CHARS)?;
+    }
+    if request.title_fr.is_some() {
+        next.title_fr = site.line(&request.title_fr, "titleFr")?;
+    }
+    if request.title_es.is_some() {
+        next.title_es = site.line(&request.title_es, "titleEs")?;
+    }
+    Ok(())
+}
+
+/// MOVED: a new parent (null for the top level), a new position, or both; a new parent without
+/// a position puts the section last among its new siblings.
+async fn relocate<C: ConnectionTrait>(
+    site: &ChangeSite<'_, C>,
+    request: &SectionChangeRequest,
+    current: &guide_section::Model,
+    next: &mut SectionState,
+) -> Result<()> {
+    refuse_fields(request, &["parentCode", "position"], site.prefix)?;
+    if request.parent_code.is_undefined() && request.position.is_none() {
+        return Err(AppError::bad_input(
+            site.field("parentCode"),
+            "A MOVED change gives a new parent (null for the top level) or a new position",
+        ));
+    }
+    if !request.parent_code.is_undefined() {
+        let field = site.field("parentCode");
+        let parent = site.parent(request.parent_code.as_opt_deref().flatten(), &field).await?;
+        if let Some(parent) = &parent {
+            refuse_cycle(site.db, current, parent, &field).await?;
+        }
+        next.parent_id = parent.map(|p| p.id);
+    }
+    next.position = match check_position(request.position, &site.field("position"))? {
+        Some(p) => p,
+        None if next.parent_id != current.parent_id => {
+            next_position(site.db, site.version.document_id, next.parent_id).await?
+        }
+        None => current.position,
+    };
+    Ok(())
+}
+
+/// RETIRED takes nothing else, and a section with live sub-sections cannot be retired.
+async fn refuse_retiring_a_parent<C: ConnectionTrait>(
+    site: &ChangeSite<'_, C>,
+    request: &SectionChangeRequest,
+    current: &guide_section::Model,
+) -> Result<()> {
+    refuse_fields(request, &[], site.prefix)?;
+    let live_children = guide_section::Entity::find()
+        .filter(guide_section::Column::ParentId.eq(current.id))
+        .filter(guide_section::Column::RetiredInId.is_null())
+        .count(site.db)
+        .await?;
+    if live_children > 0 {
+        return Err(AppError::bad_input(
+            site.field("code"),
+            format!("Section {} still has {live_children} sub-sections; retire or move them first", current.code),
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses to make `section` a descendant of itself.

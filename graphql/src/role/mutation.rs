@@ -5,16 +5,17 @@ use sea_orm::ModelTrait;
 
 use super::RoleAssignment;
 use super::service::{self, RoleChanges};
-use crate::audit;
+use crate::activity::ActivityKind;
+use crate::audit::Change;
 use crate::auth::guard::Require;
-use crate::context::{Access, db};
+use crate::context::Access;
 use crate::country::find_by_iso3;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::node::{NodeType, expect_global_id};
 use crate::scalars::Date;
 use crate::validate::existing;
-use crate::write::{begin_write, claim_version};
+use crate::write::{UnitOfWork, claim_version};
 
 /// A new role assignment; it starts open.
 #[derive(InputObject)]
@@ -65,10 +66,10 @@ impl RoleMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The country, the role and how the assignment starts.")] input: AssignRoleInput,
     ) -> Result<RoleAssignment> {
-        let txn = begin_write(db(ctx)?).await?;
-        let country = find_by_iso3(&txn, &input.country, "country").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let country = find_by_iso3(work.txn(), &input.country, "country").await?;
         let assignment = service::assign(
-            &txn,
+            work.txn(),
             country.id,
             input.role,
             input.status,
@@ -76,15 +77,8 @@ impl RoleMutation {
             input.notes.as_deref(),
         )
         .await?;
-        audit::commit(txn, ctx, NodeType::RoleAssignment, assignment.id, None, Some(&assignment), vec![]).await?;
-        crate::activity::publish(
-            ctx,
-            crate::activity::ActivityKind::RoleAssigned,
-            assignment.id,
-            Some(assignment.country_id),
-            false,
-        )
-        .await;
+        let committed = work.commit(Change::created(NodeType::RoleAssignment, assignment.id, &assignment)).await?;
+        committed.publish(ActivityKind::RoleAssigned, assignment.id, Some(assignment.country_id), false).await;
         Ok(RoleAssignment(assignment))
     }
 
@@ -99,8 +93,8 @@ impl RoleMutation {
         expected_version: i32,
     ) -> Result<RoleAssignment> {
         let key = expect_global_id(&id, NodeType::RoleAssignment, "id")?;
-        let txn = begin_write(db(ctx)?).await?;
-        let current = claim_version::<Roles>(&txn, key, expected_version, "Role assignment").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = claim_version::<Roles>(work.txn(), key, expected_version, "Role assignment").await?;
         let before = current.clone();
         let changes = RoleChanges {
             status: input.status,
@@ -112,17 +106,10 @@ impl RoleMutation {
                 MaybeUndefined::Value(v) => Some(Some(v)),
             },
         };
-        let updated = service::change(&txn, current, changes).await?;
-        audit::commit(txn, ctx, NodeType::RoleAssignment, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        let updated = service::change(work.txn(), current, changes).await?;
+        let committed = work.commit(Change::updated(NodeType::RoleAssignment, updated.id, &before, &updated)).await?;
         if before.status.is_open() && !updated.status.is_open() {
-            crate::activity::publish(
-                ctx,
-                crate::activity::ActivityKind::RoleEnded,
-                updated.id,
-                Some(updated.country_id),
-                false,
-            )
-            .await;
+            committed.publish(ActivityKind::RoleEnded, updated.id, Some(updated.country_id), false).await;
         }
         Ok(RoleAssignment(updated))
     }
@@ -143,8 +130,8 @@ impl RoleMutation {
             return Err(AppError::bad_input("status", "An ended assignment is COMPLETED or WITHDRAWN"));
         }
         let key = expect_global_id(&id, NodeType::RoleAssignment, "id")?;
-        let txn = begin_write(db(ctx)?).await?;
-        let current = claim_version::<Roles>(&txn, key, expected_version, "Role assignment").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = claim_version::<Roles>(work.txn(), key, expected_version, "Role assignment").await?;
         let before = current.clone();
         if !current.status.is_open() {
             return Err(AppError::Conflict {
@@ -154,16 +141,9 @@ impl RoleMutation {
         }
         let changes =
             RoleChanges { status: Some(status), started_on: None, ended_on: Some(Some(ended_on.0)), notes: None };
-        let updated = service::change(&txn, current, changes).await?;
-        audit::commit(txn, ctx, NodeType::RoleAssignment, updated.id, Some(&before), Some(&updated), vec![]).await?;
-        crate::activity::publish(
-            ctx,
-            crate::activity::ActivityKind::RoleEnded,
-            updated.id,
-            Some(updated.country_id),
-            false,
-        )
-        .await;
+        let updated = service::change(work.txn(), current, changes).await?;
+        let committed = work.commit(Change::updated(NodeType::RoleAssignment, updated.id, &before, &updated)).await?;
+        committed.publish(ActivityKind::RoleEnded, updated.id, Some(updated.country_id), false).await;
         Ok(RoleAssignment(updated))
     }
 
@@ -174,11 +154,11 @@ impl RoleMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the assignment.")] id: ID,
     ) -> Result<ID> {
-        let txn = begin_write(db(ctx)?).await?;
-        let assignment = existing::<role_assignment::Entity>(&txn, &id, NodeType::RoleAssignment, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let assignment = existing::<role_assignment::Entity>(work.txn(), &id, NodeType::RoleAssignment, "id").await?;
         let before = assignment.clone();
-        assignment.delete(&txn).await?;
-        audit::commit(txn, ctx, NodeType::RoleAssignment, before.id, Some(&before), None, vec![]).await?;
+        assignment.delete(work.txn()).await?;
+        work.commit(Change::deleted(NodeType::RoleAssignment, before.id, &before)).await?;
         Ok(id)
     }
 }

@@ -4,14 +4,14 @@ use sea_orm::ConnectionTrait;
 
 use super::Stakeholder;
 use super::service::{self, NewStakeholder, StakeholderChanges};
-use crate::audit;
+use crate::audit::Change;
 use crate::auth::guard::Require;
-use crate::context::{Access, db};
+use crate::context::Access;
 use crate::country::find_by_iso3;
 use crate::error::Result;
 use crate::node::NodeType;
 use crate::validate::existing;
-use crate::write::{begin_write, claim_version};
+use crate::write::{UnitOfWork, claim_version};
 
 /// A new stakeholder.
 #[derive(InputObject)]
@@ -66,17 +66,17 @@ impl StakeholderMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The stakeholder to record.")] input: CreateStakeholderInput,
     ) -> Result<Stakeholder> {
-        let txn = begin_write(db(ctx)?).await?;
+        let work = UnitOfWork::begin(ctx).await?;
         let new = NewStakeholder {
             name: &input.name,
             acronym: input.acronym.as_deref(),
             kind: input.kind,
-            country_id: country_id(&txn, input.country.as_deref()).await?,
+            country_id: country_id(work.txn(), input.country.as_deref()).await?,
             description: input.description.as_deref(),
             source_note: input.source_note.as_deref(),
         };
-        let created = service::create(&txn, new).await?;
-        audit::commit(txn, ctx, NodeType::Stakeholder, created.id, None, Some(&created), vec![]).await?;
+        let created = service::create(work.txn(), new).await?;
+        work.commit(Change::created(NodeType::Stakeholder, created.id, &created)).await?;
         Ok(Stakeholder(created))
     }
 
@@ -90,14 +90,15 @@ impl StakeholderMutation {
         #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
         expected_version: i32,
     ) -> Result<Stakeholder> {
-        let txn = begin_write(db(ctx)?).await?;
-        let current = existing::<stakeholder::Entity>(&txn, &id, NodeType::Stakeholder, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = existing::<stakeholder::Entity>(work.txn(), &id, NodeType::Stakeholder, "id").await?;
         let country = match input.country {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(iso3) => Some(country_id(&txn, Some(&iso3)).await?),
+            MaybeUndefined::Value(iso3) => Some(country_id(work.txn(), Some(&iso3)).await?),
         };
-        let claimed = claim_version::<stakeholder::Entity>(&txn, current.id, expected_version, "Stakeholder").await?;
+        let claimed =
+            claim_version::<stakeholder::Entity>(work.txn(), current.id, expected_version, "Stakeholder").await?;
         let before = claimed.clone();
         let changes = StakeholderChanges {
             name: input.name,
@@ -107,8 +108,8 @@ impl StakeholderMutation {
             description: input.description.into(),
             source_note: input.source_note.into(),
         };
-        let updated = service::change(&txn, claimed, changes).await?;
-        audit::commit(txn, ctx, NodeType::Stakeholder, updated.id, Some(&before), Some(&updated), vec![]).await?;
+        let updated = service::change(work.txn(), claimed, changes).await?;
+        work.commit(Change::updated(NodeType::Stakeholder, updated.id, &before, &updated)).await?;
         Ok(Stakeholder(updated))
     }
 
@@ -119,11 +120,11 @@ impl StakeholderMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id of the stakeholder.")] id: ID,
     ) -> Result<ID> {
-        let txn = begin_write(db(ctx)?).await?;
-        let stakeholder = existing::<stakeholder::Entity>(&txn, &id, NodeType::Stakeholder, "id").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let stakeholder = existing::<stakeholder::Entity>(work.txn(), &id, NodeType::Stakeholder, "id").await?;
         let before = stakeholder.clone();
-        service::delete(&txn, stakeholder).await?;
-        audit::commit(txn, ctx, NodeType::Stakeholder, before.id, Some(&before), None, vec![]).await?;
+        service::delete(work.txn(), stakeholder).await?;
+        work.commit(Change::deleted(NodeType::Stakeholder, before.id, &before)).await?;
         Ok(id)
     }
 }

@@ -10,7 +10,7 @@ use entity::country;
 use entity::user_account::{self, UserRole};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 
-use crate::audit;
+use crate::audit::{self, Change};
 use crate::auth::guard::{Require, viewer};
 use crate::auth::jwt::TokenService;
 use crate::auth::throttle::{ClientAddress, LoginThrottle};
@@ -25,7 +25,7 @@ use crate::node::expect_global_id;
 use crate::node::{NodeType, global_id};
 use crate::pagination::{AppConnection, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
 use crate::validate::required_text;
-use crate::write::{begin_write, claim_version};
+use crate::write::{UnitOfWork, claim_version};
 
 /// A person who signs in. Visible to themselves and to the Secretariat.
 pub struct User(pub user_account::Model);
@@ -204,8 +204,8 @@ async fn set_active(ctx: &Context<'_>, id: ID, expected_version: i32, active_now
     if !active_now && viewer(ctx).user_id() == Some(key) {
         return Err(AppError::bad_input("id", "You cannot deactivate your own account"));
     }
-    let txn = begin_write(db(ctx)?).await?;
-    let before = claim_version::<user_account::Entity>(&txn, key, expected_version, "User").await?;
+    let work = UnitOfWork::begin(ctx).await?;
+    let before = claim_version::<user_account::Entity>(work.txn(), key, expected_version, "User").await?;
     if before.active == active_now {
         let state = if active_now { "active" } else { "deactivated" };
         return Err(AppError::Conflict {
@@ -219,8 +219,8 @@ async fn set_active(ctx: &Context<'_>, id: ID, expected_version: i32, active_now
         // Tokens from before the deactivation must not come back with a reactivation.
         active.credentials_changed_at = Set(chrono::DateTime::from_timestamp(Utc::now().timestamp() + 1, 0));
     }
-    let after = active.update(&txn).await?;
-    audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), vec![]).await?;
+    let after = active.update(work.txn()).await?;
+    work.commit(Change::updated(NodeType::User, after.id, &before, &after)).await?;
     Ok(User(after))
 }
 
@@ -242,10 +242,10 @@ impl UserMutation {
         let address = ctx.data_opt::<ClientAddress>().and_then(|a| a.0);
         let (token, expires_at, before) =
             service::login(db(ctx)?.pool(), tokens, throttle, address, &email, password).await?;
-        let txn = begin_write(db(ctx)?).await?;
-        let user = service::touch_last_login(&txn, before.clone()).await?;
-        let actor = audit::Actor { id: user.id, email: user.email.clone() };
-        audit::commit_as(txn, &actor, "login", NodeType::User, user.id, Some(&before), Some(&user), vec![]).await?;
+        let actor = audit::Actor { id: before.id, email: before.email.clone() };
+        let work = UnitOfWork::begin_as(ctx, actor, "login").await?;
+        let user = service::touch_last_login(work.txn(), before.clone()).await?;
+        work.commit(Change::updated(NodeType::User, user.id, &before, &user)).await?;
         Ok(LoginPayload { token, token_type: "Bearer", expires_at, user: User(user) })
     }
 
@@ -260,13 +260,16 @@ impl UserMutation {
     ) -> Result<LoginPayload> {
         let principal = viewer(ctx).principal()?;
         let tokens = shared::<Arc<TokenService>>(ctx)?;
-        let txn = begin_write(db(ctx)?).await?;
-        let before =
-            user_account::Entity::find_by_key(principal.user_id).one(&txn).await?.ok_or(AppError::Unauthenticated)?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let before = user_account::Entity::find_by_key(principal.user_id)
+            .one(work.txn())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         let throttle = shared::<Arc<LoginThrottle>>(ctx)?;
-        let after = service::change_password(&txn, throttle, before.clone(), current_password, new_password).await?;
+        let after =
+            service::change_password(work.txn(), throttle, before.clone(), current_password, new_password).await?;
         let extra = vec![("password", serde_json::Value::Null, serde_json::json!("changed"))];
-        audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), extra).await?;
+        work.commit(Change::updated(NodeType::User, after.id, &before, &after).with(extra)).await?;
         let iso3 = maybe_by_id::<country::Entity>(ctx, after.country_id).await?.map(|c| c.iso3);
         let (token, expires_at) = tokens.issue(after.id, after.role, iso3)?;
         Ok(LoginPayload { token, token_type: "Bearer", expires_at, user: User(after) })
@@ -279,9 +282,9 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account to create.")] input: CreateUserInput,
     ) -> Result<User> {
-        let txn = begin_write(db(ctx)?).await?;
+        let work = UnitOfWork::begin(ctx).await?;
         let created = service::create_user_in(
-            &txn,
+            work.txn(),
             service::NewUser {
                 email: input.email,
                 display_name: input.display_name,
@@ -291,7 +294,7 @@ impl UserMutation {
             },
         )
         .await?;
-        audit::commit(txn, ctx, NodeType::User, created.id, None, Some(&created), vec![]).await?;
+        work.commit(Change::created(NodeType::User, created.id, &created)).await?;
         Ok(User(created))
     }
 
@@ -306,8 +309,8 @@ impl UserMutation {
         expected_version: i32,
     ) -> Result<User> {
         let key = expect_global_id(&id, NodeType::User, "id")?;
-        let txn = begin_write(db(ctx)?).await?;
-        let before = claim_version::<user_account::Entity>(&txn, key, expected_version, "User").await?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let before = claim_version::<user_account::Entity>(work.txn(), key, expected_version, "User").await?;
         let role = input.role.unwrap_or(before.role);
         if viewer(ctx).user_id() == Some(before.id) && role != UserRole::Admin {
             return Err(AppError::bad_input("input.role", "You cannot take the ADMIN role from your own account"));
@@ -320,15 +323,15 @@ impl UserMutation {
             }
             MaybeUndefined::Undefined => None,
         };
-        let country_id = service::resolve_role_country(&txn, role, country.as_deref()).await?;
+        let country_id = service::resolve_role_country(work.txn(), role, country.as_deref()).await?;
         let mut active: user_account::ActiveModel = before.clone().into();
         if let Some(name) = &input.display_name {
             active.display_name = Set(required_text(name, "displayName", 200)?);
         }
         active.role = Set(role);
         active.country_id = Set(country_id);
-        let after = active.update(&txn).await?;
-        audit::commit(txn, ctx, NodeType::User, after.id, Some(&before), Some(&after), vec![]).await?;
+        let after = active.update(work.txn()).await?;
+        work.commit(Change::updated(NodeType::User, after.id, &before, &after)).await?;
         Ok(User(after))
     }
 

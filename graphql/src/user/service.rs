@@ -7,6 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
+use crate::audit::{Actor, Change};
 use crate::auth::jwt::TokenService;
 use crate::auth::password::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, hash_password, validate_password, verify_password,
@@ -14,6 +15,8 @@ use crate::auth::password::{
 use crate::auth::throttle::LoginThrottle;
 use crate::country::find_by_iso3;
 use crate::error::{AppError, Result};
+use crate::node::NodeType;
+use crate::write::UnitOfWork;
 
 pub struct NewUser {
     pub email: String,
@@ -172,30 +175,23 @@ pub async fn change_password(
 pub async fn set_password(db: &DatabaseConnection, email: &str, new: String) -> Result<user_account::Model> {
     let email = normalize_email(email)?;
     validate_password(&new)?;
-    let txn = db.begin().await?;
     let user = user_account::Entity::find()
         .filter(user_account::Column::Email.eq(email.as_str()))
-        .one(&txn)
+        .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("User", "email"))?;
-    let before = user.clone();
-    let mut active: user_account::ActiveModel = user.into();
+    let actor = Actor { id: user.id, email: "command line".into() };
+    let work = UnitOfWork::begin_outside_request(db, actor, "userSetPassword").await?;
+    let before = user_account::Entity::find_by_id(user.id)
+        .one(work.txn())
+        .await?
+        .ok_or_else(|| AppError::not_found("User", "email"))?;
+    let mut active: user_account::ActiveModel = before.clone().into();
     active.password_hash = Set(hash_password(new).await?);
     active.credentials_changed_at = Set(DateTime::from_timestamp(Utc::now().timestamp(), 0));
-    let after = active.update(&txn).await?;
-    let actor = crate::audit::Actor { id: after.id, email: "command line".into() };
+    let after = active.update(work.txn()).await?;
     let extra = vec![("password", serde_json::Value::Null, serde_json::json!("changed"))];
-    crate::audit::commit_as(
-        txn,
-        &actor,
-        "userSetPassword",
-        crate::node::NodeType::User,
-        after.id,
-        Some(&before),
-        Some(&after),
-        extra,
-    )
-    .await?;
+    work.commit(Change::updated(NodeType::User, after.id, &before, &after).with(extra)).await?;
     Ok(after)
 }
 
