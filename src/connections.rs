@@ -178,7 +178,7 @@ async fn serve_connection<E: Endpoint<Output = Response> + 'static>(
                 Ok(response) => response,
                 Err(error) => {
                     tracing::error!(%error, "a request handler panicked");
-                    crate::server::request_error(
+                    crate::http::errors::request_error(
                         poem::http::StatusCode::INTERNAL_SERVER_ERROR,
                         "INTERNAL",
                         "Internal error; it has been logged",

@@ -59,7 +59,9 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
     let statements = Arc::new(AtomicU64::new(0));
     let counter = statements.clone();
     // For profiling: LOG_LEVEL=warn,champion_tracker::sql=trace prints every statement and its time.
-    conn.set_metric_callback(move |info| graphql::database::record_statement(&counter, &info.statement, info.elapsed));
+    conn.set_metric_callback(move |info| {
+        graphql::engine::database::record_statement(&counter, &info.statement, info.elapsed)
+    });
     Ok(Database { conn, statements })
 }
 

@@ -1,6 +1,6 @@
 use champion_tracker::config::{Cli, Command};
 use champion_tracker::startup::{ServeConfig, prepare_database, print_demo_accounts, print_demo_sign_in, start};
-use champion_tracker::{accounts, backup, db, healthcheck, seed, server, telemetry};
+use champion_tracker::{accounts, backup, db, healthcheck, http, seed, telemetry};
 use clap::Parser;
 
 /// A GraphQL response is built from many small short-lived allocations, on whichever worker
@@ -30,7 +30,7 @@ async fn run() -> anyhow::Result<()> {
                 print_demo_sign_in(args.bind, args.auth.jwt_secret.is_some());
             }
             tracing::info!(port = started.app.port(), bind = %args.bind, "serving GraphQL at /graphql");
-            started.app.run_until(server::shutdown_signal()).await?;
+            started.app.run_until(http::shutdown_signal()).await?;
             started.db.close().await?;
             tracing::info!("stopped");
         }

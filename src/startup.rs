@@ -11,8 +11,8 @@ use sea_orm::DatabaseConnection;
 use crate::config::{AuthArgs, Environment, ServeArgs};
 use crate::connections::ConnectionLimits;
 use crate::db;
+use crate::http::{Application, ServerSettings};
 use crate::seed::{DemoAccount, load_countries, load_demo};
-use crate::server::{Application, ServerSettings};
 
 pub struct ServeConfig {
     pub bind: SocketAddr,

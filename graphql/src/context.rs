@@ -64,9 +64,9 @@ impl Viewer {
     }
 }
 
-/// The request's database handle (see [`crate::database`]): reads go through it; write
-/// transactions open on its [`RequestDb::pool`](crate::database::RequestDb::pool).
-pub fn db<'a>(ctx: &'a async_graphql::Context<'_>) -> Result<&'a crate::database::RequestDb> {
+/// The request's database handle (see [`crate::engine::database`]): reads go through it; write
+/// transactions open on its [`RequestDb::pool`](crate::engine::database::RequestDb::pool).
+pub fn db<'a>(ctx: &'a async_graphql::Context<'_>) -> Result<&'a crate::engine::database::RequestDb> {
     shared(ctx)
 }
 
@@ -75,50 +75,4 @@ pub fn db<'a>(ctx: &'a async_graphql::Context<'_>) -> Result<&'a crate::database
 pub fn shared<'a, T: std::any::Any + Send + Sync>(ctx: &'a async_graphql::Context<'_>) -> Result<&'a T> {
     ctx.data::<T>()
         .map_err(|_| AppError::internal(format!("{} missing from the schema data", std::any::type_name::<T>())))
-}
-
-impl Viewer {
-    /// The one country whose private records (feedback, planned uses, pilots, contacts) this
-    /// viewer may see: `Some` for a Champion focal point, `None` for roles that see all.
-    pub fn country_scope(&self) -> Result<Option<i32>> {
-        let principal = self.principal()?;
-        match principal.role {
-            UserRole::Champion => principal.country_id.map(Some).ok_or(AppError::Forbidden),
-            UserRole::Admin | UserRole::WgLead => Ok(None),
-        }
-    }
-
-    /// Whether this viewer may read private records of `country_id` (`None`: not a country's record).
-    pub fn can_read_country(&self, country_id: Option<i32>) -> bool {
-        match self.country_scope() {
-            Ok(None) => true,
-            Ok(Some(own)) => country_id == Some(own),
-            Err(_) => false,
-        }
-    }
-
-    /// May this viewer write private records of `country_id`? The Secretariat may for every
-    /// country, a Champion focal point for its own; working-group leads triage but do not author.
-    pub fn require_country_writer(&self, country_id: i32) -> Result<&Principal> {
-        let principal = self.principal()?;
-        match principal.role {
-            UserRole::Admin => Ok(principal),
-            UserRole::Champion if principal.country_id == Some(country_id) => Ok(principal),
-            _ => Err(AppError::Forbidden),
-        }
-    }
-
-    /// For a write to an existing record of `country_id`: a viewer who may not even read it gets
-    /// `NOT_FOUND` (as for an unknown id, so ids cannot be probed); one who reads but may not
-    /// write it gets `FORBIDDEN`.
-    pub fn require_record_writer(&self, country_id: Option<i32>, entity: &'static str) -> Result<&Principal> {
-        self.principal()?;
-        if !self.can_read_country(country_id) {
-            return Err(AppError::not_found(entity, "id"));
-        }
-        match country_id {
-            Some(country_id) => self.require_country_writer(country_id),
-            None => self.require(Access::Admin),
-        }
-    }
 }

@@ -7,26 +7,20 @@ pub mod contact;
 pub mod context;
 pub mod country;
 pub mod dashboard;
-pub mod database;
-pub mod document;
+pub mod engine;
 pub mod error;
-pub mod error_codes;
 pub mod event;
 pub mod feedback;
-pub mod gateway;
 pub mod guide;
-pub mod inputs;
-pub mod loader;
+pub mod id;
 pub mod milestone;
 pub mod node;
-pub mod object_list;
 pub mod pagination;
 pub mod pilot;
 pub mod planned_use;
-pub mod response_order;
+pub mod policy;
 pub mod revision;
 pub mod role;
-pub mod rows;
 pub mod scalars;
 pub mod stakeholder;
 pub mod timeline;
@@ -36,12 +30,11 @@ pub mod write;
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 use auth::jwt::TokenService;
-use loader::DbLoader;
+use engine::database;
 
 /// Everything the tracker can tell: the guidance and its versions, sections and revision history; Champion countries,
 /// their roles, pilots, feedback and planned uses; events, milestones, the timeline and dashboards. Every field needs a
@@ -85,47 +78,11 @@ pub struct Mutation(
 
 pub type AppSchema = Schema<Query, Mutation, activity::ActivitySubscription>;
 
-/// Query-shape limits, checked before any resolver runs.
-#[derive(Clone, Debug)]
-pub struct Limits {
-    pub max_depth: usize,
-    pub max_complexity: usize,
-    pub max_aliases: usize,
-    /// Most selections once fragments are expanded (see [`document`]).
-    pub max_selections: usize,
-    /// Most items in any list given as input (see [`inputs`]).
-    pub max_list_items: usize,
-    pub introspection: bool,
-}
+/// The request engine over this schema.
+pub type AppGateway = engine::gateway::Gateway<Query, Mutation, activity::ActivitySubscription>;
 
-impl Limits {
-    /// The limits the gateway checks before async-graphql sees a document.
-    pub fn shape(&self) -> document::ShapeLimits {
-        document::ShapeLimits {
-            max_depth: self.max_depth,
-            max_aliases: self.max_aliases,
-            max_selections: self.max_selections,
-        }
-    }
-
-    /// The limits on input values, checked with them.
-    pub fn inputs(&self) -> inputs::InputLimits {
-        inputs::InputLimits { max_list_items: self.max_list_items }
-    }
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_depth: 12,
-            max_complexity: 5_000,
-            max_aliases: 30,
-            max_selections: 2_000,
-            max_list_items: inputs::DEFAULT_MAX_LIST_ITEMS,
-            introspection: true,
-        }
-    }
-}
+pub use engine::limits::Limits;
+pub use engine::loader::request_loader;
 
 pub fn build_schema(
     db: DatabaseConnection,
@@ -146,22 +103,6 @@ pub fn build_schema(
     }
     builder.finish()
 }
-
-/// Fresh loaders for one request (or one WebSocket connection): they batch its loads without
-/// mixing them, or their failures, with other requests'. With `cached`, a row or relation loaded
-/// once is reused for the rest of the request, and connections may load their items' relations
-/// ahead (see [`loader::prime_children`]); only a read-only HTTP request may use that, since a
-/// WebSocket connection lives on and a mutation changes what was loaded.
-pub fn request_loader(db: &database::RequestDb, cached: bool) -> loader::RequestLoaders {
-    let new = || DataLoader::with_cache(DbLoader::new(db.clone()), tokio::spawn, HashMapCache::default());
-    let loaders = loader::RequestLoaders { by_key: new(), relations: new().delay(RELATION_WINDOW), cached };
-    loaders.by_key.enable_all_cache(cached);
-    loaders.relations.enable_all_cache(cached);
-    loaders
-}
-
-/// How long a relation loader waits after the first key before querying (see `RequestLoaders`).
-const RELATION_WINDOW: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {

@@ -281,7 +281,7 @@ pub async fn paginate<E, N, C>(
 ) -> Result<AppConnection<N>>
 where
     E: EntityTrait,
-    E::Model: Sync + crate::rows::FromRows + ModelTrait<Entity = E>,
+    E::Model: Sync + crate::engine::rows::FromRows + ModelTrait<Entity = E>,
     N: OutputType,
     C: ConnectionTrait,
 {
@@ -295,7 +295,7 @@ where
         select = select.filter(ordered.beyond(before, Side::Before));
     }
     let select = Ordered::order(select, &ordered.keys, window.backwards);
-    let rows = crate::rows::fetch_all(db, select.limit(window.limit + 1)).await?;
+    let rows = crate::engine::rows::fetch_all(db, select.limit(window.limit + 1)).await?;
     window.connection(rows, total, |row| ordered.encode(row), to_node)
 }
 

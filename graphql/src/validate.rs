@@ -5,9 +5,9 @@ use async_graphql::ID;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter};
 
+use crate::engine::loader::Keyed;
 use crate::error::{AppError, Result};
-use crate::loader::Keyed;
-use crate::node::{NodeType, expect_global_id};
+use crate::id::{NodeType, expect_global_id};
 
 /// Longest free text (feedback bodies, summaries, responses).
 pub const MAX_TEXT_CHARS: usize = 20_000;

@@ -17,9 +17,9 @@ use crate::activity::{self, ActivityKind};
 use crate::audit::{self, Actor, Change};
 use crate::auth::guard::viewer;
 use crate::context::db;
-use crate::database::RequestDb;
+use crate::engine::database::RequestDb;
+use crate::engine::loader::Versioned;
 use crate::error::{AppError, Result};
-use crate::loader::Versioned;
 
 /// Who a unit of work's changes are written as.
 enum Author {
@@ -55,6 +55,7 @@ impl<'r, 'c> UnitOfWork<'r, 'c> {
     }
 
     /// A unit of work outside any request (the command line), written as `actor` under `action`.
+    #[allow(clippy::disallowed_methods)] // The write path itself.
     pub async fn begin_outside_request(db: &DatabaseConnection, actor: Actor, action: &'static str) -> Result<Self> {
         Ok(Self {
             txn: db.begin_with_options(write_options()).await?,
@@ -110,6 +111,7 @@ fn write_options() -> TransactionOptions {
 
 /// Starts the transaction a mutation runs in, on a connection of its own from the pool. Dropping
 /// it without `commit` rolls everything back.
+#[allow(clippy::disallowed_methods)] // The write path itself.
 pub(crate) async fn begin_write(db: &RequestDb) -> Result<DatabaseTransaction> {
     // A request holding a connection waiting for a second one could starve the pool; only
     // read-only requests hold one, so a write there is a bug, refused rather than risked.

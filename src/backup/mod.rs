@@ -1,7 +1,7 @@
 //! Backup and restore: `champion-tracker export` writes every table (accounts, audit log, link
 //! tables and revision history included) to one JSON Lines file; `champion-tracker import`
 //! restores such a file into an empty SQLite or PostgreSQL database, keys preserved, in one
-//! transaction. The file layout is in [`format`]; the tables and their order in [`tables`].
+//! transaction. The file layout is in [`self::format`]; the tables and their order in [`tables`].
 
 mod export;
 pub mod format;

@@ -219,6 +219,7 @@ pub struct DemoAccount {
 /// Loads the demo data; returns the accounts created by this call (none on a second run).
 pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoAccount>> {
     let data: DemoData = serde_json::from_str(DEMO_DATA).context("parsing the bundled demo data")?;
+    #[allow(clippy::disallowed_methods)] // The demo loader writes reference records, not changes anyone made.
     let txn = db.begin().await?;
     for doc in &data.documents {
         let document_id = ensure_document(&txn, doc).await?;
@@ -507,7 +508,7 @@ async fn ensure_event(db: &impl ConnectionTrait, e: &EventData, sections: &HashM
             event_id: Set(row.id),
             country_id: Set(None),
             stakeholder_id: Set(Some(stakeholder.id)),
-            role: Set(entity::event_participant::ParticipationRole::Host),
+            role: Set(event_participant::ParticipationRole::Host),
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),

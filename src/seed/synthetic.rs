@@ -128,7 +128,7 @@ pub async fn load_synthetic(db: &DatabaseConnection, sizes: &SyntheticSizes) -> 
 /// index-only scans rely on).
 async fn refresh_statistics(db: &DatabaseConnection) -> anyhow::Result<()> {
     let statement = match db.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => "VACUUM ANALYZE",
+        DatabaseBackend::Postgres => "VACUUM ANALYZE",
         _ => "ANALYZE",
     };
     db.execute_unprepared(statement).await.context("refreshing the planner's statistics")?;
@@ -355,6 +355,7 @@ async fn ensure_sections(db: &DatabaseConnection, wanted: usize, report: &mut Sy
         })
         .collect();
     report.sections_added = rows.len();
+    #[allow(clippy::disallowed_methods)] // Synthetic data for load tests, loaded in bulk.
     let txn = db.begin().await?;
     insert_all(&txn, rows, &ProgressBar::hidden()).await?;
     txn.commit().await?;
@@ -409,6 +410,7 @@ async fn insert_roles(
             }
         })
         .collect();
+    #[allow(clippy::disallowed_methods)] // Synthetic data for load tests, loaded in bulk.
     let txn = db.begin().await?;
     insert_all(&txn, rows, &progress("role assignments", count)).await?;
     txn.commit().await?;
@@ -475,6 +477,7 @@ async fn insert_events(
             }
         }
     }
+    #[allow(clippy::disallowed_methods)] // Synthetic data for load tests, loaded in bulk.
     let txn = db.begin().await?;
     insert_all(&txn, events, &progress("events", count)).await?;
     insert_all(&txn, participants, &ProgressBar::hidden()).await?;
@@ -516,6 +519,7 @@ async fn insert_pilots(
             }
         })
         .collect();
+    #[allow(clippy::disallowed_methods)] // Synthetic data for load tests, loaded in bulk.
     let txn = db.begin().await?;
     insert_all(&txn, rows, &progress("pilots", count)).await?;
     txn.commit().await?;
@@ -551,6 +555,7 @@ async fn insert_planned_uses(
         let first = pick(rng, &world.sections);
         links.push(planned_use_section::ActiveModel { planned_use_id: Set(id), section_id: Set(first) });
     }
+    #[allow(clippy::disallowed_methods)] // Synthetic data for load tests, loaded in bulk.
     let txn = db.begin().await?;
     insert_all(&txn, rows, &progress("planned uses", count)).await?;
     insert_all(&txn, links, &ProgressBar::hidden()).await?;
@@ -592,6 +597,7 @@ async fn insert_milestones(
             }
         })
         .collect();
+    #[allow(clippy::disallowed_methods)] // Synthetic data for load tests, loaded in bulk.
     let txn = db.begin().await?;
     insert_all(&txn, rows, &progress("milestones", count)).await?;
     txn.commit().await?;
@@ -626,6 +632,7 @@ async fn insert_feedback(
         (FeedbackStatus::Addressed, 10),
     ];
     let bar = progress("feedback", count);
+    #[allow(clippy::disallowed_methods)] // Synthetic data for load tests, loaded in bulk.
     let txn = db.begin().await?;
     let mut links_total = 0;
     let mut done = 0;

@@ -31,14 +31,14 @@ enum Ver {
 }
 
 impl Ver {
-    const ALL: [Ver; 3] = [Ver::Draft, Ver::Revised, Ver::Booklet];
+    const ALL: [Ver; 3] = [Draft, Revised, Booklet];
 
     fn document(self) -> &'static str {
-        if self == Ver::Booklet { "BOOKLET" } else { "GUIDE" }
+        if self == Booklet { "BOOKLET" } else { "GUIDE" }
     }
 
     fn code(self) -> &'static str {
-        if self == Ver::Revised { "2021-11-REVISED" } else { "2021-02-CHAMPIONS-DRAFT" }
+        if self == Revised { "2021-11-REVISED" } else { "2021-02-CHAMPIONS-DRAFT" }
     }
 }
 
@@ -65,9 +65,9 @@ enum When {
 impl When {
     fn day(self, today: NaiveDate) -> NaiveDate {
         match self {
-            When::On(day) => date(day),
-            When::Today(offset) if offset >= 0 => today + Days::new(offset as u64),
-            When::Today(offset) => today - Days::new(offset.unsigned_abs()),
+            On(day) => date(day),
+            Today(offset) if offset >= 0 => today + Days::new(offset as u64),
+            Today(offset) => today - Days::new(offset.unsigned_abs()),
         }
     }
 }
@@ -433,8 +433,8 @@ impl World {
         });
         match spec.source {
             Source::Country(iso3) => input["country"] = json!(iso3),
-            Source::Stakeholder => input["stakeholder"] = json!(self.reference.stakeholder),
-            Source::Collective => input["collective"] = json!("Champions"),
+            Stakeholder => input["stakeholder"] = json!(self.reference.stakeholder),
+            Collective => input["collective"] = json!("Champions"),
         }
         let created = app.data(SUBMIT, json!({ "input": input }), admin).await["submitFeedback"].clone();
         let (id, mut version) = (created["id"].clone(), created["version"].as_i64().unwrap());
@@ -602,8 +602,8 @@ impl Viewer {
     fn reads_feedback(self, source: Source) -> bool {
         match source {
             Source::Country(iso3) => self.reads_country(iso3),
-            Source::Stakeholder => matches!(self, Viewer::Everything),
-            Source::Collective => true,
+            Stakeholder => matches!(self, Viewer::Everything),
+            Collective => true,
         }
     }
 }

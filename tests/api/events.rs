@@ -4,7 +4,7 @@
 use crate::common::*;
 use async_graphql::ID;
 use entity::{event, event_participant, event_section};
-use graphql::node::decode_global_id;
+use graphql::id::decode_global_id;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -218,10 +218,10 @@ async fn bad_event_input_is_refused_and_nothing_is_written() {
     let before = counts(&app).await;
 
     // Unknown and mistyped ids.
-    let gone = graphql::node::global_id(graphql::node::NodeType::Event, 999_999);
+    let gone = graphql::id::global_id(graphql::id::NodeType::Event, 999_999);
     let (_, body) = app.post(&update_mutation(), json!({ "id": gone, "v": 1, "input": {} }), Some(&token)).await;
     assert_eq!((error_code(&body), error_field(&body)), ("NOT_FOUND", "id"));
-    let country_id = graphql::node::global_id(graphql::node::NodeType::Country, 1);
+    let country_id = graphql::id::global_id(graphql::id::NodeType::Country, 1);
     let (_, body) = app.post(&update_mutation(), json!({ "id": country_id, "v": 1, "input": {} }), Some(&token)).await;
     assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", "id"));
     let (_, body) = app.post("mutation($id: ID!) { deleteEvent(id: $id) }", json!({ "id": gone }), Some(&token)).await;
@@ -267,8 +267,8 @@ async fn participants_are_countries_or_stakeholders_once_each() {
     assert!(rows[1].country_id.is_none());
 
     let before = counts(&app).await;
-    let gone_event = graphql::node::global_id(graphql::node::NodeType::Event, 999_999);
-    let gone_stakeholder = graphql::node::global_id(graphql::node::NodeType::Stakeholder, 999_999);
+    let gone_event = graphql::id::global_id(graphql::id::NodeType::Event, 999_999);
+    let gone_stakeholder = graphql::id::global_id(graphql::id::NodeType::Stakeholder, 999_999);
     for (vars, code, field) in [
         (json!({ "event": event["id"], "country": "MAR", "role": "HOST" }), "CONFLICT", "country"),
         (json!({ "event": event["id"], "country": "MAR", "role": "ATTENDEE" }), "CONFLICT", "country"),
@@ -388,7 +388,7 @@ async fn sections_are_set_replaced_and_cleared_under_the_event_version() {
 
     // Refused: unknown code (with its position), malformed code, stale version, unknown event.
     let before = counts(&app).await;
-    let gone = graphql::node::global_id(graphql::node::NodeType::Event, 999_999);
+    let gone = graphql::id::global_id(graphql::id::NodeType::Event, 999_999);
     for (vars, code, field) in [
         (json!({ "event": event["id"], "sections": ["STEP-3", "NOPE-1"], "v": 2 }), "NOT_FOUND", "sections.1"),
         (json!({ "event": event["id"], "sections": [""], "v": 2 }), "BAD_USER_INPUT", "sections.0"),

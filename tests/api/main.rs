@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod activity;
+mod architecture;
 mod audit;
 mod auth;
 mod backup;

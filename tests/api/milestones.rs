@@ -4,7 +4,7 @@
 use crate::common::*;
 use async_graphql::ID;
 use entity::milestone::{self, MilestoneStatus};
-use graphql::node::{NodeType, decode_global_id, global_id};
+use graphql::id::{NodeType, decode_global_id, global_id};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 

@@ -1,12 +1,12 @@
-//! Lists resolved in one pass over their plain fields (graphql/src/object_list.rs) answer exactly
+//! Lists resolved in one pass over their plain fields (graphql/src/engine/object_list.rs) answer exactly
 //! what async-graphql's own resolution answers, on real rows; and every field declared plain is a
 //! field of its type that takes no arguments.
 
 use crate::common::*;
 use champion_tracker::seed::{SyntheticSizes, load_synthetic};
+use graphql::engine::object_list::PlainFields;
 use graphql::feedback::Feedback;
 use graphql::guide::Section;
-use graphql::object_list::PlainFields;
 use graphql::role::RoleAssignment;
 use serde_json::{Value, json};
 
@@ -68,6 +68,9 @@ async fn one_pass_lists_answer_what_async_graphql_answers() {
     assert!(first["sections"][0]["code"].as_str().is_some_and(|code| !code.is_empty()));
     let roles: usize = countries.iter().map(|c| c["roles"].as_array().unwrap().len()).sum();
     assert!(roles > 0);
+    // Every field a type lists as plain was ready when first polled, here and in every other test
+    // of this process so far: a listed field that waits would count.
+    assert_eq!(graphql::engine::object_list::plain_fields_that_waited(), 0, "a plain field waited");
 }
 
 #[tokio::test]

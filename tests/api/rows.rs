@@ -1,11 +1,11 @@
-//! Models decoded by position (graphql/src/rows.rs) are the models sea-orm decodes by name, on
+//! Models decoded by position (graphql/src/engine/rows.rs) are the models sea-orm decodes by name, on
 //! every row of the demo and synthetic data, optional columns NULL and set alike; and on
 //! PostgreSQL the positional path is the one taken.
 
 use crate::common::*;
 use champion_tracker::seed::{SyntheticSizes, load_synthetic};
 use entity::{country, feedback, feedback_section, guide_section, role_assignment, user_account};
-use graphql::rows::{FromRows, fetch_all};
+use graphql::engine::rows::{FromRows, fetch_all};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QueryTrait,
 };

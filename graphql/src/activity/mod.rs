@@ -18,14 +18,15 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, Viewer};
 use crate::country::{Country, find_by_iso3};
+use crate::engine::loader::maybe_by_id;
 use crate::error::AppError;
 use crate::error::Result;
-use crate::feedback::{Feedback, can_read};
+use crate::feedback::Feedback;
 use crate::guide::GuideVersion;
-use crate::loader::maybe_by_id;
+use crate::id::{NodeType, global_id};
 use crate::milestone::Milestone;
-use crate::node::{NodeType, global_id};
 use crate::planned_use::PlannedUse;
+use crate::policy::can_read_feedback;
 use crate::revision::Revision;
 use crate::role::RoleAssignment;
 
@@ -185,7 +186,7 @@ async fn visible_record(
         ActivityKind::FeedbackSubmitted | ActivityKind::FeedbackTriaged => feedback::Entity::find_by_id(id)
             .one(db)
             .await
-            .map(|row| row.filter(|f| can_read(viewer, f)).map(Record::Feedback)),
+            .map(|row| row.filter(|f| can_read_feedback(viewer, f)).map(Record::Feedback)),
         ActivityKind::PlannedUseChanged => planned_use::Entity::find_by_id(id)
             .one(db)
             .await

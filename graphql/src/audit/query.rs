@@ -8,7 +8,7 @@ use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::error::AppError;
 use crate::error::Result;
-use crate::node::{NodeType, decode_global_id, expect_global_id};
+use crate::id::{NodeType, decode_global_id, expect_global_id};
 use crate::pagination::{AppConnection, OrderDirection, Ordered, PageArgs, StringFilter, paginate};
 
 /// Which audit entries to list; every condition given must hold.
@@ -40,7 +40,6 @@ impl AuditQuery {
         guard = "Require(Access::Admin)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::error::{AppError, Result};
-use crate::node::NodeType;
+use crate::id::NodeType;
 
 /// Bookkeeping columns that change on every write and say nothing about the change itself.
 const IGNORED: [&str; 2] = ["created_at", "updated_at"];
@@ -125,7 +125,7 @@ pub(crate) async fn record<M: Serialize>(
 /// Codes of the sections linked to `owner_id` through `L`, sorted: how link changes are audited.
 pub async fn linked_section_codes<L>(db: &impl sea_orm::ConnectionTrait, owner_id: i32) -> Result<Value>
 where
-    L: crate::loader::LinkTable<Target = entity::guide_section::Entity>,
+    L: crate::engine::loader::LinkTable<Target = entity::guide_section::Entity>,
 {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     let ids: Vec<i32> =
@@ -144,13 +144,13 @@ where
 /// Global ids of the targets linked to `owner_id` through `L`, sorted: for links that are not sections.
 pub async fn linked_ids<L>(db: &impl sea_orm::ConnectionTrait, owner_id: i32, kind: NodeType) -> Result<Value>
 where
-    L: crate::loader::LinkTable,
+    L: crate::engine::loader::LinkTable,
 {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let mut ids: Vec<i32> =
         L::Link::find().filter(L::owner_column().eq(owner_id)).all(db).await?.iter().map(L::target_of).collect();
     ids.sort_unstable();
-    Ok(json!(ids.into_iter().map(|id| crate::node::global_id(kind, id).0).collect::<Vec<_>>()))
+    Ok(json!(ids.into_iter().map(|id| crate::id::global_id(kind, id).0).collect::<Vec<_>>()))
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@ use entity::{audit_log, user_account};
 use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::auth::guard::viewer;
+use crate::engine::loader::{DbLoader, maybe_by_id};
 use crate::error::{AppError, Result};
-use crate::loader::{DbLoader, maybe_by_id};
-use crate::node::{NodeType, global_id};
+use crate::id::{NodeType, global_id};
 use crate::user::User;
 
 /// Fields whose values only the Secretariat may see in a history: who recorded a feedback, and a
@@ -35,7 +35,7 @@ impl AuditEntry {
     /// The account that made it; visible to the Secretariat and to that user.
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         let user = maybe_by_id::<user_account::Entity>(ctx, self.0.actor_id).await?;
-        Ok(user.filter(|u| User::visible_to(viewer(ctx), u)).map(User))
+        Ok(user.filter(|u| crate::policy::can_read_user(viewer(ctx), u)).map(User))
     }
     /// The actor's email when the change was made; shown to the Secretariat, to working-group
     /// leads and to the actor, hidden (null) from other Champion focal points.
@@ -109,7 +109,7 @@ impl Loader<HistoryOf> for DbLoader {
 /// may read; what an entry says about *other* records (a revision's decisions on feedback) is
 /// cut down here to the records the viewer may read too.
 pub async fn history(ctx: &Context<'_>, kind: NodeType, id: i32) -> Result<Vec<AuditEntry>> {
-    let mut rows = crate::loader::loader(ctx)?.load_one(HistoryOf(kind, id)).await?.unwrap_or_default();
+    let mut rows = crate::engine::loader::loader(ctx)?.load_one(HistoryOf(kind, id)).await?.unwrap_or_default();
     if !matches!(viewer(ctx).country_scope(), Ok(None)) {
         redact_feedback_references(ctx, &mut rows).await?;
     }
@@ -123,7 +123,7 @@ const FEEDBACK_FIELD_PREFIX: &str = "feedback:";
 
 fn feedback_key(global: &str) -> Option<i32> {
     let id = ID(global.to_owned());
-    crate::node::expect_global_id(&id, NodeType::Feedback, FEEDBACK_FIELD).ok()
+    crate::id::expect_global_id(&id, NodeType::Feedback, FEEDBACK_FIELD).ok()
 }
 
 /// Removes from `rows` every decision on feedback the viewer may not read.
@@ -147,10 +147,10 @@ async fn redact_feedback_references(ctx: &Context<'_>, rows: &mut [audit_log::Mo
     if parsed.is_empty() {
         return Ok(());
     }
-    let found = crate::loader::many_by_id::<entity::feedback::Entity>(ctx, named).await?;
+    let found = crate::engine::loader::many_by_id::<entity::feedback::Entity>(ctx, named).await?;
     let viewer = viewer(ctx);
     let readable = |key: Option<i32>| {
-        key.and_then(|key| found.get(&key)).is_some_and(|row| crate::feedback::can_read(viewer, row))
+        key.and_then(|key| found.get(&key)).is_some_and(|row| crate::policy::can_read_feedback(viewer, row))
     };
     for (i, mut fields) in parsed {
         fields.retain(|field, _| field.strip_prefix(FEEDBACK_FIELD_PREFIX).is_none_or(|g| readable(feedback_key(g))));
@@ -175,7 +175,7 @@ fn decision_feedback(decision: &serde_json::Value) -> Option<i32> {
 }
 
 // Audit rows are never updated, so they are keyed but not versioned.
-impl crate::loader::Keyed for audit_log::Entity {
+impl crate::engine::loader::Keyed for audit_log::Entity {
     fn id_column() -> audit_log::Column {
         audit_log::Column::Id
     }

@@ -30,7 +30,7 @@ pub async fn authenticate_until(
     };
     let claims = tokens.verify(token)?;
     let user_id: i32 = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
-    let user = crate::rows::fetch_one(db, user_account::Entity::find_by_id(user_id))
+    let user = crate::engine::rows::fetch_one(db, user_account::Entity::find_by_id(user_id))
         .await?
         .filter(|user| user.active)
         .ok_or(AppError::Unauthenticated)?;
@@ -46,7 +46,7 @@ pub async fn authenticate_until(
 /// anything, so a demotion or a move to another country takes effect on the next event.
 pub async fn still_holds(db: &impl ConnectionTrait, viewer: &Viewer) -> bool {
     let Viewer::User(principal) = viewer else { return true };
-    match crate::rows::fetch_one(db, user_account::Entity::find_by_id(principal.user_id)).await {
+    match crate::engine::rows::fetch_one(db, user_account::Entity::find_by_id(principal.user_id)).await {
         Ok(Some(user)) => {
             user.active
                 && user.role == principal.role

@@ -10,4 +10,4 @@ mod types;
 
 pub use mutation::ContactMutation;
 pub use query::ContactQuery;
-pub use types::{Contact, ContactsOfCountry, ContactsOfStakeholder, visible_to};
+pub use types::{Contact, ContactsOfCountry, ContactsOfStakeholder};

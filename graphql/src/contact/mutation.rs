@@ -8,7 +8,7 @@ use crate::audit::Change;
 use crate::auth::guard::{Require, viewer};
 use crate::context::Access;
 use crate::error::Result;
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::write::{UnitOfWork, claim_version};
 
 /// A new contact, at a country or at a stakeholder.

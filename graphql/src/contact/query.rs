@@ -5,10 +5,11 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter}
 use super::Contact;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
-use crate::country::{find_by_iso3, readable_rows};
+use crate::country::find_by_iso3;
 use crate::error::Result;
-use crate::node::{NodeType, expect_global_id};
+use crate::id::{NodeType, expect_global_id};
 use crate::pagination::{AppConnection, OrderDirection, PageArgs, StringFilter, apply_order, paginate};
+use crate::policy::readable_rows;
 
 /// Which contacts to list; every condition given must hold.
 #[derive(InputObject, Default)]
@@ -75,7 +76,6 @@ impl ContactQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn contacts(
         &self,
         ctx: &Context<'_>,

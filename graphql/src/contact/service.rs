@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use crate::context::{Access, Viewer};
 use crate::country::writable_country;
 use crate::error::{AppError, Result};
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::user::service::normalize_email;
 use crate::validate::{MAX_TEXT_CHARS, existing, optional_text, required_text};
 

@@ -2,21 +2,14 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{contact, country, stakeholder};
 
-use crate::context::Viewer;
 use crate::country::Country;
+use crate::engine::loader::{ForeignKey, maybe_by_id};
 use crate::error::Result;
-use crate::loader::{ForeignKey, maybe_by_id};
-use crate::node::{NodeType, global_id};
+use crate::id::{NodeType, global_id};
 use crate::stakeholder::Stakeholder;
 
 /// A person at a country or at a stakeholder.
 pub struct Contact(pub contact::Model);
-
-/// Whether `viewer` may read `contact`: a country's contacts like the country's other private
-/// records; a stakeholder's (no country) only the Secretariat and working-group leads.
-pub fn visible_to(viewer: &Viewer, contact: &contact::Model) -> bool {
-    viewer.can_read_country(contact.country_id)
-}
 
 /// A person at a country's government or at a stakeholder; personal data. A country's contacts are private to it, like
 /// its pilots; a stakeholder's are read by the Secretariat and working-group leads and written by the Secretariat.
@@ -64,7 +57,7 @@ impl Contact {
     }
     /// Every recorded change to this record, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
-        crate::audit::history(ctx, crate::node::NodeType::Contact, self.0.id).await
+        crate::audit::history(ctx, NodeType::Contact, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -3,9 +3,9 @@
 
 use async_graphql::{Context, Lookahead, Value};
 
+use crate::engine::loader::{prime_children, prime_latest, selections_of};
 use crate::error::Result;
 use crate::feedback::FeedbackOfCountry;
-use crate::loader::{prime_children, prime_latest, selections_of};
 use crate::role::RolesOfCountry;
 
 pub async fn prefetch(ctx: &Context<'_>, country: &Lookahead<'_>, country_ids: &[i32]) -> Result<()> {

@@ -98,7 +98,6 @@ impl CountryQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn countries(
         &self,
         ctx: &Context<'_>,

@@ -1,21 +1,12 @@
-//! Country-owned private records (pilots, planned uses, contacts): the one place that turns the
-//! viewer's country scope into a query condition and resolves the country a write is for.
+//! Country-owned private records (pilots, planned uses, contacts): resolving the country a write
+//! is for. Who may read them is in [`crate::policy`].
 
 use entity::country;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use sea_orm::ConnectionTrait;
 
 use super::find_by_iso3;
 use crate::context::Viewer;
 use crate::error::{AppError, Result};
-
-/// Restricts a list to the rows the viewer may read: a Champion focal point's own country,
-/// everything for the Secretariat and working-group leads.
-pub fn readable_rows(viewer: &Viewer, country_column: impl ColumnTrait) -> Result<Condition> {
-    Ok(match viewer.country_scope()? {
-        Some(own) => Condition::all().add(country_column.eq(own)),
-        None => Condition::all(),
-    })
-}
 
 /// Resolves the country a record is written for (`NOT_FOUND`/`BAD_USER_INPUT` on `field`) and
 /// checks that the viewer may write that country's records (`FORBIDDEN`).

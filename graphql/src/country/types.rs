@@ -5,15 +5,16 @@ use entity::{country, stakeholder};
 
 use crate::auth::guard::viewer;
 use crate::contact::{Contact, ContactsOfCountry};
+use crate::engine::loader::{ForeignKey, children, latest_children};
+use crate::engine::object_list::ObjectList;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::event::{Event, events_of_country};
-use crate::feedback::{Feedback, FeedbackOfCountry, can_read};
-use crate::loader::{ForeignKey, children, latest_children};
-use crate::node::{NodeType, global_id};
-use crate::object_list::ObjectList;
+use crate::feedback::{Feedback, FeedbackOfCountry};
+use crate::id::{NodeType, global_id};
 use crate::pilot::{Pilot, PilotsOfCountry};
 use crate::planned_use::{PlannedUse, PlannedUsesOfCountry};
+use crate::policy::can_read_feedback;
 use crate::role::{RoleAssignment, RolesOfCountry};
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
@@ -95,18 +96,17 @@ impl Country {
                 rows
             }
         };
-        Ok(rows.into_iter().filter(|row| can_read(viewer, row)).map(Feedback).collect())
+        Ok(rows.into_iter().filter(|row| can_read_feedback(viewer, row)).map(Feedback).collect())
     }
     /// This country's roles, pilots, feedback, planned uses and events, oldest first. Each country's
     /// timeline is its own query, so the field is priced high: listing many countries with their
     /// timelines is refused by the complexity limit (use the root `timeline` instead).
     #[graphql(complexity = "TIMELINE_BASE_COST + crate::pagination::page_complexity(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn timeline(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "First day, inclusive.")] from: Option<crate::scalars::Date>,
-        #[graphql(desc = "Last day, inclusive.")] to: Option<crate::scalars::Date>,
+        #[graphql(desc = "First day, inclusive.")] from: Option<Date>,
+        #[graphql(desc = "Last day, inclusive.")] to: Option<Date>,
         #[graphql(desc = "Only these kinds; all when omitted.")] kinds: Option<Vec<crate::timeline::TimelineKind>>,
         #[graphql(desc = "Relay paging: only items after this cursor (`endCursor` or an edge's `cursor`).")]
         after: Option<String>,

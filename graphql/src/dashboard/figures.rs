@@ -271,10 +271,7 @@ pub async fn champions_without_planned_use(db: &impl ConnectionTrait, scope: &Sc
         .await?)
 }
 
-pub async fn pilots_by_status(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-) -> Result<Vec<(entity::pilot::PilotStatus, i64)>> {
+pub async fn pilots_by_status(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<(pilot::PilotStatus, i64)>> {
     count_by::<pilot::Entity, _>(db, scope.pilots(), pilot::Column::Status).await
 }
 

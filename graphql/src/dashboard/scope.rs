@@ -9,8 +9,8 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 
 use crate::context::Viewer;
 use crate::error::{AppError, Result};
-use crate::feedback::visible_feedback;
-use crate::node::{NodeType, expect_global_id};
+use crate::id::{NodeType, expect_global_id};
+use crate::policy::visible_feedback;
 use crate::scalars::Date;
 
 /// What a dashboard counts: a period, a region and a guide version, each optional.

@@ -14,10 +14,10 @@ use crate::audit::{self, Change};
 use crate::auth::guard::Require;
 use crate::context::Access;
 use crate::country::find_by_iso3;
+use crate::engine::loader::replace_links;
 use crate::error::AppError;
 use crate::error::Result;
-use crate::loader::replace_links;
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::scalars::Date;
 use crate::validate::existing;
 use crate::write::{UnitOfWork, claim_version};
@@ -165,8 +165,8 @@ impl EventMutation {
         let event = existing::<event::Entity>(work.txn(), &id, NodeType::Event, "id").await?;
         let count = |n: Result<u64, sea_orm::DbErr>| n.map_err(AppError::from);
         let participants = count(
-            entity::event_participant::Entity::find()
-                .filter(entity::event_participant::Column::EventId.eq(event.id))
+            event_participant::Entity::find()
+                .filter(event_participant::Column::EventId.eq(event.id))
                 .count(work.txn())
                 .await,
         )?;

@@ -115,7 +115,6 @@ impl EventQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn events(
         &self,
         ctx: &Context<'_>,

@@ -9,11 +9,11 @@ use entity::event_participant::{self, ParticipationRole};
 use entity::{country, event_section, guide_section, stakeholder};
 
 use crate::country::Country;
+use crate::engine::loader::{ForeignKey, LinkTable, by_id, children, linked, many_by_id, maybe_by_id};
+use crate::engine::object_list::ObjectList;
 use crate::error::{AppError, Result};
 use crate::guide::Section;
-use crate::loader::{ForeignKey, LinkTable, by_id, children, linked, many_by_id, maybe_by_id};
-use crate::node::{NodeType, global_id};
-use crate::object_list::ObjectList;
+use crate::id::{NodeType, global_id};
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
 
@@ -95,7 +95,7 @@ impl Event {
     }
     /// Every recorded change to this record, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
-        crate::audit::history(ctx, crate::node::NodeType::Event, self.0.id).await
+        crate::audit::history(ctx, NodeType::Event, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

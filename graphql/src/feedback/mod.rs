@@ -13,7 +13,7 @@ mod types;
 
 pub use mutation::FeedbackMutation;
 pub use prefetch::prefetch;
-pub use query::{FeedbackQuery, can_read, visible_feedback};
+pub use query::FeedbackQuery;
 pub use types::{
     Feedback, FeedbackOfCountry, FeedbackOfEvent, FeedbackOfPilot, FeedbackSections, SectionFeedback, visible_children,
 };

@@ -11,7 +11,7 @@ use crate::auth::guard::{Require, viewer};
 use crate::context::Access;
 use crate::error::AppError;
 use crate::error::Result;
-use crate::node::{NodeType, expect_global_id};
+use crate::id::{NodeType, expect_global_id};
 use crate::scalars::Date;
 use crate::write::{UnitOfWork, claim_version};
 
@@ -118,7 +118,7 @@ impl FeedbackMutation {
         let work = UnitOfWork::begin(ctx).await?;
         // Visibility and rights first, so another country's feedback cannot be probed by version.
         let found = crate::validate::existing::<feedback::Entity>(work.txn(), &id, NodeType::Feedback, "id").await?;
-        if !super::query::can_read(viewer(ctx), &found) {
+        if !crate::policy::can_read_feedback(viewer(ctx), &found) {
             return Err(AppError::not_found("Feedback", "id"));
         }
         service::require_editor(viewer(ctx), &found)?;
@@ -176,7 +176,7 @@ impl FeedbackMutation {
     ) -> Result<ID> {
         let work = UnitOfWork::begin(ctx).await?;
         let current = crate::validate::existing::<feedback::Entity>(work.txn(), &id, NodeType::Feedback, "id").await?;
-        if !super::query::can_read(viewer(ctx), &current) {
+        if !crate::policy::can_read_feedback(viewer(ctx), &current) {
             return Err(AppError::not_found("Feedback", "id"));
         }
         service::require_editor(viewer(ctx), &current)?;

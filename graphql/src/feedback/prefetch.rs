@@ -3,8 +3,8 @@
 use async_graphql::{Context, Lookahead};
 
 use super::FeedbackSections;
+use crate::engine::loader::prime_linked;
 use crate::error::Result;
-use crate::loader::prime_linked;
 
 pub async fn prefetch(ctx: &Context<'_>, feedback: &Lookahead<'_>, feedback_ids: &[i32]) -> Result<()> {
     if feedback.field("sections").exists() {

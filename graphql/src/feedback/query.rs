@@ -7,33 +7,14 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 
 use super::Feedback;
 use crate::auth::guard::{Require, viewer};
-use crate::context::{Access, Viewer, db};
+use crate::context::{Access, db};
 use crate::error::Result;
 use crate::guide::find_section_by_code;
-use crate::node::{NodeType, expect_global_id};
+use crate::id::{NodeType, expect_global_id};
 use crate::pagination::{
     AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, item_selections,
     paginate,
 };
-
-/// The feedback rows `viewer` may read, as a condition on the feedback table.
-pub fn visible_feedback(viewer: &Viewer) -> Result<Condition> {
-    Ok(match viewer.country_scope()? {
-        None => Condition::all(),
-        Some(own) => Condition::any().add(feedback::Column::CountryId.eq(own)).add(
-            Condition::all().add(feedback::Column::CountryId.is_null()).add(feedback::Column::StakeholderId.is_null()),
-        ),
-    })
-}
-
-/// The same rule for one loaded row.
-pub fn can_read(viewer: &Viewer, row: &feedback::Model) -> bool {
-    match viewer.country_scope() {
-        Ok(None) => true,
-        Ok(Some(own)) => row.country_id == Some(own) || (row.country_id.is_none() && row.stakeholder_id.is_none()),
-        Err(_) => false,
-    }
-}
 
 /// Which feedback to list; every condition given must hold.
 #[derive(InputObject, Default)]
@@ -191,7 +172,6 @@ impl FeedbackQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn feedback(
         &self,
         ctx: &Context<'_>,
@@ -213,8 +193,9 @@ impl FeedbackQuery {
     ) -> Result<AppConnection<Feedback>> {
         use feedback::Column;
         let db = db(ctx)?;
-        let condition =
-            Condition::all().add(visible_feedback(viewer(ctx))?).add(filter.unwrap_or_default().condition(db).await?);
+        let condition = Condition::all()
+            .add(crate::policy::visible_feedback(viewer(ctx))?)
+            .add(filter.unwrap_or_default().condition(db).await?);
         let orderings = order_by
             .unwrap_or_else(|| {
                 vec![FeedbackOrder { field: FeedbackOrderField::ReceivedOn, direction: OrderDirection::Desc }]

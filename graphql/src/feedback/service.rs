@@ -12,10 +12,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 
 use crate::context::{Principal, Viewer};
 use crate::country::find_by_iso3;
+use crate::engine::loader::replace_links;
 use crate::error::{AppError, Result};
 use crate::guide::find_sections_by_codes;
-use crate::loader::replace_links;
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::validate::{MAX_LINKS, MAX_TEXT_CHARS, existing, language_code, optional_text, required_text};
 use async_graphql::ID;
 

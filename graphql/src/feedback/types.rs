@@ -6,13 +6,13 @@ use entity::{country, event, feedback_section, guide_section, guide_version, pil
 
 use crate::auth::guard::viewer;
 use crate::country::Country;
+use crate::engine::loader::{ForeignKey, LinkTable, by_id, linked, maybe_by_id};
+use crate::engine::object_list::{ObjectList, PlainFields};
 use crate::error::AppError;
 use crate::error::Result;
 use crate::event::Event;
 use crate::guide::{GuideVersion, Section};
-use crate::loader::{ForeignKey, LinkTable, by_id, linked, maybe_by_id};
-use crate::node::{NodeType, global_id};
-use crate::object_list::{ObjectList, PlainFields};
+use crate::id::{NodeType, global_id};
 use crate::pilot::Pilot;
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
@@ -96,7 +96,7 @@ impl Feedback {
     /// The account that recorded it; visible to that user and to the Secretariat.
     async fn submitted_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         let user = maybe_by_id::<user_account::Entity>(ctx, self.0.submitted_by_id).await?;
-        Ok(user.filter(|u| User::visible_to(viewer(ctx), u)).map(User))
+        Ok(user.filter(|u| crate::policy::can_read_user(viewer(ctx), u)).map(User))
     }
     /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
     async fn provenance(&self) -> Provenance {
@@ -120,7 +120,7 @@ impl Feedback {
     }
     /// Every recorded change to this record, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
-        crate::audit::history(ctx, crate::node::NodeType::Feedback, self.0.id).await
+        crate::audit::history(ctx, NodeType::Feedback, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
@@ -239,6 +239,6 @@ where
     F: ForeignKey<Entity = feedback::Entity>,
 {
     let viewer = viewer(ctx);
-    let rows = crate::loader::children::<F>(ctx, parent_id).await?;
-    Ok(rows.into_iter().filter(|row| super::can_read(viewer, row)).map(Feedback).collect())
+    let rows = crate::engine::loader::children::<F>(ctx, parent_id).await?;
+    Ok(rows.into_iter().filter(|row| crate::policy::can_read_feedback(viewer, row)).map(Feedback).collect())
 }

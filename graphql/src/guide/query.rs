@@ -8,7 +8,7 @@ use super::{Document, GuideVersion, Section};
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::error::{AppError, Result};
-use crate::node::{NodeType, expect_global_id};
+use crate::id::{NodeType, expect_global_id};
 use crate::pagination::{
     AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate,
 };
@@ -138,7 +138,6 @@ impl GuideQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn guide_versions(
         &self,
         ctx: &Context<'_>,
@@ -208,7 +207,6 @@ impl GuideQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn sections(
         &self,
         ctx: &Context<'_>,

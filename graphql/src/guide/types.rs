@@ -9,14 +9,15 @@ use entity::guide_version::{self, VersionStage};
 
 use crate::auth::guard::viewer;
 use crate::context::db;
+use crate::engine::loader::{ForeignKey, by_id, children, linked, maybe_by_id};
+use crate::engine::object_list::{ObjectList, PlainFields};
 use crate::error::Result;
 use crate::event::{Event, events_of_section};
-use crate::feedback::{Feedback, SectionFeedback, can_read};
-use crate::loader::{ForeignKey, by_id, children, linked, maybe_by_id};
-use crate::node::{NodeType, global_id};
-use crate::object_list::{ObjectList, PlainFields};
+use crate::feedback::{Feedback, SectionFeedback};
+use crate::id::{NodeType, global_id};
 use crate::pagination::{AppConnection, PageArgs, paginate};
 use crate::planned_use::{PlannedUse, PlannedUsesOfSection};
+use crate::policy::can_read_feedback;
 use crate::revision::{
     ChangesOfSection, CommentResponse, Revision, RevisionsOfVersion, SectionChange, TranslationStatus, matrix_select,
     translation_status,
@@ -286,7 +287,7 @@ impl Section {
         let rows = linked::<SectionFeedback>(ctx, self.0.id).await?;
         Ok(rows
             .into_iter()
-            .filter(|row| can_read(viewer, row))
+            .filter(|row| can_read_feedback(viewer, row))
             .map(|row| Feedback(Arc::unwrap_or_clone(row)))
             .collect())
     }

@@ -11,7 +11,7 @@ use crate::audit::Change;
 use crate::auth::guard::Require;
 use crate::context::Access;
 use crate::error::{AppError, Result};
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::scalars::Date;
 use crate::validate::{existing, existing_opt};
 use crate::write::{UnitOfWork, claim_version};

@@ -9,7 +9,7 @@ use super::types::today;
 use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::error::Result;
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
 use crate::validate::existing;
 
@@ -101,7 +101,6 @@ impl MilestoneQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn milestones(
         &self,
         ctx: &Context<'_>,

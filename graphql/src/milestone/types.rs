@@ -4,10 +4,10 @@ use entity::common::{DatePrecision, Provenance};
 use entity::guide_version;
 use entity::milestone::{self, MilestoneStatus};
 
+use crate::engine::loader::maybe_by_id;
 use crate::error::Result;
 use crate::guide::GuideVersion;
-use crate::loader::maybe_by_id;
-use crate::node::{NodeType, global_id};
+use crate::id::{NodeType, global_id};
 use crate::scalars::Date;
 
 /// The day "today" is for overdue milestones (UTC).
@@ -81,7 +81,7 @@ impl Milestone {
     }
     /// Every recorded change to this record, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
-        crate::audit::history(ctx, crate::node::NodeType::Milestone, self.0.id).await
+        crate::audit::history(ctx, NodeType::Milestone, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -1,8 +1,5 @@
-//! Global object identification: opaque ids, the `Node` interface, `node(id:)` and `nodes(ids:)`.
-
-mod global_id;
-
-pub use global_id::{NodeType, decode_global_id, expect_global_id, global_id};
+//! Global object identification: the `Node` interface, `node(id:)` and `nodes(ids:)`. The ids
+//! themselves are made and read in [`crate::id`], which every domain uses without this module.
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
@@ -15,11 +12,12 @@ use crate::auth::guard::{Require, viewer};
 use crate::contact::Contact;
 use crate::context::Access;
 use crate::country::Country;
+use crate::engine::loader::by_id;
 use crate::error::{AppError, Result};
 use crate::event::{Event, EventParticipant};
 use crate::feedback::Feedback;
 use crate::guide::{Document, GuideVersion, Section};
-use crate::loader::by_id;
+use crate::id::{NodeType, decode_global_id};
 use crate::milestone::Milestone;
 use crate::pilot::Pilot;
 use crate::planned_use::PlannedUse;
@@ -93,11 +91,11 @@ impl NodeQuery {
 /// One row by id: `now` for a lone lookup, which has nothing to wait for and batch with.
 async fn get<E>(ctx: &Context<'_>, id: i32, now: bool) -> Result<Option<E::Model>>
 where
-    E: crate::loader::Keyed + 'static,
+    E: crate::engine::loader::Keyed + 'static,
     E::Model: Clone + Send + Sync + 'static,
 {
     match now {
-        true => crate::loader::by_id_now::<E>(ctx, id).await,
+        true => crate::engine::loader::by_id_now::<E>(ctx, id).await,
         false => by_id::<E>(ctx, id).await,
     }
 }
@@ -120,7 +118,7 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32, now: bool) -> Res
         }
         NodeType::Feedback => get::<feedback::Entity>(ctx, id, now)
             .await?
-            .filter(|row| crate::feedback::can_read(viewer(ctx), row))
+            .filter(|row| crate::policy::can_read_feedback(viewer(ctx), row))
             .map(|m| Node::Feedback(Feedback(m))),
         NodeType::RoleAssignment => {
             get::<role_assignment::Entity>(ctx, id, now).await?.map(|m| Node::RoleAssignment(RoleAssignment(m)))
@@ -142,11 +140,11 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32, now: bool) -> Res
         NodeType::Revision => get::<revision::Entity>(ctx, id, now).await?.map(|m| Node::Revision(Revision(m))),
         NodeType::Contact => get::<contact::Entity>(ctx, id, now)
             .await?
-            .filter(|m| crate::contact::visible_to(viewer(ctx), m))
+            .filter(|m| crate::policy::can_read_contact(viewer(ctx), m))
             .map(|m| Node::Contact(Contact(m))),
         NodeType::User => get::<user_account::Entity>(ctx, id, now)
             .await?
-            .filter(|user| User::visible_to(viewer(ctx), user))
+            .filter(|user| crate::policy::can_read_user(viewer(ctx), user))
             .map(|m| Node::User(User(m))),
     })
 }

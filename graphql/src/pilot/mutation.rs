@@ -11,7 +11,7 @@ use crate::auth::guard::{Require, viewer};
 use crate::context::Access;
 use crate::error::AppError;
 use crate::error::Result;
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::scalars::Date;
 use crate::validate::{MAX_TEXT_CHARS, required_text};
 use crate::write::{UnitOfWork, claim_version};

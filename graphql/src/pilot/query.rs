@@ -5,10 +5,11 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter}
 use super::Pilot;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
-use crate::country::{find_by_iso3, readable_rows};
+use crate::country::find_by_iso3;
 use crate::error::Result;
-use crate::node::{NodeType, expect_global_id};
+use crate::id::{NodeType, expect_global_id};
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
+use crate::policy::readable_rows;
 
 /// Which pilots to list; every condition given must hold.
 #[derive(InputObject, Default)]
@@ -80,7 +81,6 @@ impl PilotQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn pilots(
         &self,
         ctx: &Context<'_>,

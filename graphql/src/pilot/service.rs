@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use crate::context::Viewer;
 use crate::country::{require_champion, writable_country};
 use crate::error::{AppError, Result};
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::validate::{MAX_LINE_CHARS, MAX_TEXT_CHARS, date_order, existing, optional_text, required_text};
 
 /// Not yet ended: PLANNED or IN_PROGRESS.

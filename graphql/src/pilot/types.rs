@@ -5,12 +5,12 @@ use entity::pilot::{self, PilotStatus};
 use entity::{country, guide_version};
 
 use crate::country::Country;
+use crate::engine::loader::{ForeignKey, by_id};
+use crate::engine::object_list::ObjectList;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::guide::GuideVersion;
-use crate::loader::{ForeignKey, by_id};
-use crate::node::{NodeType, global_id};
-use crate::object_list::ObjectList;
+use crate::id::{NodeType, global_id};
 use crate::scalars::Date;
 
 /// A Champion country's pilot test of a version of the guidance.
@@ -80,7 +80,7 @@ impl Pilot {
     }
     /// Every recorded change to this record, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
-        crate::audit::history(ctx, crate::node::NodeType::Pilot, self.0.id).await
+        crate::audit::history(ctx, NodeType::Pilot, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

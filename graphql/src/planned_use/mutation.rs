@@ -11,7 +11,7 @@ use crate::audit::{self, Change};
 use crate::auth::guard::{Require, viewer};
 use crate::context::Access;
 use crate::error::Result;
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::scalars::Date;
 use crate::write::{UnitOfWork, claim_version};
 

@@ -6,12 +6,13 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use super::PlannedUse;
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
-use crate::country::{find_by_iso3, readable_rows};
+use crate::country::find_by_iso3;
 use crate::error::Result;
 use crate::guide::find_section_by_code;
 use crate::pagination::{
     AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, StringFilter, apply_order, paginate,
 };
+use crate::policy::readable_rows;
 
 /// Which planned uses to list; every condition given must hold.
 #[derive(InputObject, Default)]
@@ -107,7 +108,6 @@ impl PlannedUseQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn planned_uses(
         &self,
         ctx: &Context<'_>,

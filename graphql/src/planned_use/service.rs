@@ -11,10 +11,10 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use super::{EventsOfPlannedUse, SectionsOfPlannedUse};
 use crate::context::Viewer;
 use crate::country::{require_champion, writable_country};
+use crate::engine::loader::replace_links;
 use crate::error::{AppError, Result};
 use crate::guide::find_sections_by_codes;
-use crate::loader::replace_links;
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::validate::{MAX_TEXT_CHARS, existing, existing_all, required_text};
 
 /// Most sections, and most events, one planned use links to.

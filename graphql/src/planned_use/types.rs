@@ -7,13 +7,13 @@ use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
 use entity::{country, event, guide_section, planned_use_event, planned_use_section};
 
 use crate::country::Country;
+use crate::engine::loader::{ForeignKey, LinkTable, by_id, linked};
+use crate::engine::object_list::ObjectList;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::event::Event;
 use crate::guide::Section;
-use crate::loader::{ForeignKey, LinkTable, by_id, linked};
-use crate::node::{NodeType, global_id};
-use crate::object_list::ObjectList;
+use crate::id::{NodeType, global_id};
 use crate::scalars::Date;
 
 /// How a Champion country plans to use the guidance.
@@ -76,7 +76,7 @@ impl PlannedUse {
     }
     /// Every recorded change to this record, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
-        crate::audit::history(ctx, crate::node::NodeType::PlannedUse, self.0.id).await
+        crate::audit::history(ctx, NodeType::PlannedUse, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -16,13 +16,14 @@ use serde::Serialize;
 
 use super::types::{FeedbackResponse, ResponsesToFeedback, Revision};
 use crate::context::Viewer;
+use crate::engine::loader::{children, linked, maybe_by_id};
+use crate::engine::object_list::ObjectList;
 use crate::error::Result;
-use crate::feedback::{Feedback, FeedbackSections, visible_feedback};
+use crate::feedback::{Feedback, FeedbackSections};
 use crate::guide::Section;
-use crate::loader::{children, linked, maybe_by_id};
-use crate::node::{NodeType, global_id};
-use crate::object_list::ObjectList;
+use crate::id::{NodeType, global_id};
 use crate::pagination::{OrderDirection, Ordered};
+use crate::policy::visible_feedback;
 use crate::scalars::Date;
 
 /// Who gave a feedback, as one label, and what kind of source that is.

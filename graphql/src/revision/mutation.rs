@@ -20,7 +20,7 @@ use crate::context::Access;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::guide::GuideVersion;
-use crate::node::{NodeType, expect_global_id, global_id};
+use crate::id::{NodeType, expect_global_id, global_id};
 use crate::scalars::Date;
 use crate::validate::MAX_LINKS;
 use crate::write::{Committed, UnitOfWork, claim_version};

@@ -16,7 +16,7 @@ use crate::auth::guard::Require;
 use crate::context::{Access, db};
 use crate::error::{AppError, Result};
 use crate::guide::{GuideVersion, Section, document_ids, find_section_by_code};
-use crate::node::{NodeType, expect_global_id};
+use crate::id::{NodeType, expect_global_id};
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
 use crate::validate::existing;
 
@@ -73,7 +73,6 @@ impl RevisionQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn revisions(
         &self,
         ctx: &Context<'_>,
@@ -288,6 +287,6 @@ pub async fn section_as_of(
 
 /// `feedback.addressedBy`, kept here with the other revision reads.
 pub async fn responses_to_feedback(ctx: &Context<'_>, feedback_id: i32) -> Result<Vec<FeedbackResponse>> {
-    let links = crate::loader::children::<super::types::ResponsesToFeedback>(ctx, feedback_id).await?;
+    let links = crate::engine::loader::children::<super::types::ResponsesToFeedback>(ctx, feedback_id).await?;
     Ok(links.into_iter().map(FeedbackResponse).collect())
 }

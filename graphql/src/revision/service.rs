@@ -22,7 +22,7 @@ use sea_orm::{
 use super::history::Trail;
 use crate::error::{AppError, Result};
 use crate::guide::find_section_by_code;
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::validate::{
     MAX_LINE_CHARS, MAX_LINKS, MAX_TEXT_CHARS, existing, language_code, optional_text, required_text,
 };

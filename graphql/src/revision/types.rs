@@ -8,12 +8,13 @@ use entity::{feedback, guide_section, guide_version};
 
 use super::history::TranslationState;
 use crate::auth::guard::viewer;
+use crate::engine::loader::{ForeignKey, by_id, children, many_by_id, maybe_by_id};
 use crate::error::AppError;
 use crate::error::Result;
-use crate::feedback::{Feedback, can_read};
+use crate::feedback::Feedback;
 use crate::guide::{GuideVersion, Section};
-use crate::loader::{ForeignKey, by_id, children, many_by_id, maybe_by_id};
-use crate::node::{NodeType, global_id};
+use crate::id::{NodeType, global_id};
+use crate::policy::can_read_feedback;
 use crate::scalars::Date;
 
 /// One change decided for a guide version, with the sections it touched and the feedback it answered.
@@ -101,7 +102,7 @@ pub async fn visible_responses(
     let found = many_by_id::<feedback::Entity>(ctx, ids).await?;
     Ok(links
         .into_iter()
-        .filter(|link| found.get(&link.feedback_id).is_some_and(|f| can_read(viewer(ctx), f)))
+        .filter(|link| found.get(&link.feedback_id).is_some_and(|f| can_read_feedback(viewer(ctx), f)))
         .map(FeedbackResponse)
         .collect())
 }

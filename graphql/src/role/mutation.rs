@@ -12,7 +12,7 @@ use crate::context::Access;
 use crate::country::find_by_iso3;
 use crate::error::AppError;
 use crate::error::Result;
-use crate::node::{NodeType, expect_global_id};
+use crate::id::{NodeType, expect_global_id};
 use crate::scalars::Date;
 use crate::validate::existing;
 use crate::write::{UnitOfWork, claim_version};

@@ -118,7 +118,6 @@ impl RoleQuery {
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn role_assignments(
         &self,
         ctx: &Context<'_>,

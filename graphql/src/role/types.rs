@@ -5,11 +5,11 @@ use entity::country;
 use entity::role_assignment::{self, ChampionRole, RoleStatus};
 
 use crate::country::Country;
+use crate::engine::loader::{ForeignKey, by_id};
+use crate::engine::object_list::PlainFields;
 use crate::error::AppError;
 use crate::error::Result;
-use crate::loader::{ForeignKey, by_id};
-use crate::node::{NodeType, global_id};
-use crate::object_list::PlainFields;
+use crate::id::{NodeType, global_id};
 use crate::scalars::Date;
 
 /// A role a country plays for the guidance, over a period.
@@ -68,7 +68,7 @@ impl RoleAssignment {
     }
     /// Every recorded change to this record, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
-        crate::audit::history(ctx, crate::node::NodeType::RoleAssignment, self.0.id).await
+        crate::audit::history(ctx, NodeType::RoleAssignment, self.0.id).await
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -9,7 +9,7 @@ use crate::auth::guard::Require;
 use crate::context::Access;
 use crate::country::find_by_iso3;
 use crate::error::Result;
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::validate::existing;
 use crate::write::{UnitOfWork, claim_version};
 

@@ -138,7 +138,7 @@ pub async fn delete(db: &impl ConnectionTrait, stakeholder: stakeholder::Model) 
     }
     // A reference added meanwhile by a concurrent writer still meets the foreign key.
     stakeholder::Entity::delete_by_id(id).exec(db).await.map_err(|error| match error.sql_err() {
-        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => AppError::Conflict {
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => AppError::Conflict {
             field: Some("id".into()),
             message: "The stakeholder is still referred to; remove or reassign those records first".into(),
         },

@@ -12,8 +12,8 @@ use crate::context::{Access, Viewer, db};
 use crate::country::find_by_iso3;
 use crate::error::{AppError, Result};
 use crate::event::events_with_participant;
-use crate::feedback::visible_feedback;
 use crate::pagination::{AppConnection, PageArgs, Window, paginate_keyed};
+use crate::policy::visible_feedback;
 use crate::scalars::Date;
 
 /// Which timeline entries to list; every condition given must hold.

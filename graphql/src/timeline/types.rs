@@ -3,11 +3,11 @@ use chrono::NaiveDate;
 use entity::{country, event, feedback, pilot, planned_use, role_assignment};
 
 use crate::country::Country;
+use crate::engine::loader::{by_id, maybe_by_id};
 use crate::error::Result;
 use crate::event::Event;
 use crate::feedback::Feedback;
-use crate::loader::{by_id, maybe_by_id};
-use crate::node::{NodeType, global_id};
+use crate::id::{NodeType, global_id};
 use crate::pilot::Pilot;
 use crate::planned_use::PlannedUse;
 use crate::role::RoleAssignment;

@@ -15,7 +15,7 @@ use crate::auth::password::{
 use crate::auth::throttle::LoginThrottle;
 use crate::country::find_by_iso3;
 use crate::error::{AppError, Result};
-use crate::node::NodeType;
+use crate::id::NodeType;
 use crate::write::UnitOfWork;
 
 pub struct NewUser {
@@ -39,6 +39,7 @@ pub fn normalize_email(email: &str) -> Result<String> {
 
 /// Creates an account in its own transaction (CLI, demo loader).
 pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> Result<user_account::Model> {
+    #[allow(clippy::disallowed_methods)] // Accounts made before anyone can sign in (the command line, the demo loader).
     let txn = db.begin().await?;
     let user = create_user_in(&txn, new).await?;
     txn.commit().await?;

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use champion_tracker::connections::ConnectionLimits;
-use champion_tracker::server::ServerSettings;
+use champion_tracker::http::ServerSettings;
 use champion_tracker::startup::{ServeConfig, start};
 use graphql::Limits;
 use graphql::auth::jwt::TokenSettings;

@@ -3,18 +3,20 @@
 use std::sync::Arc;
 
 use graphql::context::Viewer;
-use graphql::node::{NodeType, decode_global_id};
+use graphql::id::{NodeType, decode_global_id};
 use graphql::revision::{MatrixLine, matrix_lines, version_by_id};
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 
-use crate::server::{AppState, request_error, unauthenticated, viewer_from_headers};
+use super::auth::viewer_from_headers;
+use super::errors::{request_error, unauthenticated};
+use super::state::AppState;
 
 /// `GET /export/versions/{id}/comment-response.csv`: the comment-response matrix of a version
 /// (`id` is the version's GraphQL id), one line per decision on each feedback the caller may read.
 #[handler]
-pub async fn comment_response_csv(
+pub(super) async fn comment_response_csv(
     req: &Request,
     Path(id): Path<String>,
     Data(state): Data<&Arc<AppState>>,

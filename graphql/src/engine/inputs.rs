@@ -32,7 +32,7 @@ pub fn check_variables(variables: &Variables, limits: &InputLimits) -> Result<()
 }
 
 /// Refuses the first literal argument of `document` that breaks a rule above. The nesting of its
-/// selections is bounded by [`crate::document::check`], which runs first.
+/// selections is bounded by [`crate::engine::document::check`], which runs first.
 pub fn check_document(document: &ExecutableDocument, limits: &InputLimits) -> Result<(), ServerError> {
     for (_, operation) in document.operations.iter() {
         check_selection_set(&operation.node.selection_set.node, limits)?;

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, ServerError};
 
-use crate::error_codes::with_code;
+use crate::engine::error_codes::with_code;
 
 /// Introspection selections (`__schema`, `__type`) are measured apart from the data they sit
 /// beside: the standard introspection query (graphql-js `getIntrospectionQuery`, which GraphiQL,

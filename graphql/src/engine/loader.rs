@@ -11,8 +11,8 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::database::RequestDb;
-use crate::rows::{FromRows, fetch_all};
+use crate::engine::database::RequestDb;
+use crate::engine::rows::{FromRows, fetch_all};
 
 use crate::error::Result;
 
@@ -42,7 +42,7 @@ pub type AppLoader = DataLoader<DbLoader, HashMapCache>;
 pub struct RequestLoaders {
     pub by_key: AppLoader,
     pub relations: AppLoader,
-    /// Whether loaded values are kept for the rest of the request (see [`crate::request_loader`]).
+    /// Whether loaded values are kept for the rest of the request (see [`request_loader`]).
     pub cached: bool,
 }
 
@@ -235,7 +235,7 @@ fn latest_sql<F: ForeignKey>(backend: sea_orm::DatabaseBackend, parents: &[i32],
     }
 }
 
-/// The loaders the transport put into the request data (see [`crate::request_loader`]).
+/// The loaders the transport put into the request data (see [`request_loader`]).
 fn loaders<'a>(ctx: &'a Context<'_>) -> Result<&'a RequestLoaders> {
     ctx.data::<RequestLoaders>().map_err(|_| crate::error::AppError::internal("data loaders missing from request data"))
 }
@@ -334,7 +334,7 @@ where
     Ok(ids)
 }
 
-/// Loads the children along `F` of all `parent_ids` ahead (see [`prime`]).
+/// Loads the children along `F` of all `parent_ids` ahead (see `prime`).
 pub async fn prime_children<F>(ctx: &Context<'_>, parent_ids: &[i32]) -> Result<Vec<i32>>
 where
     F: ForeignKey,
@@ -343,7 +343,7 @@ where
     prime(ctx, parent_ids.iter().map(|id| HasMany::<F>::new(*id)).collect(), F::Entity::id_of).await
 }
 
-/// Loads the newest `limit` children along `F` of all `parent_ids` ahead (see [`prime`]).
+/// Loads the newest `limit` children along `F` of all `parent_ids` ahead (see `prime`).
 pub async fn prime_latest<F>(ctx: &Context<'_>, parent_ids: &[i32], limit: u64) -> Result<Vec<i32>>
 where
     F: ForeignKey,
@@ -353,7 +353,7 @@ where
     prime(ctx, keys, F::Entity::id_of).await
 }
 
-/// Loads the targets linked through `L` to all `owner_ids` ahead (see [`prime`]).
+/// Loads the targets linked through `L` to all `owner_ids` ahead (see `prime`).
 pub async fn prime_linked<L>(ctx: &Context<'_>, owner_ids: &[i32]) -> Result<Vec<i32>>
 where
     L: LinkTable,
@@ -386,7 +386,7 @@ pub fn selections_of<'a>(
 macro_rules! keyed {
     ($($module:ident),+ $(,)?) => {
         $(
-            impl $crate::loader::Keyed for entity::$module::Entity {
+            impl $crate::engine::loader::Keyed for entity::$module::Entity {
                 fn id_column() -> Self::Column {
                     entity::$module::Column::Id
                 }
@@ -394,7 +394,7 @@ macro_rules! keyed {
                     model.id
                 }
             }
-            impl $crate::loader::Versioned for entity::$module::Entity {
+            impl $crate::engine::loader::Versioned for entity::$module::Entity {
                 fn version_column() -> Self::Column {
                     entity::$module::Column::Version
                 }
@@ -483,11 +483,7 @@ where
 }
 
 /// Makes `owner_id`'s links through `L` exactly `target_ids` (inside the caller's transaction).
-pub async fn replace_links<L: LinkTable>(
-    db: &impl sea_orm::ConnectionTrait,
-    owner_id: i32,
-    target_ids: &[i32],
-) -> Result<()> {
+pub async fn replace_links<L: LinkTable>(db: &impl ConnectionTrait, owner_id: i32, target_ids: &[i32]) -> Result<()> {
     L::Link::delete_many().filter(L::owner_column().eq(owner_id)).exec(db).await?;
     if target_ids.is_empty() {
         return Ok(());
@@ -500,3 +496,19 @@ pub async fn replace_links<L: LinkTable>(
     db.execute(&insert).await?;
     Ok(())
 }
+
+/// Fresh loaders for one request (or one WebSocket connection): they batch its loads without
+/// mixing them, or their failures, with other requests'. With `cached`, a row or relation loaded
+/// once is reused for the rest of the request, and connections may load their items' relations
+/// ahead (see [`prime_children`]); only a read-only HTTP request may use that, since a
+/// WebSocket connection lives on and a mutation changes what was loaded.
+pub fn request_loader(db: &RequestDb, cached: bool) -> RequestLoaders {
+    let new = || DataLoader::with_cache(DbLoader::new(db.clone()), tokio::spawn, HashMapCache::default());
+    let loaders = RequestLoaders { by_key: new(), relations: new().delay(RELATION_WINDOW), cached };
+    loaders.by_key.enable_all_cache(cached);
+    loaders.relations.enable_all_cache(cached);
+    loaders
+}
+
+/// How long a relation loader waits after the first key before querying (see `RequestLoaders`).
+const RELATION_WINDOW: std::time::Duration = std::time::Duration::from_millis(5);

@@ -13,27 +13,33 @@ use std::sync::atomic::AtomicU64;
 use async_graphql::futures_util::StreamExt;
 use async_graphql::futures_util::stream::{self, BoxStream};
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{Data, Executor, Request, Response, ServerError};
+use async_graphql::{Data, Executor, ObjectType, Request, Response, Schema, ServerError, SubscriptionType};
 use sea_orm::DatabaseConnection;
 
-use crate::database::{ReadConnections, RequestDb};
-use crate::document::ShapeLimits;
-use crate::error_codes::{ensure_codes, with_code};
-use crate::inputs::InputLimits;
-use crate::response_order::SchemaShape;
-use crate::{AppSchema, Limits, request_loader};
+use crate::engine::database::{ReadConnections, RequestDb};
+use crate::engine::document::ShapeLimits;
+use crate::engine::error_codes::{ensure_codes, with_code};
+use crate::engine::inputs::InputLimits;
+use crate::engine::limits::Limits;
+use crate::engine::loader::request_loader;
+use crate::engine::response_order::SchemaShape;
 
 /// Documents up to this size are kept parsed; clients send the same few operations again and again.
 const CACHEABLE_DOCUMENT_BYTES: usize = 4 * 1024;
 const CACHED_DOCUMENTS: usize = 256;
 
-#[derive(Clone)]
-pub struct Gateway {
-    inner: Arc<Inner>,
+pub struct Gateway<Q, M, S> {
+    inner: Arc<Inner<Q, M, S>>,
 }
 
-struct Inner {
-    schema: AppSchema,
+impl<Q, M, S> Clone for Gateway<Q, M, S> {
+    fn clone(&self) -> Self {
+        Self { inner: self.inner.clone() }
+    }
+}
+
+struct Inner<Q, M, S> {
+    schema: Schema<Q, M, S>,
     db: DatabaseConnection,
     /// The server's SQL statement counter, for statements on connections a request holds.
     statements: Arc<AtomicU64>,
@@ -49,8 +55,13 @@ struct Inner {
     documents: quick_cache::sync::Cache<String, Arc<ExecutableDocument>>,
 }
 
-impl Gateway {
-    pub fn new(schema: AppSchema, db: DatabaseConnection, statements: Arc<AtomicU64>, limits: &Limits) -> Self {
+impl<Q, M, S> Gateway<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    pub fn new(schema: Schema<Q, M, S>, db: DatabaseConnection, statements: Arc<AtomicU64>, limits: &Limits) -> Self {
         let documents = quick_cache::sync::Cache::new(CACHED_DOCUMENTS);
         let reads = ReadConnections::new(db.clone());
         let (shape, inputs) = (limits.shape(), limits.inputs());
@@ -108,7 +119,7 @@ impl Gateway {
     pub async fn execute_prepared(&self, mut request: Request, prepared: &Prepared, db: &RequestDb) -> Response {
         let introspection_off =
             !self.inner.introspection || request.introspection_mode != async_graphql::IntrospectionMode::Enabled;
-        if introspection_off && request.parsed_query().is_ok_and(crate::document::selects_introspection) {
+        if introspection_off && request.parsed_query().is_ok_and(crate::engine::document::selects_introspection) {
             let error = ServerError::new("Introspection is switched off for this caller", None);
             return Response::from_errors(vec![with_code(error, "INTROSPECTION_DISABLED")]);
         }
@@ -129,7 +140,7 @@ impl Gateway {
         response
     }
 
-    pub fn schema(&self) -> &AppSchema {
+    pub fn schema(&self) -> &Schema<Q, M, S> {
         &self.inner.schema
     }
 
@@ -137,14 +148,14 @@ impl Gateway {
     /// refuses it. What it returns goes with the request to [`Self::execute_prepared`].
     pub fn prepare(&self, request: &mut Request) -> Result<Prepared, ServerError> {
         let cacheable = request.query.len() <= CACHEABLE_DOCUMENT_BYTES;
-        crate::inputs::check_variables(&request.variables, &self.inner.inputs)?;
+        crate::engine::inputs::check_variables(&request.variables, &self.inner.inputs)?;
         if cacheable && let Some(document) = self.inner.documents.get(&request.query) {
             request.set_parsed_query(ExecutableDocument::clone(&document));
             return Ok(Prepared(document));
         }
         let document = request.parsed_query().map_err(|error| with_code(error, "GRAPHQL_PARSE_FAILED"))?;
-        crate::document::check(document, &self.inner.shape)?;
-        crate::inputs::check_document(document, &self.inner.inputs)?;
+        crate::engine::document::check(document, &self.inner.shape)?;
+        crate::engine::inputs::check_document(document, &self.inner.inputs)?;
         let mut document = document.clone();
         self.inner.response_shape.mark_abstract_fields(&mut document);
         let document = Arc::new(document);
@@ -186,7 +197,12 @@ fn reads_only(request: &mut Request) -> bool {
     operation_type(request) == Some(OperationType::Query)
 }
 
-impl Executor for Gateway {
+impl<Q, M, S> Executor for Gateway<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
     /// One request on its own (the server goes through [`Self::database_for`] and
     /// [`Self::execute_prepared`] to share the database handle with the account check).
     async fn execute(&self, mut request: Request) -> Response {
