@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use graphql::auth::jwt::TokenService;
-use graphql::user::service::{NewUser, create_user, mint_token};
+use graphql::user::service::{NewUser, add_user_from_command_line, mint_token};
 use sea_orm::DatabaseConnection;
 
 use crate::config::{TokenArgs, UserAddArgs, UserSetPasswordArgs};
@@ -25,7 +25,7 @@ fn read_password() -> anyhow::Result<String> {
 
 pub async fn add_user(db: &DatabaseConnection, args: UserAddArgs) -> anyhow::Result<()> {
     let password = read_password()?;
-    let user = create_user(
+    let user = add_user_from_command_line(
         db,
         NewUser {
             email: args.email,

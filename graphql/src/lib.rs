@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod audit;
 pub mod auth;
+pub mod bus;
 pub mod contact;
 pub mod context;
 pub mod country;

@@ -99,3 +99,14 @@ pub fn can_read_contact(viewer: &Viewer, contact: &contact::Model) -> bool {
 pub fn can_read_user(viewer: &Viewer, user: &user_account::Model) -> bool {
     viewer.is_admin() || viewer.user_id() == Some(user.id)
 }
+
+/// Whether `viewer` reads every country's private records: the Secretariat and working-group leads.
+pub fn sees_every_country(viewer: &Viewer) -> bool {
+    matches!(viewer.country_scope(), Ok(None))
+}
+
+/// Whether `viewer` may see the email of whoever made a change: those who read every country's
+/// records, and the actor themself; other Champion focal points see that a change was made.
+pub fn can_see_actor_email(viewer: &Viewer, actor_id: Option<i32>) -> bool {
+    sees_every_country(viewer) || viewer.user_id() == actor_id
+}

@@ -25,7 +25,7 @@ use entity::{
     guide_version, milestone, planned_use, planned_use_event, planned_use_section, revision, revision_feedback,
     revision_section, role_assignment, stakeholder, user_account,
 };
-use graphql::user::service::{NewUser, create_user};
+use graphql::user::service::{NewUser, create_user_in};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -268,7 +268,8 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoAccoun
             continue;
         }
         let password = uuid::Uuid::new_v4().simple().to_string()[..20].to_owned();
-        create_user(
+        // Reference accounts, like the demo's other records, have no audit rows.
+        create_user_in(
             db,
             NewUser {
                 email: account.email.clone(),

@@ -4,7 +4,7 @@ use crate::common::*;
 use chrono::Utc;
 use entity::user_account::{self, UserRole};
 use graphql::error::AppError;
-use graphql::user::service::{NewUser, create_user};
+use graphql::user::service::{NewUser, add_user_from_command_line as create_user};
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
@@ -235,4 +235,13 @@ async fn accounts_are_validated_before_they_are_written() {
     assert_ne!(created.password_hash, "long-enough-password");
     assert!(created.password_hash.starts_with("$argon2id$"));
     assert!(app.login_with("lead.two@example.org", "long-enough-password").await.is_ok());
+    // Made from the command line, and audited as such (the refused attempts wrote nothing).
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let rows = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Action.eq("userAdd"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "one audit row for the one account created");
+    assert_eq!((rows[0].entity_id, rows[0].actor_id, rows[0].actor_email.as_str()), (created.id, None, "command line"));
 }

@@ -1,18 +1,15 @@
 //! Live activity: mutations publish what changed once it is committed; `activity` subscribers
 //! over `/graphql/ws` receive it, each loading the changed record under its own read rules.
 
-mod bus;
-
-pub use bus::{ActivityBus, ActivityMessage, CHANNEL};
+pub use crate::bus::{ActivityBus, ActivityKind, ActivityMessage, CHANNEL};
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Subscription};
+use async_graphql::{Context, ID, InputObject, Object, Subscription};
 use chrono::{DateTime, Utc};
 use entity::{feedback, guide_version, milestone, planned_use, revision, role_assignment};
 use futures_util::Stream;
 use sea_orm::EntityTrait;
-use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::auth::guard::{Require, viewer};
@@ -23,58 +20,12 @@ use crate::error::AppError;
 use crate::error::Result;
 use crate::feedback::Feedback;
 use crate::guide::GuideVersion;
-use crate::id::{NodeType, global_id};
+use crate::id::global_id;
 use crate::milestone::Milestone;
 use crate::planned_use::PlannedUse;
 use crate::policy::can_read_feedback;
 use crate::revision::Revision;
 use crate::role::RoleAssignment;
-
-/// What kind of change an activity event reports.
-#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ActivityKind {
-    /// A feedback was recorded (`feedback`).
-    FeedbackSubmitted,
-    /// A feedback's status or response changed: triage, a revision's decision, a release (`feedback`).
-    FeedbackTriaged,
-    /// A planned use was created, changed or deleted (`plannedUse`; null when deleted).
-    PlannedUseChanged,
-    /// A role was assigned (`roleAssignment`).
-    RoleAssigned,
-    /// A role assignment ended (`roleAssignment`).
-    RoleEnded,
-    /// A revision was recorded (`revision`).
-    RevisionRecorded,
-    /// A guide version was released (`guideVersion`).
-    VersionReleased,
-    /// A milestone's status changed (`milestone`).
-    MilestoneStatusChanged,
-}
-
-impl ActivityKind {
-    fn node_type(self) -> NodeType {
-        match self {
-            Self::FeedbackSubmitted | Self::FeedbackTriaged => NodeType::Feedback,
-            Self::PlannedUseChanged => NodeType::PlannedUse,
-            Self::RoleAssigned | Self::RoleEnded => NodeType::RoleAssignment,
-            Self::RevisionRecorded => NodeType::Revision,
-            Self::VersionReleased => NodeType::GuideVersion,
-            Self::MilestoneStatusChanged => NodeType::Milestone,
-        }
-    }
-}
-
-/// Publishes a committed change to every subscriber (of every instance on PostgreSQL).
-pub async fn publish(ctx: &Context<'_>, kind: ActivityKind, entity_id: i32, country_id: Option<i32>, deleted: bool) {
-    let Ok(bus) = ctx.data::<Arc<ActivityBus>>() else {
-        tracing::error!("activity bus missing from the schema data");
-        return;
-    };
-    let message =
-        ActivityMessage { kind, entity_id, country_id, deleted, actor_id: viewer(ctx).user_id(), at: Utc::now() };
-    bus.publish(message).await;
-}
 
 /// Which changes to receive; every condition given must hold.
 #[derive(InputObject, Default)]

@@ -3,10 +3,7 @@
 //! may read a record through its `history`. Nothing in the API can change or remove an entry.
 
 mod query;
-mod service;
 mod types;
 
 pub use query::AuditQuery;
-pub(crate) use service::record;
-pub use service::{Actor, Change, diff, linked_ids, linked_section_codes};
 pub use types::{AuditEntry, history};

@@ -40,9 +40,7 @@ impl AuditEntry {
     /// The actor's email when the change was made; shown to the Secretariat, to working-group
     /// leads and to the actor, hidden (null) from other Champion focal points.
     async fn actor_email(&self, ctx: &Context<'_>) -> Option<&str> {
-        let viewer = viewer(ctx);
-        let sees_all = matches!(viewer.country_scope(), Ok(None));
-        (sees_all || viewer.user_id() == self.0.actor_id).then_some(self.0.actor_email.as_str())
+        crate::policy::can_see_actor_email(viewer(ctx), self.0.actor_id).then_some(self.0.actor_email.as_str())
     }
     /// The mutation that made the change, e.g. `setFeedbackStatus`.
     async fn action(&self) -> &str {
@@ -110,7 +108,7 @@ impl Loader<HistoryOf> for DbLoader {
 /// cut down here to the records the viewer may read too.
 pub async fn history(ctx: &Context<'_>, kind: NodeType, id: i32) -> Result<Vec<AuditEntry>> {
     let mut rows = crate::engine::loader::loader(ctx)?.load_one(HistoryOf(kind, id)).await?.unwrap_or_default();
-    if !matches!(viewer(ctx).country_scope(), Ok(None)) {
+    if !crate::policy::sees_every_country(viewer(ctx)) {
         redact_feedback_references(ctx, &mut rows).await?;
     }
     Ok(rows.into_iter().map(AuditEntry).collect())

@@ -4,11 +4,11 @@ use sea_orm::ModelTrait;
 
 use super::Contact;
 use super::service::{self, ContactChanges, NewContact};
-use crate::audit::Change;
 use crate::auth::guard::{Require, viewer};
 use crate::context::Access;
 use crate::error::Result;
 use crate::id::NodeType;
+use crate::write::Change;
 use crate::write::{UnitOfWork, claim_version};
 
 /// A new contact, at a country or at a stakeholder.

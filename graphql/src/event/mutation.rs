@@ -8,9 +8,7 @@ use sea_orm::ModelTrait;
 use super::service::{self, EventDraft, Participant};
 use super::types::SectionsOfEvent;
 use super::{Event, EventParticipant};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::audit::{self, Change};
 use crate::auth::guard::Require;
 use crate::context::Access;
 use crate::country::find_by_iso3;
@@ -20,6 +18,7 @@ use crate::error::Result;
 use crate::id::NodeType;
 use crate::scalars::Date;
 use crate::validate::existing;
+use crate::write::Change;
 use crate::write::{UnitOfWork, claim_version};
 
 /// A new event.
@@ -163,33 +162,10 @@ impl EventMutation {
     async fn delete_event(&self, ctx: &Context<'_>, #[graphql(desc = "Global id of the event.")] id: ID) -> Result<ID> {
         let work = UnitOfWork::begin(ctx).await?;
         let event = existing::<event::Entity>(work.txn(), &id, NodeType::Event, "id").await?;
-        let count = |n: Result<u64, sea_orm::DbErr>| n.map_err(AppError::from);
-        let participants = count(
-            event_participant::Entity::find()
-                .filter(event_participant::Column::EventId.eq(event.id))
-                .count(work.txn())
-                .await,
-        )?;
-        let feedback = count(
-            entity::feedback::Entity::find()
-                .filter(entity::feedback::Column::EventId.eq(event.id))
-                .count(work.txn())
-                .await,
-        )?;
-        let planned_uses = count(
-            entity::planned_use_event::Entity::find()
-                .filter(entity::planned_use_event::Column::EventId.eq(event.id))
-                .count(work.txn())
-                .await,
-        )?;
-        crate::write::refuse_if_referenced(
-            "event",
-            &[("participant(s)", participants), ("feedback", feedback), ("planned use(s)", planned_uses)],
-        )?;
         // The event's own section links go with it; the audit row keeps them.
-        let sections = audit::linked_section_codes::<SectionsOfEvent>(work.txn(), event.id).await?;
+        let sections = crate::write::linked_section_codes::<SectionsOfEvent>(work.txn(), event.id).await?;
         let before = event.clone();
-        event.delete(work.txn()).await?;
+        service::delete(work.txn(), event).await?;
         let extra = vec![("sections", sections, serde_json::Value::Null)];
         work.commit(Change::deleted(NodeType::Event, before.id, &before).with(extra)).await?;
         Ok(id)
@@ -260,9 +236,9 @@ impl EventMutation {
         let current = existing::<event::Entity>(work.txn(), &event, NodeType::Event, "event").await?;
         let section_ids = service::section_ids(work.txn(), &sections).await?;
         let claimed = claim_version::<event::Entity>(work.txn(), current.id, expected_version, "Event").await?;
-        let sections_before = audit::linked_section_codes::<SectionsOfEvent>(work.txn(), claimed.id).await?;
+        let sections_before = crate::write::linked_section_codes::<SectionsOfEvent>(work.txn(), claimed.id).await?;
         replace_links::<SectionsOfEvent>(work.txn(), claimed.id, &section_ids).await?;
-        let sections_after = audit::linked_section_codes::<SectionsOfEvent>(work.txn(), claimed.id).await?;
+        let sections_after = crate::write::linked_section_codes::<SectionsOfEvent>(work.txn(), claimed.id).await?;
         let extra = vec![("sections", sections_before, sections_after)];
         work.commit(Change::updated(NodeType::Event, claimed.id, &current, &claimed).with(extra)).await?;
         Ok(Event(claimed))

@@ -5,7 +5,10 @@ use chrono::{NaiveDate, Utc};
 use entity::common::{DatePrecision, Provenance};
 use entity::event::{self, EventKind};
 use entity::event_participant::{self, ParticipationRole};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, Set,
+    SqlErr,
+};
 
 use crate::error::{AppError, Result};
 use crate::guide::find_section_by_code;
@@ -175,4 +178,24 @@ pub async fn section_ids(db: &impl ConnectionTrait, codes: &[String]) -> Result<
         }
     }
     Ok(ids)
+}
+
+/// Deletes an event that nothing refers to: its participants, the feedback given at it and the
+/// planned uses linked to it go first (deleting them with it would skip their own audit rows).
+/// Its section links go with it.
+pub async fn delete(db: &impl ConnectionTrait, event: event::Model) -> Result<()> {
+    let participants =
+        event_participant::Entity::find().filter(event_participant::Column::EventId.eq(event.id)).count(db).await?;
+    let feedback =
+        entity::feedback::Entity::find().filter(entity::feedback::Column::EventId.eq(event.id)).count(db).await?;
+    let planned_uses = entity::planned_use_event::Entity::find()
+        .filter(entity::planned_use_event::Column::EventId.eq(event.id))
+        .count(db)
+        .await?;
+    crate::write::refuse_if_referenced(
+        "event",
+        &[("participant(s)", participants), ("feedback", feedback), ("planned use(s)", planned_uses)],
+    )?;
+    event.delete(db).await?;
+    Ok(())
 }

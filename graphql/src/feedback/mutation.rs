@@ -5,14 +5,14 @@ use sea_orm::ModelTrait;
 
 use super::service::{self, Content, SourceInput};
 use super::{Feedback, FeedbackSections};
-use crate::activity::ActivityKind;
-use crate::audit::{self, Change};
 use crate::auth::guard::{Require, viewer};
+use crate::bus::ActivityKind;
 use crate::context::Access;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::id::{NodeType, expect_global_id};
 use crate::scalars::Date;
+use crate::write::Change;
 use crate::write::{UnitOfWork, claim_version};
 
 /// A new feedback. The Secretariat records feedback from any source; a Champion focal point only its own country's. It
@@ -98,7 +98,7 @@ impl FeedbackMutation {
             received_on: input.received_on.map_or_else(|| Utc::now().date_naive(), |Date(d)| d),
         };
         let row = service::submit(work.txn(), viewer(ctx), source, content).await?;
-        let sections = audit::linked_section_codes::<FeedbackSections>(work.txn(), row.id).await?;
+        let sections = crate::write::linked_section_codes::<FeedbackSections>(work.txn(), row.id).await?;
         let extra = vec![("sections", serde_json::Value::Null, sections)];
         let committed = work.commit(Change::created(NodeType::Feedback, row.id, &row).with(extra)).await?;
         committed.publish(ActivityKind::FeedbackSubmitted, row.id, row.country_id, false).await;
@@ -135,9 +135,9 @@ impl FeedbackMutation {
             event: input.event,
             received_on: input.received_on.0,
         };
-        let sections_before = audit::linked_section_codes::<FeedbackSections>(work.txn(), current.id).await?;
+        let sections_before = crate::write::linked_section_codes::<FeedbackSections>(work.txn(), current.id).await?;
         let row = service::update(work.txn(), viewer(ctx), current, content).await?;
-        let sections_after = audit::linked_section_codes::<FeedbackSections>(work.txn(), row.id).await?;
+        let sections_after = crate::write::linked_section_codes::<FeedbackSections>(work.txn(), row.id).await?;
         let extra = vec![("sections", sections_before, sections_after)];
         work.commit(Change::updated(NodeType::Feedback, row.id, &before, &row).with(extra)).await?;
         Ok(Feedback(row))

@@ -6,14 +6,14 @@ use sea_orm::{ConnectionTrait, ModelTrait};
 
 use super::Milestone;
 use super::service::{self, MilestoneDraft};
-use crate::activity::ActivityKind;
-use crate::audit::Change;
 use crate::auth::guard::Require;
+use crate::bus::ActivityKind;
 use crate::context::Access;
 use crate::error::{AppError, Result};
 use crate::id::NodeType;
 use crate::scalars::Date;
 use crate::validate::{existing, existing_opt};
+use crate::write::Change;
 use crate::write::{UnitOfWork, claim_version};
 
 /// A new milestone.

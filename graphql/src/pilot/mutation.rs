@@ -1,12 +1,9 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use entity::pilot::{self, PilotStatus};
-use sea_orm::ModelTrait;
 
 use super::Pilot;
 use super::service::{self, NewPilot, PilotChanges, is_open};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::audit::Change;
 use crate::auth::guard::{Require, viewer};
 use crate::context::Access;
 use crate::error::AppError;
@@ -14,6 +11,7 @@ use crate::error::Result;
 use crate::id::NodeType;
 use crate::scalars::Date;
 use crate::validate::{MAX_TEXT_CHARS, required_text};
+use crate::write::Change;
 use crate::write::{UnitOfWork, claim_version};
 
 /// A new pilot of a Champion country.
@@ -156,13 +154,8 @@ impl PilotMutation {
     async fn delete_pilot(&self, ctx: &Context<'_>, #[graphql(desc = "Global id of the pilot.")] id: ID) -> Result<ID> {
         let work = UnitOfWork::begin(ctx).await?;
         let pilot = service::writable(work.txn(), viewer(ctx), &id).await?;
-        let feedback = entity::feedback::Entity::find()
-            .filter(entity::feedback::Column::PilotId.eq(pilot.id))
-            .count(work.txn())
-            .await?;
-        crate::write::refuse_if_referenced("pilot", &[("feedback", feedback)])?;
         let before = pilot.clone();
-        pilot.delete(work.txn()).await?;
+        service::delete(work.txn(), pilot).await?;
         work.commit(Change::deleted(NodeType::Pilot, before.id, &before)).await?;
         Ok(id)
     }

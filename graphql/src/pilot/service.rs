@@ -6,7 +6,9 @@ use chrono::{NaiveDate, Utc};
 use entity::common::Provenance;
 use entity::guide_version;
 use entity::pilot::{self, PilotStatus};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, Set,
+};
 
 use crate::context::Viewer;
 use crate::country::{require_champion, writable_country};
@@ -129,4 +131,14 @@ pub async fn change(db: &impl ConnectionTrait, current: pilot::Model, changes: P
     active.summary = Set(summary);
     active.outcome = Set(outcome);
     Ok(active.update(db).await?)
+}
+
+/// Deletes a pilot no feedback was given in (that feedback must be changed or removed first, with
+/// its own audit row).
+pub async fn delete(db: &impl ConnectionTrait, pilot: pilot::Model) -> Result<()> {
+    let feedback =
+        entity::feedback::Entity::find().filter(entity::feedback::Column::PilotId.eq(pilot.id)).count(db).await?;
+    crate::write::refuse_if_referenced("pilot", &[("feedback", feedback)])?;
+    pilot.delete(db).await?;
+    Ok(())
 }

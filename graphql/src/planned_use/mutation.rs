@@ -6,13 +6,13 @@ use super::service::{self, NewPlannedUse, PlannedUseChanges};
 use super::{EventsOfPlannedUse, PlannedUse, SectionsOfPlannedUse};
 use serde_json::Value;
 
-use crate::activity::ActivityKind;
-use crate::audit::{self, Change};
 use crate::auth::guard::{Require, viewer};
+use crate::bus::ActivityKind;
 use crate::context::Access;
 use crate::error::Result;
 use crate::id::NodeType;
 use crate::scalars::Date;
+use crate::write::Change;
 use crate::write::{UnitOfWork, claim_version};
 
 /// A new planned use of a Champion country.
@@ -79,12 +79,12 @@ impl PlannedUseMutation {
             (
                 "sections",
                 Value::Null,
-                audit::linked_section_codes::<SectionsOfPlannedUse>(work.txn(), created.id).await?,
+                crate::write::linked_section_codes::<SectionsOfPlannedUse>(work.txn(), created.id).await?,
             ),
             (
                 "events",
                 Value::Null,
-                audit::linked_ids::<EventsOfPlannedUse>(work.txn(), created.id, NodeType::Event).await?,
+                crate::write::linked_ids::<EventsOfPlannedUse>(work.txn(), created.id, NodeType::Event).await?,
             ),
         ];
         let committed = work.commit(Change::created(NodeType::PlannedUse, created.id, &created).with(extra)).await?;
@@ -115,19 +115,20 @@ impl PlannedUseMutation {
             sections: input.sections,
             events: input.events,
         };
-        let sections_before = audit::linked_section_codes::<SectionsOfPlannedUse>(work.txn(), before.id).await?;
-        let events_before = audit::linked_ids::<EventsOfPlannedUse>(work.txn(), before.id, NodeType::Event).await?;
+        let sections_before = crate::write::linked_section_codes::<SectionsOfPlannedUse>(work.txn(), before.id).await?;
+        let events_before =
+            crate::write::linked_ids::<EventsOfPlannedUse>(work.txn(), before.id, NodeType::Event).await?;
         let updated = service::change(work.txn(), claimed, changes).await?;
         let extra = vec![
             (
                 "sections",
                 sections_before,
-                audit::linked_section_codes::<SectionsOfPlannedUse>(work.txn(), updated.id).await?,
+                crate::write::linked_section_codes::<SectionsOfPlannedUse>(work.txn(), updated.id).await?,
             ),
             (
                 "events",
                 events_before,
-                audit::linked_ids::<EventsOfPlannedUse>(work.txn(), updated.id, NodeType::Event).await?,
+                crate::write::linked_ids::<EventsOfPlannedUse>(work.txn(), updated.id, NodeType::Event).await?,
             ),
         ];
         let committed =

@@ -7,15 +7,14 @@ use entity::guide_version::{self, VersionStage};
 use entity::revision::{self, RevisionKind, RevisionStatus};
 use entity::revision_feedback::{self, Disposition};
 use entity::revision_section::SectionChangeKind;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use super::history::Trail;
 use super::service::{self, Content, LinkRequest, SectionChangeRequest, Touched};
 use super::{FeedbackResponse, Revision};
-use crate::activity::ActivityKind;
-use crate::audit::Change;
 use crate::auth::guard::{Require, viewer};
+use crate::bus::ActivityKind;
 use crate::context::Access;
 use crate::error::AppError;
 use crate::error::Result;
@@ -23,6 +22,7 @@ use crate::guide::GuideVersion;
 use crate::id::{NodeType, expect_global_id, global_id};
 use crate::scalars::Date;
 use crate::validate::MAX_LINKS;
+use crate::write::Change;
 use crate::write::{Committed, UnitOfWork, claim_version};
 
 /// A new version of the Guide or the Booklet, open for revisions until it is released.
@@ -268,29 +268,7 @@ impl RevisionMutation {
             language: input.language,
             decided_on: input.decided_on.0,
         })?;
-        if content.kind == RevisionKind::Translation && found.kind != RevisionKind::Translation {
-            let structural = entity::revision_section::Entity::find()
-                .filter(entity::revision_section::Column::RevisionId.eq(found.id))
-                .filter(entity::revision_section::Column::Change.ne(SectionChangeKind::Revised))
-                .count(work.txn())
-                .await?;
-            if structural > 0 {
-                return Err(AppError::bad_input(
-                    "kind",
-                    "This revision changes the structure; it is not a TRANSLATION",
-                ));
-            }
-        }
-        let current = claim_version::<revision::Entity>(work.txn(), found.id, expected_version, "Revision").await?;
-        let before = current.clone();
-        let mut row: revision::ActiveModel = current.into();
-        row.kind = Set(content.kind);
-        row.status = Set(content.status);
-        row.summary = Set(content.summary);
-        row.details = Set(content.details);
-        row.language = Set(content.language);
-        row.decided_on = Set(content.decided_on);
-        let row = row.update(work.txn()).await?;
+        let (before, row) = service::update_content(work.txn(), found, expected_version, content).await?;
         work.commit(Change::updated(NodeType::Revision, row.id, &before, &row)).await?;
         Ok(Revision(row))
     }

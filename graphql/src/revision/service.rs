@@ -15,8 +15,8 @@ use entity::revision_feedback::{self, Disposition};
 use entity::revision_section::{self, SectionChangeKind, SectionState};
 use entity::{event_section, feedback_section, planned_use_section};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ModelTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::history::Trail;
@@ -26,6 +26,7 @@ use crate::id::NodeType;
 use crate::validate::{
     MAX_LINE_CHARS, MAX_LINKS, MAX_TEXT_CHARS, existing, language_code, optional_text, required_text,
 };
+use crate::write::claim_version;
 
 /// What a revision says about itself (everything but its sections and feedback).
 pub struct Content {
@@ -35,6 +36,38 @@ pub struct Content {
     pub details: Option<String>,
     pub language: Option<String>,
     pub decided_on: NaiveDate,
+}
+
+/// Claims revision `found` at `expected_version` and writes its new `content` (checked). A
+/// revision that changes the structure (any section change but REVISED) cannot become a
+/// TRANSLATION. Returns the revision before and after.
+pub async fn update_content(
+    db: &DatabaseTransaction,
+    found: revision::Model,
+    expected_version: i32,
+    content: Content,
+) -> Result<(revision::Model, revision::Model)> {
+    if content.kind == RevisionKind::Translation && found.kind != RevisionKind::Translation {
+        let structural = revision_section::Entity::find()
+            .filter(revision_section::Column::RevisionId.eq(found.id))
+            .filter(revision_section::Column::Change.ne(SectionChangeKind::Revised))
+            .count(db)
+            .await?;
+        if structural > 0 {
+            return Err(AppError::bad_input("kind", "This revision changes the structure; it is not a TRANSLATION"));
+        }
+    }
+    let current = claim_version::<revision::Entity>(db, found.id, expected_version, "Revision").await?;
+    let before = current.clone();
+    let mut row: revision::ActiveModel = current.into();
+    row.kind = Set(content.kind);
+    row.status = Set(content.status);
+    row.summary = Set(content.summary);
+    row.details = Set(content.details);
+    row.language = Set(content.language);
+    row.decided_on = Set(content.decided_on);
+    let row = row.update(db).await?;
+    Ok((before, row))
 }
 
 /// A new guide version, as asked for.

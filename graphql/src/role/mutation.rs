@@ -5,9 +5,8 @@ use sea_orm::ModelTrait;
 
 use super::RoleAssignment;
 use super::service::{self, RoleChanges};
-use crate::activity::ActivityKind;
-use crate::audit::Change;
 use crate::auth::guard::Require;
+use crate::bus::ActivityKind;
 use crate::context::Access;
 use crate::country::find_by_iso3;
 use crate::error::AppError;
@@ -15,6 +14,7 @@ use crate::error::Result;
 use crate::id::{NodeType, expect_global_id};
 use crate::scalars::Date;
 use crate::validate::existing;
+use crate::write::Change;
 use crate::write::{UnitOfWork, claim_version};
 
 /// A new role assignment; it starts open.

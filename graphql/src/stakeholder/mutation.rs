@@ -4,13 +4,13 @@ use sea_orm::ConnectionTrait;
 
 use super::Stakeholder;
 use super::service::{self, NewStakeholder, StakeholderChanges};
-use crate::audit::Change;
 use crate::auth::guard::Require;
 use crate::context::Access;
 use crate::country::find_by_iso3;
 use crate::error::Result;
 use crate::id::NodeType;
 use crate::validate::existing;
+use crate::write::Change;
 use crate::write::{UnitOfWork, claim_version};
 
 /// A new stakeholder.

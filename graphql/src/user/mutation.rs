@@ -1,14 +1,11 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
-use chrono::{DateTime, Utc};
 use entity::country;
 use entity::user_account::{self, UserRole};
-use sea_orm::{ActiveModelTrait, Set};
 
 use super::service;
 use super::{LoginPayload, User};
-use crate::audit::{self, Change};
 use crate::auth::guard::{Require, viewer};
 use crate::auth::jwt::TokenService;
 use crate::auth::throttle::{ClientAddress, LoginThrottle};
@@ -19,8 +16,8 @@ use crate::error::AppError;
 use crate::error::Result;
 use crate::id::NodeType;
 use crate::id::expect_global_id;
-use crate::validate::required_text;
-use crate::write::{UnitOfWork, claim_version};
+use crate::write::Change;
+use crate::write::UnitOfWork;
 
 /// A new account; it can sign in at once.
 #[derive(InputObject)]
@@ -50,25 +47,9 @@ pub struct UpdateUserInput {
 
 async fn set_active(ctx: &Context<'_>, id: ID, expected_version: i32, active_now: bool) -> Result<User> {
     let key = expect_global_id(&id, NodeType::User, "id")?;
-    if !active_now && viewer(ctx).user_id() == Some(key) {
-        return Err(AppError::bad_input("id", "You cannot deactivate your own account"));
-    }
+    let acting = viewer(ctx).user_id();
     let work = UnitOfWork::begin(ctx).await?;
-    let before = claim_version::<user_account::Entity>(work.txn(), key, expected_version, "User").await?;
-    if before.active == active_now {
-        let state = if active_now { "active" } else { "deactivated" };
-        return Err(AppError::Conflict {
-            field: Some("id".into()),
-            message: format!("The account is already {state}"),
-        });
-    }
-    let mut active: user_account::ActiveModel = before.clone().into();
-    active.active = Set(active_now);
-    if !active_now {
-        // Tokens from before the deactivation must not come back with a reactivation.
-        active.credentials_changed_at = Set(DateTime::from_timestamp(Utc::now().timestamp() + 1, 0));
-    }
-    let after = active.update(work.txn()).await?;
+    let (before, after) = service::set_active(work.txn(), acting, key, expected_version, active_now).await?;
     work.commit(Change::updated(NodeType::User, after.id, &before, &after)).await?;
     Ok(User(after))
 }
@@ -91,7 +72,7 @@ impl UserMutation {
         let address = ctx.data_opt::<ClientAddress>().and_then(|a| a.0);
         let (token, expires_at, before) =
             service::login(db(ctx)?.pool(), tokens, throttle, address, &email, password).await?;
-        let actor = audit::Actor { id: before.id, email: before.email.clone() };
+        let actor = crate::write::Actor { id: Some(before.id), email: before.email.clone() };
         let work = UnitOfWork::begin_as(ctx, actor, "login").await?;
         let user = service::touch_last_login(work.txn(), before.clone()).await?;
         work.commit(Change::updated(NodeType::User, user.id, &before, &user)).await?;
@@ -158,28 +139,11 @@ impl UserMutation {
         expected_version: i32,
     ) -> Result<User> {
         let key = expect_global_id(&id, NodeType::User, "id")?;
+        let acting = viewer(ctx).user_id();
+        let changes =
+            service::AccountChanges { display_name: input.display_name, role: input.role, country: input.country };
         let work = UnitOfWork::begin(ctx).await?;
-        let before = claim_version::<user_account::Entity>(work.txn(), key, expected_version, "User").await?;
-        let role = input.role.unwrap_or(before.role);
-        if viewer(ctx).user_id() == Some(before.id) && role != UserRole::Admin {
-            return Err(AppError::bad_input("input.role", "You cannot take the ADMIN role from your own account"));
-        }
-        let country = match &input.country {
-            MaybeUndefined::Value(iso3) => Some(iso3.clone()),
-            MaybeUndefined::Null => None,
-            MaybeUndefined::Undefined if role == before.role => {
-                maybe_by_id::<country::Entity>(ctx, before.country_id).await?.map(|c| c.iso3)
-            }
-            MaybeUndefined::Undefined => None,
-        };
-        let country_id = service::resolve_role_country(work.txn(), role, country.as_deref()).await?;
-        let mut active: user_account::ActiveModel = before.clone().into();
-        if let Some(name) = &input.display_name {
-            active.display_name = Set(required_text(name, "displayName", 200)?);
-        }
-        active.role = Set(role);
-        active.country_id = Set(country_id);
-        let after = active.update(work.txn()).await?;
+        let (before, after) = service::update_account(work.txn(), acting, key, expected_version, changes).await?;
         work.commit(Change::updated(NodeType::User, after.id, &before, &after)).await?;
         Ok(User(after))
     }

@@ -1,13 +1,14 @@
 //! Account rules, shared by the GraphQL API, the CLI and the demo loader.
 
+use async_graphql::MaybeUndefined;
 use chrono::{DateTime, Utc};
 use entity::country;
 use entity::user_account::{self, UserRole};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
 };
 
-use crate::audit::{Actor, Change};
 use crate::auth::jwt::TokenService;
 use crate::auth::password::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, hash_password, validate_password, verify_password,
@@ -16,7 +17,9 @@ use crate::auth::throttle::LoginThrottle;
 use crate::country::find_by_iso3;
 use crate::error::{AppError, Result};
 use crate::id::NodeType;
-use crate::write::UnitOfWork;
+use crate::validate::required_text;
+use crate::write::{Actor, Change};
+use crate::write::{UnitOfWork, claim_version};
 
 pub struct NewUser {
     pub email: String,
@@ -37,12 +40,12 @@ pub fn normalize_email(email: &str) -> Result<String> {
     if valid { Ok(email) } else { Err(AppError::bad_input("email", "Not a valid email address")) }
 }
 
-/// Creates an account in its own transaction (CLI, demo loader).
-pub async fn create_user(db: &DatabaseConnection, new: NewUser) -> Result<user_account::Model> {
-    #[allow(clippy::disallowed_methods)] // Accounts made before anyone can sign in (the command line, the demo loader).
-    let txn = db.begin().await?;
-    let user = create_user_in(&txn, new).await?;
-    txn.commit().await?;
+/// Creates an account from the command line (`user add`), audited as made by the command line.
+pub async fn add_user_from_command_line(db: &DatabaseConnection, new: NewUser) -> Result<user_account::Model> {
+    let actor = Actor { id: None, email: "command line".into() };
+    let work = UnitOfWork::begin_outside_request(db, actor, "userAdd").await?;
+    let user = create_user_in(work.txn(), new).await?;
+    work.commit(Change::created(NodeType::User, user.id, &user)).await?;
     Ok(user)
 }
 
@@ -181,7 +184,7 @@ pub async fn set_password(db: &DatabaseConnection, email: &str, new: String) -> 
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("User", "email"))?;
-    let actor = Actor { id: user.id, email: "command line".into() };
+    let actor = Actor { id: Some(user.id), email: "command line".into() };
     let work = UnitOfWork::begin_outside_request(db, actor, "userSetPassword").await?;
     let before = user_account::Entity::find_by_id(user.id)
         .one(work.txn())
@@ -216,4 +219,77 @@ pub async fn resolve_role_country(
         (_, Some(_)) => Err(AppError::bad_input("country", "Only CHAMPION accounts are bound to a country")),
         (_, None) => Ok(None),
     }
+}
+
+/// Changes to an account, as asked for; fields left out stay as they are.
+pub struct AccountChanges {
+    pub display_name: Option<String>,
+    pub role: Option<UserRole>,
+    /// The Champion country's ISO3 code; null to clear; left out, it stays while the role does.
+    pub country: MaybeUndefined<String>,
+}
+
+/// Claims account `key` at `expected_version` and applies `changes`: a CHAMPION needs a country
+/// and the other roles have none, and an administrator cannot take ADMIN from their own account
+/// (`acting`). Returns the account before and after.
+pub async fn update_account(
+    db: &DatabaseTransaction,
+    acting: Option<i32>,
+    key: i32,
+    expected_version: i32,
+    changes: AccountChanges,
+) -> Result<(user_account::Model, user_account::Model)> {
+    let before = claim_version::<user_account::Entity>(db, key, expected_version, "User").await?;
+    let role = changes.role.unwrap_or(before.role);
+    if acting == Some(before.id) && role != UserRole::Admin {
+        return Err(AppError::bad_input("input.role", "You cannot take the ADMIN role from your own account"));
+    }
+    let country = match changes.country {
+        MaybeUndefined::Value(iso3) => Some(iso3),
+        MaybeUndefined::Null => None,
+        MaybeUndefined::Undefined if role == before.role => match before.country_id {
+            Some(id) => country::Entity::find_by_id(id).one(db).await?.map(|c| c.iso3),
+            None => None,
+        },
+        MaybeUndefined::Undefined => None,
+    };
+    let country_id = resolve_role_country(db, role, country.as_deref()).await?;
+    let mut active: user_account::ActiveModel = before.clone().into();
+    if let Some(name) = &changes.display_name {
+        active.display_name = Set(required_text(name, "displayName", 200)?);
+    }
+    active.role = Set(role);
+    active.country_id = Set(country_id);
+    let after = active.update(db).await?;
+    Ok((before, after))
+}
+
+/// Activates or deactivates account `key`, claimed at `expected_version`. Nobody deactivates
+/// their own account (`acting`), and an account already in that state is a conflict. A
+/// deactivation also ends every token issued before it, so none comes back with a reactivation.
+pub async fn set_active(
+    db: &DatabaseTransaction,
+    acting: Option<i32>,
+    key: i32,
+    expected_version: i32,
+    active_now: bool,
+) -> Result<(user_account::Model, user_account::Model)> {
+    if !active_now && acting == Some(key) {
+        return Err(AppError::bad_input("id", "You cannot deactivate your own account"));
+    }
+    let before = claim_version::<user_account::Entity>(db, key, expected_version, "User").await?;
+    if before.active == active_now {
+        let state = if active_now { "active" } else { "deactivated" };
+        return Err(AppError::Conflict {
+            field: Some("id".into()),
+            message: format!("The account is already {state}"),
+        });
+    }
+    let mut active: user_account::ActiveModel = before.clone().into();
+    active.active = Set(active_now);
+    if !active_now {
+        active.credentials_changed_at = Set(DateTime::from_timestamp(Utc::now().timestamp() + 1, 0));
+    }
+    let after = active.update(db).await?;
+    Ok((before, after))
 }

@@ -83,22 +83,25 @@ pub async fn fresh_database_url(dir: &Path) -> String {
     }
 }
 
-/// The directory holding this process's SQLite templates, under the target directory. Templates
-/// of test processes that have ended are removed when it is first made.
+/// A directory of this process's own for its SQLite templates, under the target directory. It
+/// outlives the process (statics are never dropped), so directories left by earlier runs are
+/// removed once they are a day old: no test run lasts that long.
 fn sqlite_templates_dir() -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("database-templates");
-    if let Ok(entries) = std::fs::read_dir(&root) {
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let pid = name.to_str().and_then(|n| n.parse::<u32>().ok());
-            if pid.is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()) {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("database-templates");
+        std::fs::create_dir_all(&root).expect("template root directory");
+        let day = Duration::from_secs(24 * 60 * 60);
+        for entry in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            let age = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+            if age.is_some_and(|age| age > day) {
                 std::fs::remove_dir_all(entry.path()).ok();
             }
         }
-    }
-    let dir = root.join(std::process::id().to_string());
-    std::fs::create_dir_all(&dir).expect("template directory");
-    dir
+        tempfile::Builder::new().prefix("run-").tempdir_in(&root).expect("template directory")
+    })
+    .path()
+    .to_path_buf()
 }
 
 async fn build_template(starting: Starting) -> Template {

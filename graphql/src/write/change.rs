@@ -1,3 +1,6 @@
+//! What the audit log keeps of a change: the record before and after, field by field, and
+//! linked values; written by the unit of work in the same transaction as the change.
+
 use chrono::Utc;
 use entity::audit_log;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
@@ -87,13 +90,14 @@ impl<'a, M: Serialize> Change<'a, M> {
 /// Who made a change.
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub id: i32,
+    /// The account, or none for the command line acting on no account's behalf.
+    pub id: Option<i32>,
     pub email: String,
 }
 
-/// Writes one audit row inside `txn`. Only the write path calls this
-/// ([`crate::write::UnitOfWork`]), so that no change is committed without its row.
-pub(crate) async fn record<M: Serialize>(
+/// Writes one audit row inside `txn`: only [`super::UnitOfWork`] does, so that no change is
+/// committed without its row.
+pub(super) async fn record<M: Serialize>(
     txn: &DatabaseTransaction,
     actor: &Actor,
     action: &str,
@@ -109,7 +113,7 @@ pub(crate) async fn record<M: Serialize>(
     }
     audit_log::ActiveModel {
         at: Set(Utc::now()),
-        actor_id: Set(Some(actor.id)),
+        actor_id: Set(actor.id),
         actor_email: Set(actor.email.clone()),
         action: Set(action.to_owned()),
         entity_type: Set(entity.name().to_owned()),

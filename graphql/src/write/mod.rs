@@ -4,6 +4,10 @@
 //! subscribers. Optimistic concurrency is checked atomically by the database rather than by a
 //! read-then-compare.
 
+mod change;
+
+pub use change::{Actor, Change, diff, linked_ids, linked_section_codes};
+
 use async_graphql::Context;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -13,8 +17,8 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::activity::{self, ActivityKind};
-use crate::audit::{self, Actor, Change};
+use crate::bus::{self, ActivityKind};
+
 use crate::auth::guard::viewer;
 use crate::context::db;
 use crate::engine::database::RequestDb;
@@ -72,11 +76,11 @@ impl<'r, 'c> UnitOfWork<'r, 'c> {
     /// Writes the audit row of one more record the mutation changed, without committing.
     pub async fn record<M: Serialize>(&self, change: Change<'_, M>) -> Result<()> {
         match (&self.author, self.ctx) {
-            (Author::Account(actor, action), _) => audit::record(&self.txn, actor, action, change).await,
+            (Author::Account(actor, action), _) => change::record(&self.txn, actor, action, change).await,
             (Author::Viewer, Some(ctx)) => {
                 let principal = viewer(ctx).principal()?;
-                let actor = Actor { id: principal.user_id, email: principal.email.clone() };
-                audit::record(&self.txn, &actor, ctx.field().name(), change).await
+                let actor = Actor { id: Some(principal.user_id), email: principal.email.clone() };
+                change::record(&self.txn, &actor, ctx.field().name(), change).await
             }
             (Author::Viewer, None) => Err(AppError::internal("a unit of work without a request has no viewer")),
         }
@@ -100,7 +104,7 @@ impl Committed<'_, '_> {
     /// Announces a committed change to every subscriber (of every instance on PostgreSQL).
     pub async fn publish(&self, kind: ActivityKind, entity_id: i32, country_id: Option<i32>, deleted: bool) {
         if let Some(ctx) = self.ctx {
-            activity::publish(ctx, kind, entity_id, country_id, deleted).await;
+            bus::publish(ctx, kind, entity_id, country_id, deleted).await;
         }
     }
 }

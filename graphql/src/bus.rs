@@ -4,17 +4,74 @@
 //! instance sees the mutations of all of them. A message names the record, not its content:
 //! subscribers load the record themselves, with their own read rules.
 
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use super::ActivityKind;
+use crate::auth::guard::viewer;
+use crate::id::NodeType;
 
 /// The PostgreSQL channel all instances listen on.
 pub const CHANNEL: &str = "champion_tracker_activity";
 /// Messages a slow subscriber may fall behind by before it skips ahead.
 const BUFFER: usize = 1024;
+
+/// What kind of change an activity event reports.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ActivityKind {
+    /// A feedback was recorded (`feedback`).
+    FeedbackSubmitted,
+    /// A feedback's status or response changed: triage, a revision's decision, a release (`feedback`).
+    FeedbackTriaged,
+    /// A planned use was created, changed or deleted (`plannedUse`; null when deleted).
+    PlannedUseChanged,
+    /// A role was assigned (`roleAssignment`).
+    RoleAssigned,
+    /// A role assignment ended (`roleAssignment`).
+    RoleEnded,
+    /// A revision was recorded (`revision`).
+    RevisionRecorded,
+    /// A guide version was released (`guideVersion`).
+    VersionReleased,
+    /// A milestone's status changed (`milestone`).
+    MilestoneStatusChanged,
+}
+
+impl ActivityKind {
+    pub(crate) fn node_type(self) -> NodeType {
+        match self {
+            Self::FeedbackSubmitted | Self::FeedbackTriaged => NodeType::Feedback,
+            Self::PlannedUseChanged => NodeType::PlannedUse,
+            Self::RoleAssigned | Self::RoleEnded => NodeType::RoleAssignment,
+            Self::RevisionRecorded => NodeType::Revision,
+            Self::VersionReleased => NodeType::GuideVersion,
+            Self::MilestoneStatusChanged => NodeType::Milestone,
+        }
+    }
+}
+
+/// Publishes a committed change to every subscriber (of every instance on PostgreSQL). Only the
+/// write path calls this, through `write::Committed`, so nothing is announced that did not land.
+pub(crate) async fn publish(
+    ctx: &Context<'_>,
+    kind: ActivityKind,
+    entity_id: i32,
+    country_id: Option<i32>,
+    deleted: bool,
+) {
+    let Ok(bus) = ctx.data::<Arc<ActivityBus>>() else {
+        tracing::error!("activity bus missing from the schema data");
+        return;
+    };
+    let message =
+        ActivityMessage { kind, entity_id, country_id, deleted, actor_id: viewer(ctx).user_id(), at: Utc::now() };
+    bus.publish(message).await;
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActivityMessage {
