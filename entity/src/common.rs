@@ -44,3 +44,22 @@ pub enum DatePrecision {
     #[sea_orm(string_value = "YEAR")]
     Year,
 }
+
+impl DatePrecision {
+    /// The last day of the period that starts on `first` at this precision: a MONTH date of
+    /// 2021-02-01 stands for all of February, so what is due "in February 2021" is late only
+    /// after the 28th.
+    pub fn last_day(self, first: Date) -> Date {
+        use chrono::{Datelike, Months};
+        let months = match self {
+            Self::Day => return first,
+            Self::Month => 1,
+            Self::Quarter => 3,
+            Self::Year => 12,
+        };
+        // Periods are stored by their first day, but a hand-entered date may not be one: count
+        // from the first day of its month so the period still ends where its month says.
+        let start = first.with_day(1).unwrap_or(first);
+        start.checked_add_months(Months::new(months)).and_then(|next| next.pred_opt()).unwrap_or(first)
+    }
+}

@@ -16,6 +16,8 @@ pub struct Model {
     pub country_id: Option<i32>,
     pub stakeholder_id: Option<i32>,
     pub notes: Option<String>,
+    /// The person's own account, when the contact is also a user (a focal point who signs in).
+    pub user_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

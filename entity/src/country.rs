@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::common::Provenance;
+use crate::common::{DatePrecision, Provenance};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "country")]
@@ -21,8 +21,10 @@ pub struct Model {
     /// Continental region (Africa, Americas, Asia, Europe, Oceania).
     pub region: String,
     pub subregion: Option<String>,
+    /// Kept by the roster service from the country's open CHAMPION term, for filters and joins.
     pub is_champion: bool,
     pub champion_since: Option<Date>,
+    pub champion_since_precision: Option<DatePrecision>,
     /// Where the Champion status comes from (sourced or illustrative demo data).
     pub champion_provenance: Option<Provenance>,
     pub champion_note: Option<String>,

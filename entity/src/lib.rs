@@ -2,11 +2,13 @@
 //! database stays readable and the same migrations serve SQLite and PostgreSQL.
 
 pub mod audit_log;
+pub mod champion_term;
 pub mod common;
 pub mod contact;
 pub mod country;
 pub mod document;
 pub mod event;
+pub mod event_country;
 pub mod event_participant;
 pub mod event_section;
 pub mod feedback;
@@ -16,6 +18,7 @@ pub mod guide_version;
 pub mod milestone;
 pub mod pilot;
 pub mod planned_use;
+pub mod planned_use_country;
 pub mod planned_use_event;
 pub mod planned_use_section;
 pub mod revision;
@@ -27,10 +30,12 @@ pub mod user_account;
 
 pub mod prelude {
     pub use super::audit_log::Entity as AuditLog;
+    pub use super::champion_term::Entity as ChampionTerm;
     pub use super::contact::Entity as Contact;
     pub use super::country::Entity as Country;
     pub use super::document::Entity as Document;
     pub use super::event::Entity as Event;
+    pub use super::event_country::Entity as EventCountry;
     pub use super::event_participant::Entity as EventParticipant;
     pub use super::event_section::Entity as EventSection;
     pub use super::feedback::Entity as Feedback;
@@ -40,6 +45,7 @@ pub mod prelude {
     pub use super::milestone::Entity as Milestone;
     pub use super::pilot::Entity as Pilot;
     pub use super::planned_use::Entity as PlannedUse;
+    pub use super::planned_use_country::Entity as PlannedUseCountry;
     pub use super::planned_use_event::Entity as PlannedUseEvent;
     pub use super::planned_use_section::Entity as PlannedUseSection;
     pub use super::revision::Entity as Revision;

@@ -9,6 +9,7 @@ use crate::error::{AppError, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeType {
     AuditEntry,
+    ChampionTerm,
     Contact,
     Country,
     Document,
@@ -27,8 +28,9 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 16] = [
+    pub const ALL: [NodeType; 17] = [
         Self::AuditEntry,
+        Self::ChampionTerm,
         Self::Contact,
         Self::Country,
         Self::Document,
@@ -49,6 +51,7 @@ impl NodeType {
     pub fn name(self) -> &'static str {
         match self {
             Self::AuditEntry => "AuditEntry",
+            Self::ChampionTerm => "ChampionTerm",
             Self::Contact => "Contact",
             Self::Country => "Country",
             Self::Event => "Event",
@@ -102,6 +105,7 @@ mod tests {
             // Exhaustive: a new variant must be added to ALL, or this match stops compiling.
             match kind {
                 NodeType::AuditEntry
+                | NodeType::ChampionTerm
                 | NodeType::Contact
                 | NodeType::Country
                 | NodeType::Document

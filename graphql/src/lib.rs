@@ -22,6 +22,7 @@ pub mod planned_use;
 pub mod policy;
 pub mod revision;
 pub mod role;
+pub mod roster;
 pub mod scalars;
 pub mod stakeholder;
 pub mod timeline;
@@ -48,6 +49,7 @@ pub struct Query(
     guide::GuideQuery,
     stakeholder::StakeholderQuery,
     role::RoleQuery,
+    roster::RosterQuery,
     feedback::FeedbackQuery,
     timeline::TimelineQuery,
     audit::AuditQuery,
@@ -67,6 +69,7 @@ pub struct Query(
 pub struct Mutation(
     user::UserMutation,
     role::RoleMutation,
+    roster::RosterMutation,
     feedback::FeedbackMutation,
     event::EventMutation,
     milestone::MilestoneMutation,
@@ -125,6 +128,7 @@ fn schema_builder() -> async_graphql::SchemaBuilder<Query, Mutation, activity::A
     let builder = Schema::build(Query::default(), Mutation::default(), activity::ActivitySubscription);
     describe_connections!(builder,
         audit::AuditEntry => "audit entries",
+        roster::ChampionTerm => "roster terms",
         revision::CommentResponse => "lines of the comment-response matrix",
         contact::Contact => "contacts",
         country::Country => "countries",

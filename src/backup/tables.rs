@@ -110,6 +110,7 @@ pub fn tables() -> Result<Vec<TableSpec>, BackupError> {
     use entity::guide_section;
     Ok(vec![
         spec::<Country>(None)?,
+        spec::<ChampionTerm>(None)?,
         spec::<Stakeholder>(None)?,
         spec::<Document>(None)?,
         spec::<GuideVersion>(None)?,
@@ -120,6 +121,7 @@ pub fn tables() -> Result<Vec<TableSpec>, BackupError> {
         spec::<Event>(None)?,
         spec::<EventParticipant>(None)?,
         spec::<EventSection>(None)?,
+        spec::<EventCountry>(None)?,
         spec::<Milestone>(None)?,
         spec::<RoleAssignment>(None)?,
         spec::<Feedback>(None)?,
@@ -127,6 +129,7 @@ pub fn tables() -> Result<Vec<TableSpec>, BackupError> {
         spec::<PlannedUse>(None)?,
         spec::<PlannedUseSection>(None)?,
         spec::<PlannedUseEvent>(None)?,
+        spec::<PlannedUseCountry>(None)?,
         spec::<Revision>(None)?,
         spec::<RevisionSection>(None)?,
         spec::<RevisionFeedback>(None)?,

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::{NaiveDate, Utc};
+use entity::champion_term::{self, ChampionTermKind};
 use entity::common::{DatePrecision, Provenance};
 use entity::document::DocumentKind;
 use entity::event::EventKind;
@@ -184,9 +185,21 @@ struct VersionData {
 #[derive(Deserialize)]
 struct ChampionData {
     iso3: String,
-    since: NaiveDate,
+    since: Option<NaiveDate>,
+    precision: DatePrecision,
     provenance: Provenance,
     note: String,
+    /// Which of the facts are stand-ins, and where the others come from.
+    source_note: Option<String>,
+    co_chair: Option<CoChairData>,
+}
+
+#[derive(Deserialize)]
+struct CoChairData {
+    since: Option<NaiveDate>,
+    precision: DatePrecision,
+    note: String,
+    source_note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -405,13 +418,42 @@ async fn ensure_champion(db: &impl ConnectionTrait, champion: &ChampionData) -> 
         .one(db)
         .await?
         .with_context(|| format!("Champion country {} is not a UN Member State in the data set", champion.iso3))?;
-    if found.is_champion {
+    let has_terms =
+        champion_term::Entity::find().filter(champion_term::Column::CountryId.eq(found.id)).one(db).await?.is_some();
+    if has_terms {
         return Ok(());
     }
+    let term = |kind, since: Option<NaiveDate>, precision, note: &str, source_note: &Option<String>| {
+        let now = Utc::now();
+        champion_term::ActiveModel {
+            country_id: Set(found.id),
+            kind: Set(kind),
+            started_on: Set(since),
+            started_precision: Set(since.map(|_| precision)),
+            ended_on: Set(None),
+            ended_precision: Set(None),
+            end_reason: Set(None),
+            note: Set(Some(note.to_owned())),
+            provenance: Set(champion.provenance),
+            source_note: Set(source_note.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+    };
+    let kind = ChampionTermKind::Champion;
+    term(kind, champion.since, champion.precision, &champion.note, &champion.source_note).insert(db).await?;
+    if let Some(co_chair) = &champion.co_chair {
+        let kind = ChampionTermKind::CoChair;
+        term(kind, co_chair.since, co_chair.precision, &co_chair.note, &co_chair.source_note).insert(db).await?;
+    }
+    // The country row says what its open CHAMPION term says (as the roster service keeps it).
     let version = found.version;
     let mut active: country::ActiveModel = found.into();
     active.is_champion = Set(true);
-    active.champion_since = Set(Some(champion.since));
+    active.champion_since = Set(champion.since);
+    active.champion_since_precision = Set(champion.since.map(|_| champion.precision));
     active.champion_provenance = Set(Some(champion.provenance));
     active.champion_note = Set(Some(champion.note.clone()));
     active.updated_at = Set(Utc::now());

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::{Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
+use entity::champion_term::{self, ChampionTermKind};
 use entity::common::{DatePrecision, Provenance};
 use entity::event::EventKind;
 use entity::event_participant::ParticipationRole;
@@ -313,11 +314,31 @@ async fn choose_champions(
         country::Entity::update_many()
             .col_expr(country::Column::IsChampion, Expr::value(true))
             .col_expr(country::Column::ChampionSince, Expr::value(NaiveDate::from_ymd_opt(2021, 1, 1)))
+            .col_expr(country::Column::ChampionSincePrecision, Expr::value(DatePrecision::Day))
             .col_expr(country::Column::ChampionProvenance, Expr::value(Provenance::Illustrative))
             .col_expr(country::Column::ChampionNote, Expr::value(SYNTHETIC_NOTE))
             .filter(country::Column::Id.is_in(new.clone()))
             .exec(db)
             .await?;
+        // The roster's record of each, as the country rows now say.
+        let now = Utc::now();
+        let terms = new.iter().map(|&country_id| champion_term::ActiveModel {
+            country_id: Set(country_id),
+            kind: Set(ChampionTermKind::Champion),
+            started_on: Set(NaiveDate::from_ymd_opt(2021, 1, 1)),
+            started_precision: Set(Some(DatePrecision::Day)),
+            ended_on: Set(None),
+            ended_precision: Set(None),
+            end_reason: Set(None),
+            note: Set(Some(SYNTHETIC_NOTE.to_owned())),
+            provenance: Set(Provenance::Illustrative),
+            source_note: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        });
+        champion_term::Entity::insert_many(terms).exec_without_returning(db).await?;
     }
     Ok(current.into_iter().chain(new).collect())
 }

@@ -318,7 +318,7 @@ async fn import_refuses_a_database_that_holds_rows() {
     let output = import(&app.database_url, &path);
     assert!(!output.status.success());
     let text = stderr(&output);
-    assert!(text.contains("the target database is not empty (country: 193 rows"), "{text}");
+    assert!(text.contains("the target database is not empty (champion_term: 10 rows, country: 193 rows"), "{text}");
     let after: BTreeMap<String, i64> = non_empty_tables(&app.db).await.unwrap().into_iter().collect();
     assert_eq!(before, after, "nothing written");
 }

@@ -35,7 +35,7 @@ async fn champions_are_flagged_with_their_provenance() {
     let data = app
         .data(
             r#"{ countries(filter: {isChampion: true}, orderBy: [{field: ISO3}]) { totalCount edges { node {
-                   iso3 isChampion championSince championProvenance championNote } } } }"#,
+                   iso3 isChampion championSince championSincePrecision championProvenance championNote } } } }"#,
             json!({}),
             &token,
         )
@@ -47,9 +47,11 @@ async fn champions_are_flagged_with_their_provenance() {
         .filter(|c| c["championProvenance"] == "SOURCED")
         .map(|c| c["iso3"].as_str().unwrap())
         .collect();
-    assert_eq!(sourced, ["GHA", "MAR", "SLV"]);
+    assert_eq!(sourced, ["GHA", "KEN", "MAR", "NPL", "PRT", "SLV"]);
     let illustrative = champions.iter().filter(|c| c["championProvenance"] == "ILLUSTRATIVE").count();
-    assert_eq!(illustrative, 5);
+    assert_eq!(illustrative, 2);
+    // No source gives a day: every start is a month, never an invented first of the month.
+    assert!(champions.iter().all(|c| c["championSincePrecision"] == "MONTH"), "{champions:?}");
     assert!(champions.iter().all(|c| c["championSince"].is_string() && c["championNote"].is_string()));
 }
 

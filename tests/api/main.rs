@@ -32,6 +32,7 @@ mod planned_uses;
 mod readme;
 mod revisions;
 mod roles;
+mod roster;
 mod rows;
 mod schema_snapshot;
 mod seed;

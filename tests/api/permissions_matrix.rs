@@ -67,6 +67,14 @@ async fn every_root_field_follows_the_permission_matrix() {
         id_of(&app, &admin, "{ roleAssignments(first: 1) { edges { node { id } } } }", &["roleAssignments", "edges"])
             .await[0]["node"]["id"]
             .clone();
+    let term = id_of(
+        &app,
+        &admin,
+        r#"{ championTerms(filter: {country: {eq: "MAR"}, kind: {eq: CHAMPION}}) { edges { node { id } } } }"#,
+        &["championTerms", "edges"],
+    )
+    .await[0]["node"]["id"]
+        .clone();
     let event = id_of(&app, &admin, "{ events(first: 1) { edges { node { id } } } }", &["events", "edges"]).await[0]["node"]["id"].clone();
     let milestone = id_of(&app, &admin, "{ milestones(first: 1) { edges { node { id } } } }", &["milestones", "edges"])
         .await[0]["node"]["id"]
@@ -158,6 +166,19 @@ async fn every_root_field_follows_the_permission_matrix() {
         Row {
             field: "stakeholders",
             query: "{ stakeholders { totalCount } }",
+            variables: json!({}),
+            expected: ['U', 'A', 'A', 'A', 'A'],
+        },
+        // The roster: read by every signed-in user, kept by the Secretariat.
+        Row {
+            field: "championTerms",
+            query: "{ championTerms { totalCount } }",
+            variables: json!({}),
+            expected: ['U', 'A', 'A', 'A', 'A'],
+        },
+        Row {
+            field: "champions",
+            query: r#"{ champions(asOf: "2021-06-01") { iso3 } }"#,
             variables: json!({}),
             expected: ['U', 'A', 'A', 'A', 'A'],
         },
@@ -311,6 +332,43 @@ async fn every_root_field_follows_the_permission_matrix() {
             field: "reactivateUser",
             query: "mutation($id: ID!) { reactivateUser(id: $id, expectedVersion: 99) { id } }",
             variables: json!({ "id": lead_id }),
+            expected: ['U', 'F', 'F', 'F', 'A'],
+        },
+        // The roster: the Secretariat's.
+        Row {
+            field: "designateChampion",
+            query: r#"mutation { designateChampion(input: {country: "XYZ"}) { id } }"#,
+            variables: json!({}),
+            expected: ['U', 'F', 'F', 'F', 'A'],
+        },
+        Row {
+            field: "startCoChairTerm",
+            query: r#"mutation { startCoChairTerm(input: {country: "XYZ"}) { id } }"#,
+            variables: json!({}),
+            expected: ['U', 'F', 'F', 'F', 'A'],
+        },
+        Row {
+            field: "endChampionTerm",
+            query: "mutation($id: ID!) { endChampionTerm(id: $id, endedOn: \"2022-01-01\", expectedVersion: 99) { id } }",
+            variables: json!({ "id": term }),
+            expected: ['U', 'F', 'F', 'F', 'A'],
+        },
+        Row {
+            field: "updateChampionTerm",
+            query: "mutation($id: ID!) { updateChampionTerm(id: $id, input: {}, expectedVersion: 99) { id } }",
+            variables: json!({ "id": term }),
+            expected: ['U', 'F', 'F', 'F', 'A'],
+        },
+        Row {
+            field: "createFocalPoint",
+            query: r#"mutation { createFocalPoint(input: {country: "XYZ", person: {name: "A", email: "a@b.test", password: "long enough pass"}}) { user { id } } }"#,
+            variables: json!({}),
+            expected: ['U', 'F', 'F', 'F', 'A'],
+        },
+        Row {
+            field: "onboardChampion",
+            query: r#"mutation { onboardChampion(input: {country: "XYZ"}) { term { id } } }"#,
+            variables: json!({}),
             expected: ['U', 'F', 'F', 'F', 'A'],
         },
         // Roles: the Secretariat's.

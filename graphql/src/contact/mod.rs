@@ -5,9 +5,9 @@
 
 mod mutation;
 mod query;
-mod service;
+pub mod service;
 mod types;
 
 pub use mutation::ContactMutation;
 pub use query::ContactQuery;
-pub use types::{Contact, ContactsOfCountry, ContactsOfStakeholder};
+pub use types::{Contact, ContactOfUser, ContactsOfCountry, ContactsOfStakeholder};

@@ -67,6 +67,7 @@ impl ContactMutation {
             country: input.country.as_deref(),
             stakeholder: input.stakeholder.as_ref(),
             notes: input.notes.as_deref(),
+            user_id: None,
         };
         let created = service::create(work.txn(), viewer(ctx), new).await?;
         work.commit(Change::created(NodeType::Contact, created.id, &created)).await?;

@@ -57,6 +57,8 @@ pub struct NewContact<'a> {
     /// … the stakeholder's global id; exactly one of the two.
     pub stakeholder: Option<&'a ID>,
     pub notes: Option<&'a str>,
+    /// The person's own account, when the contact is a user too (see `roster::create_focal_point`).
+    pub user_id: Option<i32>,
 }
 
 pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewContact<'_>) -> Result<contact::Model> {
@@ -89,6 +91,7 @@ pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewContact<
         country_id: Set(country_id),
         stakeholder_id: Set(stakeholder_id),
         notes: Set(details.notes),
+        user_id: Set(new.user_id),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

@@ -1,12 +1,14 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::{contact, country, stakeholder};
+use entity::{contact, country, stakeholder, user_account};
 
+use crate::auth::guard::viewer;
 use crate::country::Country;
 use crate::engine::loader::{ForeignKey, maybe_by_id};
 use crate::error::Result;
 use crate::id::{NodeType, global_id};
 use crate::stakeholder::Stakeholder;
+use crate::user::User;
 
 /// A person at a country or at a stakeholder.
 pub struct Contact(pub contact::Model);
@@ -46,6 +48,12 @@ impl Contact {
     /// Free-text notes.
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
+    }
+    /// The person's own account, when the contact signs in too (a focal point made by
+    /// `onboardChampion` or `createFocalPoint`); null when there is none or you may not read it.
+    async fn account(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let account = maybe_by_id::<user_account::Entity>(ctx, self.0.user_id).await?;
+        Ok(account.filter(|user| crate::policy::can_read_user(viewer(ctx), user)).map(User))
     }
     /// When the record was created in the tracker.
     async fn created_at(&self) -> DateTime<Utc> {
@@ -92,5 +100,18 @@ impl ForeignKey for ContactsOfStakeholder {
     }
     fn order_column() -> contact::Column {
         contact::Column::Name
+    }
+}
+
+/// user → the contact record that is the same person (at most one: `contact.user_id` is unique).
+pub struct ContactOfUser;
+
+impl ForeignKey for ContactOfUser {
+    type Entity = contact::Entity;
+    fn column() -> contact::Column {
+        contact::Column::UserId
+    }
+    fn key_of(model: &contact::Model) -> Option<i32> {
+        model.user_id
     }
 }

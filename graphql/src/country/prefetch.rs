@@ -7,10 +7,14 @@ use crate::engine::loader::{prime_children, prime_latest, selections_of};
 use crate::error::Result;
 use crate::feedback::FeedbackOfCountry;
 use crate::role::RolesOfCountry;
+use crate::roster::TermsOfCountry;
 
 pub async fn prefetch(ctx: &Context<'_>, country: &Lookahead<'_>, country_ids: &[i32]) -> Result<()> {
     if country.field("roles").exists() {
         prime_children::<RolesOfCountry>(ctx, country_ids).await?;
+    }
+    if country.field("championTerms").exists() || country.field("isCoChair").exists() {
+        prime_children::<TermsOfCountry>(ctx, country_ids).await?;
     }
     for (arguments, feedback) in selections_of(country, "feedback")? {
         let latest = arguments.iter().find(|(name, _)| name.as_str() == "latest").map(|(_, value)| value);

@@ -1,6 +1,7 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::common::Provenance;
+use entity::champion_term::ChampionTermKind;
+use entity::common::{DatePrecision, Provenance};
 use entity::{country, stakeholder};
 
 use crate::auth::guard::viewer;
@@ -16,6 +17,7 @@ use crate::pilot::{Pilot, PilotsOfCountry};
 use crate::planned_use::{PlannedUse, PlannedUsesOfCountry};
 use crate::policy::can_read_feedback;
 use crate::role::{RoleAssignment, RolesOfCountry};
+use crate::roster::{ChampionTerm, TermsOfCountry};
 use crate::scalars::Date;
 use crate::stakeholder::Stakeholder;
 
@@ -56,21 +58,36 @@ impl Country {
     async fn subregion(&self) -> Option<&str> {
         self.0.subregion.as_deref()
     }
-    /// Whether the country is a GCM Champion country.
+    /// Whether the country is a GCM Champion country now: it has an open CHAMPION term (see `championTerms`).
     async fn is_champion(&self) -> bool {
         self.0.is_champion
     }
-    /// When it became a Champion country; null for the others.
+    /// When its current Champion term began, as the first day of its period (see `championSincePrecision`); null
+    /// when it is not a Champion now, or no source dates its designation.
     async fn champion_since(&self) -> Option<Date> {
         self.0.champion_since.map(Date)
     }
-    /// Whether the Champion status is sourced or illustrative demo data.
+    /// How much of `championSince` is known: DAY, or only the MONTH, QUARTER or YEAR.
+    async fn champion_since_precision(&self) -> Option<DatePrecision> {
+        self.0.champion_since_precision
+    }
+    /// Whether the current Champion term is sourced or illustrative demo data.
     async fn champion_provenance(&self) -> Option<Provenance> {
         self.0.champion_provenance
     }
-    /// Notes on its Champion status, e.g. where the fact comes from.
+    /// The note on its current Champion term, e.g. where the fact comes from.
     async fn champion_note(&self) -> Option<&str> {
         self.0.champion_note.as_deref()
+    }
+    /// Whether the country co-chairs the Champions' initiative now.
+    async fn is_co_chair(&self, ctx: &Context<'_>) -> Result<bool> {
+        let terms = children::<TermsOfCountry>(ctx, self.0.id).await?;
+        Ok(terms.iter().any(|t| t.kind == ChampionTermKind::CoChair && t.is_open()))
+    }
+    /// The country's whole roster record: every Champion designation and co-chair term, ended ones included, by
+    /// start date (undated ones first).
+    async fn champion_terms(&self, ctx: &Context<'_>) -> Result<ObjectList<ChampionTerm>> {
+        Ok(children::<TermsOfCountry>(ctx, self.0.id).await?.into_iter().map(ChampionTerm).collect())
     }
     /// The Champion roles this country has held or holds, by role.
     async fn roles(&self, ctx: &Context<'_>) -> Result<ObjectList<RoleAssignment>> {
@@ -163,7 +180,11 @@ impl Country {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// Change counter of the record, raised by every change to it. No mutation changes countries.
+    /// Every recorded change to the country's row (its Champion status, as the roster changed it), oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, NodeType::Country, self.0.id).await
+    }
+    /// Change counter of the record, raised by every change to it (the roster mutations change its Champion status).
     async fn version(&self) -> i32 {
         self.0.version
     }

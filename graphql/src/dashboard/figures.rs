@@ -199,14 +199,18 @@ fn parse_status(value: &str) -> Option<FeedbackStatus> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
 }
 
-/// The latest assignment of each Champion country and role among those in force in the period.
+/// The latest assignment of each country and role among those in force in the period: of the
+/// current Champions and of former ones (roles are only ever given to Champions).
 pub async fn role_matrix(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<role_assignment::Model>> {
-    let champions = country::Entity::find().select_only().column(country::Column::Id).filter(scope.champions());
+    let countries = country::Entity::find()
+        .select_only()
+        .column(country::Column::Id)
+        .filter(scope.private_to_country(country::Column::Id));
     let latest = role_assignment::Entity::find()
         .select_only()
         .column_as(Expr::expr(Func::max(Expr::col(role_assignment::Column::Id))), "id")
         .filter(scope.roles())
-        .filter(role_assignment::Column::CountryId.in_subquery(champions.into_query()))
+        .filter(role_assignment::Column::CountryId.in_subquery(countries.into_query()))
         .group_by(role_assignment::Column::CountryId)
         .group_by(role_assignment::Column::Role)
         .into_query();

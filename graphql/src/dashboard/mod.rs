@@ -13,7 +13,7 @@ use entity::pilot::PilotStatus;
 use entity::planned_use::{PlannedUseKind, PlannedUseStatus};
 use entity::role_assignment::{ChampionRole, RoleStatus};
 use entity::{country, guide_section};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::auth::guard::{Require, viewer};
 use crate::context::{Access, db};
@@ -186,7 +186,8 @@ pub struct RoleCell {
 /// Which Champion countries hold which roles, and how many assignments are in each status.
 #[derive(SimpleObject)]
 pub struct RoleCoverage {
-    /// Every Champion country of the region (a Champion viewer: its own), by name, with its roles.
+    /// Every Champion country of the region (a Champion viewer: its own), and every former Champion whose roles were
+    /// in force in the period (`country.isChampion` tells them apart), by name, with its roles.
     pub matrix: Vec<RoleCoverageRow>,
     /// Role assignments in force at some time in the period (start on or before `to`, end on or
     /// after `from`, an open end counting as in force), of countries of the region, by role and status.
@@ -200,10 +201,11 @@ impl Dashboard {
     /// The Champion countries × roles matrix and the assignment counts by role and status.
     async fn role_coverage(&self, ctx: &Context<'_>) -> Result<RoleCoverage> {
         let db = db(ctx)?;
-        let champions =
-            country::Entity::find().filter(self.scope.champions()).order_by_asc(country::Column::Name).all(db).await;
-        let champions = champions?;
         let cells = figures::role_matrix(db, &self.scope).await?;
+        // Every role counted has its row: former Champions whose roles were in force in the period too.
+        let with_roles: Vec<i32> = cells.iter().map(|a| a.country_id).collect();
+        let rows = Condition::any().add(self.scope.champions()).add(country::Column::Id.is_in(with_roles));
+        let champions = country::Entity::find().filter(rows).order_by_asc(country::Column::Name).all(db).await?;
         let roles = [ChampionRole::Partner, ChampionRole::Tester, ChampionRole::Promoter, ChampionRole::Convenor];
         let matrix = champions
             .into_iter()

@@ -407,6 +407,7 @@ macro_rules! keyed {
 }
 
 keyed!(
+    champion_term,
     contact,
     country,
     document,

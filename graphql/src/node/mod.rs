@@ -3,8 +3,8 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
-    audit_log, contact, country, document, event, event_participant, feedback, guide_section, guide_version, milestone,
-    pilot, planned_use, revision, role_assignment, stakeholder, user_account,
+    audit_log, champion_term, contact, country, document, event, event_participant, feedback, guide_section,
+    guide_version, milestone, pilot, planned_use, revision, role_assignment, stakeholder, user_account,
 };
 
 use crate::audit::AuditEntry;
@@ -23,6 +23,7 @@ use crate::pilot::Pilot;
 use crate::planned_use::PlannedUse;
 use crate::revision::Revision;
 use crate::role::RoleAssignment;
+use crate::roster::ChampionTerm;
 use crate::stakeholder::Stakeholder;
 use crate::user::User;
 
@@ -34,6 +35,7 @@ pub const MAX_NODE_IDS: usize = 100;
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global identifier."))]
 pub enum Node {
     AuditEntry(AuditEntry),
+    ChampionTerm(ChampionTerm),
     Contact(Contact),
     Country(Country),
     Document(Document),
@@ -107,6 +109,9 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32, now: bool) -> Res
             true => get::<audit_log::Entity>(ctx, id, now).await?.map(|m| Node::AuditEntry(AuditEntry(m))),
             false => None,
         },
+        NodeType::ChampionTerm => {
+            get::<champion_term::Entity>(ctx, id, now).await?.map(|m| Node::ChampionTerm(ChampionTerm(m)))
+        }
         NodeType::Country => get::<country::Entity>(ctx, id, now).await?.map(|m| Node::Country(Country(m))),
         NodeType::Document => get::<document::Entity>(ctx, id, now).await?.map(|m| Node::Document(Document(m))),
         NodeType::GuideVersion => {

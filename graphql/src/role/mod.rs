@@ -3,7 +3,7 @@
 
 mod mutation;
 mod query;
-mod service;
+pub mod service;
 mod types;
 
 pub use mutation::RoleMutation;

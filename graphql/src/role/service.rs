@@ -1,10 +1,13 @@
-//! Role rules: at most one open assignment per (country, role); dates in order.
+//! Role rules: roles are for Champion countries; at most one open assignment per (country, role);
+//! dates in order.
 
 use chrono::{NaiveDate, Utc};
 use entity::common::Provenance;
+use entity::country;
 use entity::role_assignment::{self, ChampionRole, RoleStatus};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
+use crate::country::require_champion;
 use crate::error::{AppError, Result};
 use crate::validate::{MAX_TEXT_CHARS, date_order, optional_text};
 
@@ -56,6 +59,12 @@ pub async fn assign(
         return Err(AppError::bad_input("startedOn", "An ACTIVE assignment needs its start date"));
     }
     let notes = optional_text(notes, "notes", MAX_TEXT_CHARS)?;
+    // Roles are played by Champions (as pilots and planned uses are): the roster decides who is one.
+    let country = country::Entity::find_by_id(country_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Country", "country"))?;
+    require_champion(&country, "country")?;
     ensure_no_other_open(db, country_id, role, None).await?;
     let now = Utc::now();
     role_assignment::ActiveModel {

@@ -4,8 +4,10 @@ use entity::country;
 use entity::user_account::{self, UserRole};
 
 use crate::audit;
+use crate::auth::guard::viewer;
+use crate::contact::{Contact, ContactOfUser};
 use crate::country::Country;
-use crate::engine::loader::maybe_by_id;
+use crate::engine::loader::{children, maybe_by_id};
 use crate::error::Result;
 use crate::id::{NodeType, global_id};
 
@@ -35,6 +37,12 @@ impl User {
     /// The Champion country a CHAMPION account acts for.
     async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
         Ok(maybe_by_id::<country::Entity>(ctx, self.0.country_id).await?.map(Country))
+    }
+    /// The person's contact record, when the account is a focal point linked to one; null when
+    /// there is none or you may not read it.
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<Contact>> {
+        let found = children::<ContactOfUser>(ctx, self.0.id).await?.into_iter().next();
+        Ok(found.filter(|contact| crate::policy::can_read_contact(viewer(ctx), contact)).map(Contact))
     }
     /// Whether the account may sign in; a deactivated account's tokens stop working.
     async fn active(&self) -> bool {
