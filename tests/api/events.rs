@@ -689,3 +689,25 @@ async fn nested_events_cost_the_same_number_of_statements_for_any_page_size() {
     // Viewer lookup, the page, and one or two queries per relation level.
     assert!(large <= 14, "{large} statements");
 }
+
+#[tokio::test]
+async fn an_event_names_the_member_states_it_reaches() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let event = app
+        .data(r#"mutation { createEvent(input: {title: "Peer exchange", kind: WORKSHOP, startsOn: "2022-05-10"}) { id version } }"#, json!({}), &admin)
+        .await["createEvent"]
+        .clone();
+    const SET: &str = "mutation($e: ID!, $c: [String!]!, $v: Int!) { setEventSupportedCountries(event: $e, countries: $c, expectedVersion: $v) { version supportedCountries { iso3 } history { changes } } }";
+    let set = app.data(SET, json!({ "e": event["id"], "c": ["sen", "SEN"], "v": 1 }), &admin).await["setEventSupportedCountries"].clone();
+    assert_eq!(set["supportedCountries"], json!([{ "iso3": "SEN" }]));
+    assert_eq!(set["history"][1]["changes"]["supportedCountries"], json!({ "before": [], "after": ["SEN"] }));
+    let unknown = app.refused(SET, json!({ "e": event["id"], "c": ["SEN", "QQQ"], "v": 2 }), &admin).await;
+    assert_eq!((error_code(&unknown), error_field(&unknown)), ("NOT_FOUND", "countries.1"));
+    let lead = app.login(WG_LEAD).await;
+    let forbidden = app.refused(SET, json!({ "e": event["id"], "c": [], "v": 2 }), &lead).await;
+    assert_eq!(error_code(&forbidden), "FORBIDDEN");
+    let cleared =
+        app.data(SET, json!({ "e": event["id"], "c": [], "v": 2 }), &admin).await["setEventSupportedCountries"].clone();
+    assert_eq!(cleared["supportedCountries"], json!([]));
+}

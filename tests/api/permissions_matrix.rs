@@ -453,6 +453,12 @@ async fn every_root_field_follows_the_permission_matrix() {
             expected: ['U', 'F', 'F', 'F', 'H'],
         },
         Row {
+            field: "setEventSupportedCountries",
+            query: "mutation($id: ID!) { setEventSupportedCountries(event: $id, countries: [\"QQQ\"], expectedVersion: 99) { id } }",
+            variables: json!({ "id": event }),
+            expected: ['U', 'F', 'F', 'F', 'A'],
+        },
+        Row {
             field: "setEventSections",
             query: r#"mutation($e: ID!) { setEventSections(event: $e, sections: ["NOPE"], expectedVersion: 99) { id } }"#,
             variables: json!({ "e": event }),

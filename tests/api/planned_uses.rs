@@ -469,3 +469,56 @@ async fn nested_planned_uses_cost_the_same_number_of_statements_for_any_page_siz
     // Viewer, page, then one batch per relation level (11 today; a link table costs two).
     assert!(large <= 12, "{large} statements");
 }
+
+#[tokio::test]
+async fn a_convenor_names_the_member_states_it_supports() {
+    let app = TestApp::spawn().await;
+    let mar = app.login(CHAMPION_MAR).await;
+    let created = app
+        .data(
+            r#"mutation { createPlannedUse(input: {country: "MAR", kind: TRAINING, description: "Peer learning for the region", supportedCountries: ["tun", "MRT", "TUN"]}) {
+                id version supportedCountries { iso3 isChampion } history { changes } } }"#,
+            json!({}),
+            &mar,
+        )
+        .await["createPlannedUse"]
+        .clone();
+    // Non-Champions are reached, not enrolled: they stay non-Champions.
+    let mut supported = created["supportedCountries"].as_array().unwrap().clone();
+    supported.sort_by_key(|c| c["iso3"].as_str().unwrap().to_owned());
+    assert_eq!(
+        supported,
+        [json!({ "iso3": "MRT", "isChampion": false }), json!({ "iso3": "TUN", "isChampion": false })]
+    );
+    assert_eq!(created["history"][0]["changes"]["supportedCountries"]["after"], json!(["MRT", "TUN"]));
+
+    let updated = app
+        .data(
+            "mutation($id: ID!) { updatePlannedUse(id: $id, input: {supportedCountries: [\"DZA\"]}, expectedVersion: 1) { supportedCountries { iso3 } history { changes } } }",
+            json!({ "id": created["id"] }),
+            &mar,
+        )
+        .await["updatePlannedUse"]
+        .clone();
+    assert_eq!(updated["supportedCountries"], json!([{ "iso3": "DZA" }]));
+    assert_eq!(
+        updated["history"][1]["changes"]["supportedCountries"],
+        json!({ "before": ["MRT", "TUN"], "after": ["DZA"] })
+    );
+
+    for (codes, field, code) in [
+        (json!(["XYZ"]), "supportedCountries.0", "NOT_FOUND"),
+        (json!(["DZA", "MAR"]), "supportedCountries.1", "BAD_USER_INPUT"),
+    ] {
+        let body = app
+            .refused(
+                "mutation($id: ID!, $c: [String!]) { updatePlannedUse(id: $id, input: {supportedCountries: $c}, expectedVersion: 2) { id } }",
+                json!({ "id": created["id"], "c": codes }),
+                &mar,
+            )
+            .await;
+        assert_eq!((error_code(&body), error_field(&body)), (code, field), "{body}");
+    }
+    let stored = entity::planned_use_country::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(stored.len(), 1, "a refused change leaves the links as they were");
+}

@@ -7,7 +7,7 @@ mod types;
 
 pub use prefetch::prefetch;
 pub use query::CountryQuery;
-pub use scope::{require_champion, writable_country};
+pub use scope::{require_champion, supported_countries, writable_country};
 pub use types::Country;
 
 /// Looks a country up by ISO 3166-1 alpha-3 code; the error names `field`.

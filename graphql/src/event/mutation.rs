@@ -6,19 +6,19 @@ use entity::stakeholder;
 use sea_orm::ModelTrait;
 
 use super::service::{self, EventDraft, Participant};
-use super::types::SectionsOfEvent;
+use super::types::{SectionsOfEvent, SupportedCountriesOfEvent};
 use super::{Event, EventParticipant};
 
 use crate::auth::guard::Require;
 use crate::context::Access;
-use crate::country::find_by_iso3;
+use crate::country::{find_by_iso3, supported_countries};
 use crate::engine::loader::replace_links;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::id::NodeType;
 use crate::scalars::Date;
 use crate::validate::existing;
-use crate::write::Change;
+use crate::write::{Change, linked_country_codes};
 use crate::write::{UnitOfWork, claim_version};
 
 /// A new event.
@@ -240,6 +240,30 @@ impl EventMutation {
         replace_links::<SectionsOfEvent>(work.txn(), claimed.id, &section_ids).await?;
         let sections_after = crate::write::linked_section_codes::<SectionsOfEvent>(work.txn(), claimed.id).await?;
         let extra = vec![("sections", sections_before, sections_after)];
+        work.commit(Change::updated(NodeType::Event, claimed.id, &current, &claimed).with(extra)).await?;
+        Ok(Event(claimed))
+    }
+
+    /// Makes the Member States an event reaches or supports exactly `countries` (ISO3 codes, in any case; duplicates
+    /// ignored, an empty list clears them): those a convenor's peer-learning event or a briefing is for, beyond its
+    /// participants.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn set_event_supported_countries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the event.")] event: ID,
+        #[graphql(desc = "ISO3 codes of the Member States, at most 100.")] countries: Vec<String>,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
+        expected_version: i32,
+    ) -> Result<Event> {
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = existing::<event::Entity>(work.txn(), &event, NodeType::Event, "event").await?;
+        let country_ids = supported_countries(work.txn(), &countries, "countries", None).await?;
+        let claimed = claim_version::<event::Entity>(work.txn(), current.id, expected_version, "Event").await?;
+        let before = linked_country_codes::<SupportedCountriesOfEvent>(work.txn(), claimed.id).await?;
+        replace_links::<SupportedCountriesOfEvent>(work.txn(), claimed.id, &country_ids).await?;
+        let after = linked_country_codes::<SupportedCountriesOfEvent>(work.txn(), claimed.id).await?;
+        let extra = vec![("supportedCountries", before, after)];
         work.commit(Change::updated(NodeType::Event, claimed.id, &current, &claimed).with(extra)).await?;
         Ok(Event(claimed))
     }

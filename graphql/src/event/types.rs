@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::common::{DatePrecision, Provenance};
 use entity::event::{self, EventKind};
 use entity::event_participant::{self, ParticipationRole};
-use entity::{country, event_section, guide_section, stakeholder};
+use entity::{country, event_country, event_section, guide_section, stakeholder};
 
 use crate::country::Country;
 use crate::engine::loader::{ForeignKey, LinkTable, by_id, children, linked, many_by_id, maybe_by_id};
@@ -76,6 +76,12 @@ impl Event {
     /// Countries and stakeholders taking part, in the order they were added.
     async fn participants(&self, ctx: &Context<'_>) -> Result<Vec<EventParticipant>> {
         Ok(children::<ParticipantsOfEvent>(ctx, self.0.id).await?.into_iter().map(EventParticipant).collect())
+    }
+    /// The Member States the event reaches or supports beyond its participants (a convenor's peer-learning
+    /// event, a regional briefing), by id.
+    async fn supported_countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>> {
+        let linked = linked::<SupportedCountriesOfEvent>(ctx, self.0.id).await?;
+        Ok(linked.into_iter().map(|c| Country(Arc::unwrap_or_clone(c))).collect())
     }
     /// Guide and Booklet sections the event discussed.
     async fn sections(&self, ctx: &Context<'_>) -> Result<ObjectList<Section>> {
@@ -224,4 +230,24 @@ pub async fn events_of_country(ctx: &Context<'_>, country_id: i32) -> Result<Vec
 /// The events that discussed `section_id`, earliest first.
 pub async fn events_of_section(ctx: &Context<'_>, section_id: i32) -> Result<Vec<Event>> {
     Ok(chronological(linked::<EventsOfSection>(ctx, section_id).await?.into_iter().map(Arc::unwrap_or_clone).collect()))
+}
+
+/// event → the Member States it reaches or supports.
+pub struct SupportedCountriesOfEvent;
+
+impl LinkTable for SupportedCountriesOfEvent {
+    type Link = event_country::Entity;
+    type Target = country::Entity;
+    fn owner_column() -> event_country::Column {
+        event_country::Column::EventId
+    }
+    fn target_column() -> event_country::Column {
+        event_country::Column::CountryId
+    }
+    fn owner_of(link: &event_country::Model) -> i32 {
+        link.event_id
+    }
+    fn target_of(link: &event_country::Model) -> i32 {
+        link.country_id
+    }
 }

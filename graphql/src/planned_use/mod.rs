@@ -10,4 +10,7 @@ mod types;
 
 pub use mutation::PlannedUseMutation;
 pub use query::PlannedUseQuery;
-pub use types::{EventsOfPlannedUse, PlannedUse, PlannedUsesOfCountry, PlannedUsesOfSection, SectionsOfPlannedUse};
+pub use types::{
+    EventsOfPlannedUse, PlannedUse, PlannedUsesOfCountry, PlannedUsesOfSection, SectionsOfPlannedUse,
+    SupportedCountriesOfPlannedUse,
+};

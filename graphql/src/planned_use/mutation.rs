@@ -3,7 +3,7 @@ use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
 use sea_orm::ModelTrait;
 
 use super::service::{self, NewPlannedUse, PlannedUseChanges};
-use super::{EventsOfPlannedUse, PlannedUse, SectionsOfPlannedUse};
+use super::{EventsOfPlannedUse, PlannedUse, SectionsOfPlannedUse, SupportedCountriesOfPlannedUse};
 use serde_json::Value;
 
 use crate::auth::guard::{Require, viewer};
@@ -33,6 +33,8 @@ pub struct CreatePlannedUseInput {
     pub sections: Option<Vec<String>>,
     /// Global ids of the events at which the use happens.
     pub events: Option<Vec<ID>>,
+    /// ISO3 codes of the other Member States it reaches or supports (a convenor's peers).
+    pub supported_countries: Option<Vec<String>>,
 }
 
 /// Changes to a planned use; fields left out stay as they are.
@@ -50,6 +52,8 @@ pub struct UpdatePlannedUseInput {
     pub sections: Option<Vec<String>>,
     /// Replaces the linked events (an empty list removes them all).
     pub events: Option<Vec<ID>>,
+    /// Replaces the Member States reached or supported (ISO3 codes; an empty list removes them all).
+    pub supported_countries: Option<Vec<String>>,
 }
 
 #[derive(Default)]
@@ -73,6 +77,7 @@ impl PlannedUseMutation {
             target_date: input.target_date.map(|Date(day)| day),
             sections: input.sections.as_deref().unwrap_or_default(),
             events: input.events.as_deref().unwrap_or_default(),
+            supported_countries: input.supported_countries.as_deref().unwrap_or_default(),
         };
         let created = service::create(work.txn(), viewer(ctx), new).await?;
         let extra = vec![
@@ -86,6 +91,7 @@ impl PlannedUseMutation {
                 Value::Null,
                 crate::write::linked_ids::<EventsOfPlannedUse>(work.txn(), created.id, NodeType::Event).await?,
             ),
+            ("supportedCountries", Value::Null, supported_codes(work.txn(), created.id).await?),
         ];
         let committed = work.commit(Change::created(NodeType::PlannedUse, created.id, &created).with(extra)).await?;
         committed.publish(ActivityKind::PlannedUseChanged, created.id, Some(created.country_id), false).await;
@@ -114,10 +120,12 @@ impl PlannedUseMutation {
             target_date: input.target_date.map_value(|Date(day)| day).into(),
             sections: input.sections,
             events: input.events,
+            supported_countries: input.supported_countries,
         };
         let sections_before = crate::write::linked_section_codes::<SectionsOfPlannedUse>(work.txn(), before.id).await?;
         let events_before =
             crate::write::linked_ids::<EventsOfPlannedUse>(work.txn(), before.id, NodeType::Event).await?;
+        let supported_before = supported_codes(work.txn(), before.id).await?;
         let updated = service::change(work.txn(), claimed, changes).await?;
         let extra = vec![
             (
@@ -130,6 +138,7 @@ impl PlannedUseMutation {
                 events_before,
                 crate::write::linked_ids::<EventsOfPlannedUse>(work.txn(), updated.id, NodeType::Event).await?,
             ),
+            ("supportedCountries", supported_before, supported_codes(work.txn(), updated.id).await?),
         ];
         let committed =
             work.commit(Change::updated(NodeType::PlannedUse, updated.id, &before, &updated).with(extra)).await?;
@@ -152,4 +161,9 @@ impl PlannedUseMutation {
         committed.publish(ActivityKind::PlannedUseChanged, before.id, Some(before.country_id), true).await;
         Ok(id)
     }
+}
+
+/// The ISO3 codes of the Member States a planned use supports, for its audit row.
+async fn supported_codes(txn: &impl sea_orm::ConnectionTrait, id: i32) -> Result<Value> {
+    crate::write::linked_country_codes::<SupportedCountriesOfPlannedUse>(txn, id).await
 }

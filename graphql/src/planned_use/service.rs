@@ -8,9 +8,9 @@ use entity::event;
 use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
-use super::{EventsOfPlannedUse, SectionsOfPlannedUse};
+use super::{EventsOfPlannedUse, SectionsOfPlannedUse, SupportedCountriesOfPlannedUse};
 use crate::context::Viewer;
-use crate::country::{require_champion, writable_country};
+use crate::country::{require_champion, supported_countries, writable_country};
 use crate::engine::loader::replace_links;
 use crate::error::{AppError, Result};
 use crate::guide::find_sections_by_codes;
@@ -42,6 +42,8 @@ pub struct NewPlannedUse<'a> {
     pub target_date: Option<NaiveDate>,
     pub sections: &'a [String],
     pub events: &'a [ID],
+    /// ISO3 codes of the other Member States it reaches or supports.
+    pub supported_countries: &'a [String],
 }
 
 pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewPlannedUse<'_>) -> Result<planned_use::Model> {
@@ -50,6 +52,7 @@ pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewPlannedU
     let description = required_text(new.description, "description", MAX_TEXT_CHARS)?;
     let sections = section_ids(db, new.sections).await?;
     let events = event_ids(db, new.events).await?;
+    let supported = supported_countries(db, new.supported_countries, "supportedCountries", Some(country.id)).await?;
     let now = Utc::now();
     let created = planned_use::ActiveModel {
         country_id: Set(country.id),
@@ -67,6 +70,7 @@ pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewPlannedU
     .await?;
     replace_links::<SectionsOfPlannedUse>(db, created.id, &sections).await?;
     replace_links::<EventsOfPlannedUse>(db, created.id, &events).await?;
+    replace_links::<SupportedCountriesOfPlannedUse>(db, created.id, &supported).await?;
     Ok(created)
 }
 
@@ -88,6 +92,7 @@ pub struct PlannedUseChanges {
     pub target_date: Option<Option<NaiveDate>>,
     pub sections: Option<Vec<String>>,
     pub events: Option<Vec<ID>>,
+    pub supported_countries: Option<Vec<String>>,
 }
 
 /// Applies changes to a planned use already claimed at its expected version.
@@ -108,6 +113,10 @@ pub async fn change(
         Some(ids) => Some(event_ids(db, ids).await?),
         None => None,
     };
+    let supported = match &changes.supported_countries {
+        Some(codes) => Some(supported_countries(db, codes, "supportedCountries", Some(current.country_id)).await?),
+        None => None,
+    };
     let id = current.id;
     let kind = changes.kind.unwrap_or(current.kind);
     let status = changes.status.unwrap_or(current.status);
@@ -123,6 +132,9 @@ pub async fn change(
     }
     if let Some(events) = events {
         replace_links::<EventsOfPlannedUse>(db, id, &events).await?;
+    }
+    if let Some(supported) = supported {
+        replace_links::<SupportedCountriesOfPlannedUse>(db, id, &supported).await?;
     }
     Ok(updated)
 }

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::common::Provenance;
 use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
-use entity::{country, event, guide_section, planned_use_event, planned_use_section};
+use entity::{country, event, guide_section, planned_use_country, planned_use_event, planned_use_section};
 
 use crate::country::Country;
 use crate::engine::loader::{ForeignKey, LinkTable, by_id, linked};
@@ -53,6 +53,11 @@ impl PlannedUse {
     /// The guide sections this use concerns.
     async fn sections(&self, ctx: &Context<'_>) -> Result<ObjectList<Section>> {
         Ok(linked::<SectionsOfPlannedUse>(ctx, self.0.id).await?.into_iter().map(Section).collect())
+    }
+    /// The other Member States this use reaches or supports (a convenor supporting peers), by id.
+    async fn supported_countries(&self, ctx: &Context<'_>) -> Result<Vec<Country>> {
+        let linked = linked::<SupportedCountriesOfPlannedUse>(ctx, self.0.id).await?;
+        Ok(linked.into_iter().map(|c| Country(Arc::unwrap_or_clone(c))).collect())
     }
     /// The events at which this use happens.
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<Event>> {
@@ -156,5 +161,25 @@ impl LinkTable for EventsOfPlannedUse {
     }
     fn target_of(link: &planned_use_event::Model) -> i32 {
         link.event_id
+    }
+}
+
+/// planned use → the Member States it reaches or supports.
+pub struct SupportedCountriesOfPlannedUse;
+
+impl LinkTable for SupportedCountriesOfPlannedUse {
+    type Link = planned_use_country::Entity;
+    type Target = country::Entity;
+    fn owner_column() -> planned_use_country::Column {
+        planned_use_country::Column::PlannedUseId
+    }
+    fn target_column() -> planned_use_country::Column {
+        planned_use_country::Column::CountryId
+    }
+    fn owner_of(link: &planned_use_country::Model) -> i32 {
+        link.planned_use_id
+    }
+    fn target_of(link: &planned_use_country::Model) -> i32 {
+        link.country_id
     }
 }

@@ -131,13 +131,34 @@ pub async fn linked_section_codes<L>(db: &impl sea_orm::ConnectionTrait, owner_i
 where
     L: crate::engine::loader::LinkTable<Target = entity::guide_section::Entity>,
 {
+    linked_codes::<L>(db, owner_id, entity::guide_section::Column::Code).await
+}
+
+/// ISO3 codes of the countries linked to `owner_id` through `L`, sorted.
+pub async fn linked_country_codes<L>(db: &impl sea_orm::ConnectionTrait, owner_id: i32) -> Result<Value>
+where
+    L: crate::engine::loader::LinkTable<Target = entity::country::Entity>,
+{
+    linked_codes::<L>(db, owner_id, entity::country::Column::Iso3).await
+}
+
+/// The `code` column of the targets linked to `owner_id` through `L`, sorted.
+async fn linked_codes<L>(
+    db: &impl sea_orm::ConnectionTrait,
+    owner_id: i32,
+    code: <L::Target as sea_orm::EntityTrait>::Column,
+) -> Result<Value>
+where
+    L: crate::engine::loader::LinkTable,
+{
+    use crate::engine::loader::Keyed;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     let ids: Vec<i32> =
         L::Link::find().filter(L::owner_column().eq(owner_id)).all(db).await?.iter().map(L::target_of).collect();
-    let mut codes: Vec<String> = entity::guide_section::Entity::find()
+    let mut codes: Vec<String> = L::Target::find()
         .select_only()
-        .column(entity::guide_section::Column::Code)
-        .filter(entity::guide_section::Column::Id.is_in(ids))
+        .column(code)
+        .filter(L::Target::id_column().is_in(ids))
         .into_tuple()
         .all(db)
         .await?;

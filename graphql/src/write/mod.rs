@@ -6,7 +6,7 @@
 
 mod change;
 
-pub use change::{Actor, Change, diff, linked_ids, linked_section_codes};
+pub use change::{Actor, Change, diff, linked_country_codes, linked_ids, linked_section_codes};
 
 use async_graphql::Context;
 use chrono::Utc;
