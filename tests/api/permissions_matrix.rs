@@ -259,7 +259,7 @@ async fn every_root_field_follows_the_permission_matrix() {
             field: "createGuideVersion",
             query: r#"mutation { createGuideVersion(input: {document: GUIDE, code: "", label: "x", plannedReleaseOn: "2030-01-01"}) { id } }"#,
             variables: json!({}),
-            expected: ['U', 'F', 'F', 'F', 'A'],
+            expected: ['U', 'F', 'F', 'A', 'A'],
         },
         Row {
             field: "recordRevision",

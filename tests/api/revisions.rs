@@ -460,3 +460,74 @@ async fn translation_status_flags_sections_revised_after_their_translation() {
     let data = app.data(status, json!({ "v": revised }), &lead).await;
     assert_eq!(data["node"]["translationStatus"][1]["stale"], 2);
 }
+
+#[tokio::test]
+async fn comparing_released_versions_counts_only_what_went_out() {
+    let app = TestApp::spawn().await;
+    let lead = app.login(WG_LEAD).await;
+    let version = |code: &'static str| {
+        let app = &app;
+        let lead = lead.clone();
+        async move {
+            app.data("query($c: String!) { guideVersions(filter: {document: GUIDE, code: {eq: $c}}) { edges { node { id version isReleased } } } }", json!({ "c": code }), &lead)
+                .await["guideVersions"]["edges"][0]["node"]
+                .clone()
+        }
+    };
+    let revised = version("2021-11-REVISED").await["id"].clone();
+    // The print edition stays an open draft; the online version after it is released. The draft
+    // holds a change still to do and one done, neither of which went out.
+    let interim = version("2022-FINAL-PRINT").await;
+    assert_eq!(interim["isReleased"], false);
+    for (status, summary) in [("PENDING", "Steps to be renamed"), ("DONE", "Steps renamed in the print draft")] {
+        app.data(
+            RECORD,
+            json!({ "input": { "guideVersion": interim["id"], "kind": "REVISED", "status": status, "summary": summary, "decidedOn": "2021-12-20",
+                "sections": [{ "change": "REVISED", "code": "STEP-1", "summary": summary }] } }),
+            &lead,
+        )
+        .await;
+    }
+    let online = version("2022-02-ONLINE").await;
+    app.data(
+        "mutation($id: ID!, $v: Int!) { releaseVersion(id: $id, expectedVersion: $v) { isReleased } }",
+        json!({ "id": online["id"], "v": online["version"] }),
+        &lead,
+    )
+    .await;
+    let earlier = revised.clone();
+    let later = online["id"].clone();
+    let compare = r#"query($from: ID!, $to: ID!) { compareVersions(earlier: $from, later: $to) {
+        revised { section { code } changes { revision { summary } } } revisions { summary status } } }"#;
+    let data = app.data(compare, json!({ "from": earlier, "to": later }), &lead).await["compareVersions"].clone();
+    let summaries: Vec<&str> =
+        data["revisions"].as_array().unwrap().iter().map(|r| r["summary"].as_str().unwrap()).collect();
+    assert!(!summaries.iter().any(|s| s.starts_with("Steps")), "{summaries:?}");
+    assert!(data["revisions"].as_array().unwrap().iter().all(|r| r["status"] == "DONE"));
+    for difference in data["revised"].as_array().unwrap() {
+        for change in difference["changes"].as_array().unwrap() {
+            assert!(!change["revision"]["summary"].as_str().unwrap().starts_with("Steps"), "{difference}");
+        }
+    }
+    // Compared with the open draft itself, its done change counts and its pending one does not.
+    let data =
+        app.data(compare, json!({ "from": earlier, "to": interim["id"] }), &lead).await["compareVersions"].clone();
+    let summaries: Vec<&str> =
+        data["revisions"].as_array().unwrap().iter().map(|r| r["summary"].as_str().unwrap()).collect();
+    assert!(
+        summaries.contains(&"Steps renamed in the print draft") && !summaries.contains(&"Steps to be renamed"),
+        "{summaries:?}"
+    );
+    assert!(data["revised"].as_array().unwrap().iter().any(|d| d["section"]["code"] == "STEP-1"));
+
+    // Nobody comments on a draft that never went out.
+    let mar = app.login(CHAMPION_MAR).await;
+    let refused = app
+        .refused(
+            r#"mutation($v: ID!) { submitFeedback(input: {country: "MAR", channel: BILATERAL, kind: QUESTION, body: "On the interim", guideVersion: $v, sections: ["STEP-1"]}) { id } }"#,
+            json!({ "v": interim["id"] }),
+            &mar,
+        )
+        .await;
+    assert_eq!((error_code(&refused), error_field(&refused)), ("BAD_USER_INPUT", "guideVersion"));
+}

@@ -108,6 +108,16 @@ async fn check_content(
     }
     let version =
         existing::<guide_version::Entity>(db, &content.guide_version, NodeType::GuideVersion, "guideVersion").await?;
+    // Comments are on a draft someone was given: an open version has not gone out to anyone yet.
+    if !version.is_released {
+        return Err(AppError::bad_input(
+            "guideVersion",
+            format!(
+                "Version {} has not been circulated (released) yet; comment on a version that went out",
+                version.code
+            ),
+        ));
+    }
     if content.sections.is_empty() {
         return Err(AppError::bad_input("sections", "Name at least one section the feedback is about"));
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use entity::guide_section;
 use entity::guide_version;
-use entity::revision::{self, RevisionKind};
+use entity::revision::{self, RevisionKind, RevisionStatus};
 use entity::revision_section::{self, SectionChangeKind};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -105,13 +105,23 @@ impl Trail {
             .collect()
     }
 
-    /// Revisions of the versions after `from` up to and including `to`, in history order.
+    /// Whether `revision` is part of what changed from the version at `from` to the one at `to`:
+    /// it was carried out (DONE), in a version after `from` up to `to`, and that version went out.
+    /// An open draft in between changed nothing a reader of a released `to` received; when `to` is
+    /// itself open, the drafts up to it count, since that comparison asks what they change so far.
+    pub fn counts_between(&self, revision: &revision::Model, from: usize, to: usize) -> bool {
+        let to_is_released = self.versions.get(to).is_some_and(|v| v.is_released);
+        revision.status == RevisionStatus::Done
+            && self.rank(revision.guide_version_id).is_some_and(|rank| {
+                rank > from && rank <= to && (!to_is_released || self.versions.get(rank).is_some_and(|v| v.is_released))
+            })
+    }
+
+    /// The revisions that count between the versions at `from` and `to` ([`Self::counts_between`]),
+    /// in history order.
     pub fn revisions_between(&self, from: usize, to: usize) -> Vec<&revision::Model> {
-        let mut found: Vec<&revision::Model> = self
-            .revisions
-            .values()
-            .filter(|r| self.rank(r.guide_version_id).is_some_and(|rank| rank > from && rank <= to))
-            .collect();
+        let mut found: Vec<&revision::Model> =
+            self.revisions.values().filter(|r| self.counts_between(r, from, to)).collect();
         found.sort_by_key(|r| self.revision_moment(r));
         found
     }

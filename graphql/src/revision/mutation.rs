@@ -163,8 +163,9 @@ pub struct RevisionMutation;
 
 #[Object]
 impl RevisionMutation {
-    /// Opens a new version of a document for revisions. It stays open until `releaseVersion`.
-    #[graphql(guard = "Require(Access::Admin)")]
+    /// Opens a new version of a document for revisions (working-group leads and the Secretariat: revising is the
+    /// leads' job). It stays open until `releaseVersion`.
+    #[graphql(guard = "Require(Access::Triage)")]
     async fn create_guide_version(
         &self,
         ctx: &Context<'_>,

@@ -166,7 +166,13 @@ impl RevisionQuery {
             revisions: revisions.iter().map(|r| Revision((*r).clone())).collect(),
         };
         for section in &sections {
-            let changes = trail.changes_between(section.id, from_rank, to_rank);
+            let changes: Vec<_> = trail
+                .changes_between(section.id, from_rank, to_rank)
+                .into_iter()
+                .filter(|c| {
+                    trail.revisions.get(&c.revision_id).is_some_and(|r| trail.counts_between(r, from_rank, to_rank))
+                })
+                .collect();
             // A translation touches a section without changing it.
             let substantive = changes
                 .iter()
