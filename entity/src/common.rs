@@ -63,3 +63,19 @@ impl DatePrecision {
         start.checked_add_months(Months::new(months)).and_then(|next| next.pred_opt()).unwrap_or(first)
     }
 }
+
+impl DatePrecision {
+    /// The first day of the period at this precision that contains `day` (its month, quarter or
+    /// year). A period stored by its first day is over before `day` exactly when that first day
+    /// comes before this one, which lets a query compare stored dates without computing period ends.
+    pub fn period_containing(self, day: Date) -> Date {
+        use chrono::Datelike;
+        let (year, month) = match self {
+            Self::Day => return day,
+            Self::Month => (day.year(), day.month()),
+            Self::Quarter => (day.year(), (day.month0() / 3) * 3 + 1),
+            Self::Year => (day.year(), 1),
+        };
+        Date::from_ymd_opt(year, month, 1).unwrap_or(day)
+    }
+}

@@ -411,3 +411,87 @@ async fn milestones_filter_by_status_due_date_overdue_risk_and_version() {
         assert_eq!((error_code(&body), error_field(&body)), (code, field), "{body}");
     }
 }
+
+#[tokio::test]
+async fn overdue_is_judged_from_the_end_of_the_stated_period_as_of_a_day() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let create = "mutation($input: CreateMilestoneInput!) { createMilestone(input: $input) { id } }";
+    let in_february = app
+        .data(
+            create,
+            json!({ "input": { "title": "Translation in February", "dueOn": "2021-02-01", "duePrecision": "MONTH" } }),
+            &admin,
+        )
+        .await["createMilestone"]["id"]
+        .clone();
+    let done_late = app
+        .data(create, json!({ "input": { "title": "Review done in June", "dueOn": "2021-03-15", "status": "DONE", "doneOn": "2021-06-10" } }), &admin)
+        .await["createMilestone"]["id"]
+        .clone();
+    let in_q3 = app
+        .data(
+            create,
+            json!({ "input": { "title": "Editing in Q3", "dueOn": "2021-07-01", "duePrecision": "QUARTER" } }),
+            &admin,
+        )
+        .await["createMilestone"]["id"]
+        .clone();
+    let overdue_on = |id: Value, day: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.data(
+                "query($id: ID!, $d: Date) { node(id: $id) { ... on Milestone { isOverdue(asOf: $d) } } }",
+                json!({ "id": id, "d": day }),
+                &admin,
+            )
+            .await["node"]["isOverdue"]
+                .as_bool()
+                .unwrap()
+        }
+    };
+    // Due "in February 2021": not late on the 2nd, nor on the 28th; late from 1 March.
+    assert!(!overdue_on(in_february.clone(), "2021-02-02").await);
+    assert!(!overdue_on(in_february.clone(), "2021-02-28").await);
+    assert!(overdue_on(in_february.clone(), "2021-03-01").await);
+    // Done on 10 June: late as of May, not as of July.
+    assert!(overdue_on(done_late.clone(), "2021-05-01").await);
+    assert!(!overdue_on(done_late.clone(), "2021-07-01").await);
+    // Due in the third quarter: late from 1 October.
+    assert!(!overdue_on(in_q3.clone(), "2021-09-30").await);
+    assert!(overdue_on(in_q3.clone(), "2021-10-01").await);
+
+    // The dashboard and the milestone filter judge the same way, as of the day asked for.
+    let dashboard = |day: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let data = app
+                .data(
+                    "query($d: Date) { dashboard(filter: {asOf: $d}) { overdueMilestones { title } } }",
+                    json!({ "d": day }),
+                    &admin,
+                )
+                .await;
+            strings(data["dashboard"]["overdueMilestones"].as_array().unwrap(), "title")
+        }
+    };
+    let listed = dashboard("2021-05-01").await;
+    assert!(
+        listed.contains(&"Translation in February".to_owned()) && listed.contains(&"Review done in June".to_owned())
+    );
+    assert!(!listed.contains(&"Editing in Q3".to_owned()));
+    let listed = dashboard("2021-09-30").await;
+    assert!(!listed.contains(&"Review done in June".to_owned()) && !listed.contains(&"Editing in Q3".to_owned()));
+    let filtered = app
+        .data(
+            r#"{ milestones(filter: {overdue: true, asOf: "2021-10-01"}) { edges { node { title } } } }"#,
+            json!({}),
+            &admin,
+        )
+        .await;
+    let titles = strings(&nodes(&filtered["milestones"]), "title");
+    assert!(titles.contains(&"Editing in Q3".to_owned()) && titles.contains(&"Translation in February".to_owned()));
+    assert!(!titles.contains(&"Review done in June".to_owned()));
+}

@@ -326,18 +326,19 @@ impl Dashboard {
         Ok(figures::upcoming_events(db(ctx)?, &self.scope, limit).await?.into_iter().map(Event).collect())
     }
 
-    /// Milestones not DONE whose due date is before today, due in the period and tied to
-    /// `version` when given; earliest due first.
+    /// Milestones not done by the filter's `asOf` (today when omitted) and due in a period that ended before it (a
+    /// MONTH due date is late once its month is over), due in the period and tied to `version` when given; earliest
+    /// due first.
     async fn overdue_milestones(&self, ctx: &Context<'_>) -> Result<Vec<Milestone>> {
-        let today = crate::milestone::today();
-        Ok(figures::milestones(db(ctx)?, &self.scope, overdue(today)).await?.into_iter().map(Milestone).collect())
+        let as_of = self.scope.as_of;
+        Ok(figures::milestones(db(ctx)?, &self.scope, overdue(as_of)).await?.into_iter().map(Milestone).collect())
     }
 
     /// Milestones AT_RISK or SLIPPED, or overdue (see `overdueMilestones`), due in the period and
     /// tied to `version` when given; earliest due first.
     async fn at_risk_milestones(&self, ctx: &Context<'_>) -> Result<Vec<Milestone>> {
-        let today = crate::milestone::today();
-        Ok(figures::milestones(db(ctx)?, &self.scope, at_risk(today)).await?.into_iter().map(Milestone).collect())
+        let as_of = self.scope.as_of;
+        Ok(figures::milestones(db(ctx)?, &self.scope, at_risk(as_of)).await?.into_iter().map(Milestone).collect())
     }
 }
 

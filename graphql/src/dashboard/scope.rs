@@ -27,6 +27,9 @@ pub struct DashboardFilter {
     /// Former name of `guideVersion`.
     #[graphql(deprecation = "Use `guideVersion`; this name goes in the next release.")]
     pub version: Option<ID>,
+    /// The day the status figures are judged on (overdue and at-risk milestones), to see the dashboard as it stood
+    /// then; today (UTC) when omitted.
+    pub as_of: Option<Date>,
 }
 
 /// The checked filter plus the viewer's country scope.
@@ -36,6 +39,8 @@ pub struct Scope {
     pub to: Option<NaiveDate>,
     pub region: Option<String>,
     pub version_id: Option<i32>,
+    /// The day overdue is judged on.
+    pub as_of: NaiveDate,
     /// `Some(country)` for a Champion: private records of other countries are not counted.
     pub own_country: Option<i32>,
     pub feedback_visibility: Condition,
@@ -75,6 +80,7 @@ impl Scope {
             to,
             region,
             version_id,
+            as_of: filter.as_of.map_or_else(|| chrono::Utc::now().date_naive(), |Date(d)| d),
             own_country: viewer.country_scope()?,
             feedback_visibility: visible_feedback(viewer)?,
         })

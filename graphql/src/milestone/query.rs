@@ -1,5 +1,6 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::NaiveDate;
+use entity::common::DatePrecision;
 use entity::guide_version;
 use entity::milestone::{self, MilestoneStatus};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
@@ -11,6 +12,7 @@ use crate::context::{Access, db};
 use crate::error::Result;
 use crate::id::NodeType;
 use crate::pagination::{AppConnection, DateFilter, EnumFilter, OrderDirection, PageArgs, apply_order, paginate};
+use crate::scalars::Date;
 use crate::validate::existing;
 
 /// Which milestones to list; every condition given must hold.
@@ -20,12 +22,15 @@ pub struct MilestoneFilter {
     pub status: Option<EnumFilter<MilestoneStatus>>,
     /// Only milestones due on these days.
     pub due_on: Option<DateFilter>,
-    /// Only overdue (true: not DONE and due before today) or only not overdue (false) milestones.
+    /// Only overdue (true: not done by `asOf` and due in a period that ended before it) or only not overdue (false)
+    /// milestones.
     pub overdue: Option<bool>,
     /// Only milestones at risk (true: AT_RISK, SLIPPED or overdue) or only the others (false).
     pub at_risk: Option<bool>,
     /// Only milestones of this guide version.
     pub guide_version: Option<ID>,
+    /// The day `overdue` and `atRisk` are judged on; today (UTC) when omitted.
+    pub as_of: Option<Date>,
 }
 
 /// What a list of milestones can be sorted by.
@@ -53,9 +58,20 @@ pub struct MilestoneOrder {
     pub direction: OrderDirection,
 }
 
-pub fn overdue(today: NaiveDate) -> Condition {
+/// The SQL form of [`super::types::is_overdue`]: not done by `as_of`, and due in a period that
+/// ended before it (compared by first days, see `DatePrecision::period_containing`).
+pub fn overdue(as_of: NaiveDate) -> Condition {
     use milestone::Column;
-    Condition::all().add(Column::Status.ne(MilestoneStatus::Done)).add(Column::DueOn.lt(today))
+    let not_done = Condition::any().add(Column::Status.ne(MilestoneStatus::Done)).add(Column::DoneOn.gt(as_of));
+    let mut period_over = Condition::any();
+    for precision in [DatePrecision::Day, DatePrecision::Month, DatePrecision::Quarter, DatePrecision::Year] {
+        period_over = period_over.add(
+            Condition::all()
+                .add(Column::DuePrecision.eq(precision))
+                .add(Column::DueOn.lt(precision.period_containing(as_of))),
+        );
+    }
+    Condition::all().add(not_done).add(period_over)
 }
 
 pub fn at_risk(today: NaiveDate) -> Condition {
@@ -67,7 +83,7 @@ pub fn at_risk(today: NaiveDate) -> Condition {
 impl MilestoneFilter {
     async fn condition(&self, db: &impl ConnectionTrait) -> Result<Condition> {
         use milestone::Column;
-        let today = today();
+        let today = self.as_of.map_or_else(today, |Date(d)| d);
         let mut condition = Condition::all();
         if let Some(f) = &self.status {
             condition = condition.add(f.condition(Column::Status));

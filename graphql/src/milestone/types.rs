@@ -15,9 +15,12 @@ pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-/// Not done and due before `today`.
-pub fn is_overdue(model: &milestone::Model, today: NaiveDate) -> bool {
-    model.status != MilestoneStatus::Done && model.due_on < today
+/// Not done by `as_of`, and the whole period it was due in ended before `as_of`: a milestone due
+/// "in February 2021" is overdue from 1 March, not from 2 February. One DONE without a `doneOn`
+/// counts as done on any day, since nothing says when it was not.
+pub fn is_overdue(model: &milestone::Model, as_of: NaiveDate) -> bool {
+    let done_by_then = model.status == MilestoneStatus::Done && model.done_on.is_none_or(|done| done <= as_of);
+    !done_by_then && model.due_precision.last_day(model.due_on) < as_of
 }
 
 /// A step of producing the guidance, with its planned and actual dates.
@@ -59,9 +62,13 @@ impl Milestone {
     async fn guide_version(&self, ctx: &Context<'_>) -> Result<Option<GuideVersion>> {
         Ok(maybe_by_id::<guide_version::Entity>(ctx, self.0.guide_version_id).await?.map(GuideVersion))
     }
-    /// Not DONE and due before today (UTC).
-    async fn is_overdue(&self) -> bool {
-        is_overdue(&self.0, today())
+    /// Not done by `asOf` and due in a period that ended before it (a MONTH due date is late only once its month is
+    /// over).
+    async fn is_overdue(
+        &self,
+        #[graphql(desc = "The day to judge on; today (UTC) when omitted.")] as_of: Option<Date>,
+    ) -> bool {
+        is_overdue(&self.0, as_of.map_or_else(today, |Date(d)| d))
     }
     /// Whether this record comes from a source, is illustrative demo data or was entered by a user.
     async fn provenance(&self) -> Provenance {
