@@ -56,6 +56,12 @@ pub struct Model {
     pub description: Option<String>,
     pub provenance: Provenance,
     pub source_note: Option<String>,
+    /// The day it was actually held (it may differ from the planned `starts_on`); null until recorded.
+    pub held_on: Option<Date>,
+    /// How many people attended, as reported.
+    pub attendee_count: Option<i32>,
+    /// What happened: the report or summary of the event.
+    pub outcome_report: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -13,6 +13,7 @@ pub mod event_participant;
 pub mod event_section;
 pub mod feedback;
 pub mod feedback_section;
+pub mod follow_up_action;
 pub mod guide_section;
 pub mod guide_version;
 pub mod milestone;
@@ -40,6 +41,7 @@ pub mod prelude {
     pub use super::event_section::Entity as EventSection;
     pub use super::feedback::Entity as Feedback;
     pub use super::feedback_section::Entity as FeedbackSection;
+    pub use super::follow_up_action::Entity as FollowUpAction;
     pub use super::guide_section::Entity as GuideSection;
     pub use super::guide_version::Entity as GuideVersion;
     pub use super::milestone::Entity as Milestone;

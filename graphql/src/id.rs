@@ -16,6 +16,7 @@ pub enum NodeType {
     Event,
     EventParticipant,
     Feedback,
+    FollowUpAction,
     GuideVersion,
     Milestone,
     Pilot,
@@ -28,7 +29,7 @@ pub enum NodeType {
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 17] = [
+    pub const ALL: [NodeType; 18] = [
         Self::AuditEntry,
         Self::ChampionTerm,
         Self::Contact,
@@ -37,6 +38,7 @@ impl NodeType {
         Self::Event,
         Self::EventParticipant,
         Self::Feedback,
+        Self::FollowUpAction,
         Self::GuideVersion,
         Self::Milestone,
         Self::Pilot,
@@ -57,6 +59,7 @@ impl NodeType {
             Self::Event => "Event",
             Self::EventParticipant => "EventParticipant",
             Self::Feedback => "Feedback",
+            Self::FollowUpAction => "FollowUpAction",
             Self::Milestone => "Milestone",
             Self::Pilot => "Pilot",
             Self::PlannedUse => "PlannedUse",
@@ -112,6 +115,7 @@ mod tests {
                 | NodeType::Event
                 | NodeType::EventParticipant
                 | NodeType::Feedback
+                | NodeType::FollowUpAction
                 | NodeType::GuideVersion
                 | NodeType::Milestone
                 | NodeType::Pilot

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod feedback;
+pub mod follow_up;
 pub mod guide;
 pub mod id;
 pub mod milestone;
@@ -54,6 +55,7 @@ pub struct Query(
     timeline::TimelineQuery,
     audit::AuditQuery,
     event::EventQuery,
+    follow_up::FollowUpQuery,
     milestone::MilestoneQuery,
     pilot::PilotQuery,
     planned_use::PlannedUseQuery,
@@ -72,6 +74,7 @@ pub struct Mutation(
     roster::RosterMutation,
     feedback::FeedbackMutation,
     event::EventMutation,
+    follow_up::FollowUpMutation,
     milestone::MilestoneMutation,
     stakeholder::StakeholderMutation,
     pilot::PilotMutation,
@@ -135,6 +138,7 @@ fn schema_builder() -> async_graphql::SchemaBuilder<Query, Mutation, activity::A
         guide::Document => "documents",
         event::Event => "events",
         feedback::Feedback => "feedback items",
+        follow_up::FollowUpAction => "follow-up actions",
         guide::GuideVersion => "guide versions",
         milestone::Milestone => "milestones",
         pilot::Pilot => "pilots",

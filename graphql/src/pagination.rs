@@ -475,6 +475,7 @@ impl DateFilter {
 #[graphql(concrete(name = "UserRoleFilter", params(entity::user_account::UserRole)))]
 #[graphql(concrete(name = "ChampionRoleFilter", params(entity::role_assignment::ChampionRole)))]
 #[graphql(concrete(name = "RoleStatusFilter", params(entity::role_assignment::RoleStatus)))]
+#[graphql(concrete(name = "ActionStatusFilter", params(entity::follow_up_action::ActionStatus)))]
 #[graphql(concrete(name = "ChampionTermKindFilter", params(entity::champion_term::ChampionTermKind)))]
 #[graphql(concrete(name = "PilotStatusFilter", params(entity::pilot::PilotStatus)))]
 #[graphql(concrete(name = "EventKindFilter", params(entity::event::EventKind)))]

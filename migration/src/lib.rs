@@ -12,6 +12,7 @@ mod m20261124_000004_user_credentials_changed_at;
 mod m20261125_000001_create_revisions;
 mod m20261125_000002_feedback_latest_index;
 mod m20261207_000001_champion_roster;
+mod m20261207_000002_event_outcomes;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_revisions::Migration),
             Box::new(m20261125_000002_feedback_latest_index::Migration),
             Box::new(m20261207_000001_champion_roster::Migration),
+            Box::new(m20261207_000002_event_outcomes::Migration),
         ]
     }
 }

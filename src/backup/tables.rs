@@ -122,6 +122,7 @@ pub fn tables() -> Result<Vec<TableSpec>, BackupError> {
         spec::<EventParticipant>(None)?,
         spec::<EventSection>(None)?,
         spec::<EventCountry>(None)?,
+        spec::<FollowUpAction>(None)?,
         spec::<Milestone>(None)?,
         spec::<RoleAssignment>(None)?,
         spec::<Feedback>(None)?,

@@ -711,3 +711,142 @@ async fn an_event_names_the_member_states_it_reaches() {
         app.data(SET, json!({ "e": event["id"], "c": [], "v": 2 }), &admin).await["setEventSupportedCountries"].clone();
     assert_eq!(cleared["supportedCountries"], json!([]));
 }
+
+#[tokio::test]
+async fn an_event_records_what_happened_and_what_follows() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let event = app
+        .data(r#"mutation { createEvent(input: {title: "Champions technical meeting", kind: TECHNICAL_DISCUSSION, startsOn: "2021-05-26"}) { id version } }"#, json!({}), &admin)
+        .await["createEvent"]
+        .clone();
+    // Participation has a status beside the role.
+    let participant = app
+        .data(
+            r#"mutation($e: ID!) { addEventParticipant(event: $e, country: "KEN", role: ATTENDEE, status: INVITED) { id role status version } }"#,
+            json!({ "e": event["id"] }),
+            &admin,
+        )
+        .await["addEventParticipant"]
+        .clone();
+    assert_eq!((participant["role"].as_str(), participant["status"].as_str()), (Some("ATTENDEE"), Some("INVITED")));
+    let attended = app
+        .data(
+            "mutation($id: ID!) { setParticipationStatus(id: $id, status: ATTENDED, expectedVersion: 1) { status version history { changes } } }",
+            json!({ "id": participant["id"] }),
+            &admin,
+        )
+        .await["setParticipationStatus"]
+        .clone();
+    assert_eq!(attended["status"], "ATTENDED");
+    assert_eq!(attended["history"][1]["changes"]["status"], json!({ "before": "INVITED", "after": "ATTENDED" }));
+
+    // The outcome: when it was held, how many came, the report.
+    let outcome = app
+        .data(
+            "mutation($id: ID!) { recordEventOutcome(id: $id, input: {heldOn: \"2021-05-26\", attendeeCount: 42, report: \"  17 Champion countries took part.  \"}, expectedVersion: 1) { heldOn attendeeCount outcomeReport version } }",
+            json!({ "id": event["id"] }),
+            &admin,
+        )
+        .await["recordEventOutcome"]
+        .clone();
+    assert_eq!(
+        outcome,
+        json!({ "heldOn": "2021-05-26", "attendeeCount": 42, "outcomeReport": "17 Champion countries took part.", "version": 2 })
+    );
+    let negative = app
+        .refused(
+            "mutation($id: ID!) { recordEventOutcome(id: $id, input: {attendeeCount: -1}, expectedVersion: 2) { id } }",
+            json!({ "id": event["id"] }),
+            &admin,
+        )
+        .await;
+    assert_eq!((error_code(&negative), error_field(&negative)), ("BAD_USER_INPUT", "attendeeCount"));
+
+    // Follow-up actions, each with an owner, a due date and a status.
+    const ADD: &str = "mutation($input: AddFollowUpActionInput!) { addFollowUpAction(input: $input) { id title status dueOn duePrecision ownerCountry { iso3 } ownerStakeholder { name } event { title } version } }";
+    let share = app
+        .data(ADD, json!({ "input": { "event": event["id"], "title": "Share the pilot report", "ownerCountry": "ken", "dueOn": "2021-07-01", "duePrecision": "MONTH" } }), &admin)
+        .await["addFollowUpAction"]
+        .clone();
+    assert_eq!(share["ownerCountry"]["iso3"], "KEN");
+    assert_eq!(share["status"], "OPEN");
+    assert_eq!(share["event"]["title"], "Champions technical meeting");
+    let undated = app
+        .data(
+            ADD,
+            json!({ "input": { "event": event["id"], "title": "Circulate the summary", "ownerCountry": "GHA" } }),
+            &admin,
+        )
+        .await["addFollowUpAction"]
+        .clone();
+    for (input, field) in [
+        (json!({ "event": event["id"], "title": "No owner" }), "ownerCountry"),
+        (
+            json!({ "event": event["id"], "title": "Done without a day", "ownerCountry": "KEN", "status": "DONE" }),
+            "doneOn",
+        ),
+        (json!({ "event": event["id"], "title": " ", "ownerCountry": "KEN" }), "title"),
+    ] {
+        let body = app.refused(ADD, json!({ "input": input }), &admin).await;
+        assert_eq!((error_code(&body), error_field(&body)), ("BAD_USER_INPUT", field), "{body}");
+    }
+
+    // Due in July 2021: not overdue on 31 July, overdue from 1 August, listed on the dashboard then.
+    let overdue_on = |day: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let data = app
+                .data(
+                    "query($d: Date) { dashboard(filter: {asOf: $d}) { overdueFollowUpActions { title } } }",
+                    json!({ "d": day }),
+                    &admin,
+                )
+                .await;
+            strings(data["dashboard"]["overdueFollowUpActions"].as_array().unwrap(), "title")
+        }
+    };
+    assert!(overdue_on("2021-07-31").await.is_empty());
+    assert_eq!(overdue_on("2021-08-01").await, ["Share the pilot report"]);
+    let event_view = app
+        .data("query($id: ID!) { node(id: $id) { ... on Event { followUpActions { title isOverdue(asOf: \"2021-08-01\") } } } }", json!({ "id": event["id"] }), &admin)
+        .await;
+    assert_eq!(
+        event_view["node"]["followUpActions"],
+        json!([{ "title": "Share the pilot report", "isOverdue": true }, { "title": "Circulate the summary", "isOverdue": false }])
+    );
+    // Done on 15 August: overdue as of 10 August, not as of 20 August.
+    let done = app
+        .data(
+            "mutation($id: ID!) { updateFollowUpAction(id: $id, input: {status: DONE, doneOn: \"2021-08-15\"}, expectedVersion: 1) { status doneOn version } }",
+            json!({ "id": share["id"] }),
+            &admin,
+        )
+        .await["updateFollowUpAction"]
+        .clone();
+    assert_eq!(done, json!({ "status": "DONE", "doneOn": "2021-08-15", "version": 2 }));
+    assert_eq!(overdue_on("2021-08-10").await, ["Share the pilot report"]);
+    assert!(overdue_on("2021-08-20").await.is_empty());
+    let listed = app
+        .data(
+            r#"{ followUpActions(filter: {ownerCountry: {eq: "GHA"}}) { totalCount edges { node { title } } } }"#,
+            json!({}),
+            &admin,
+        )
+        .await;
+    assert_eq!(listed["followUpActions"]["totalCount"], 1);
+
+    // Kept by the Secretariat; read by everyone signed in.
+    let lead = app.login(WG_LEAD).await;
+    let forbidden = app
+        .refused("mutation($id: ID!) { deleteFollowUpAction(id: $id) }", json!({ "id": undated["id"] }), &lead)
+        .await;
+    assert_eq!(error_code(&forbidden), "FORBIDDEN");
+    let mar = app.login(CHAMPION_MAR).await;
+    let read = app.data("{ followUpActions { totalCount } }", json!({}), &mar).await;
+    assert_eq!(read["followUpActions"]["totalCount"], 2);
+    app.data("mutation($id: ID!) { deleteFollowUpAction(id: $id) }", json!({ "id": undated["id"] }), &admin).await;
+    let rows = entity::follow_up_action::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(rows.len(), 1);
+}

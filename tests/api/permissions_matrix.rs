@@ -453,6 +453,42 @@ async fn every_root_field_follows_the_permission_matrix() {
             expected: ['U', 'F', 'F', 'F', 'H'],
         },
         Row {
+            field: "setParticipationStatus",
+            query: r#"mutation { setParticipationStatus(id: "RXZlbnRQYXJ0aWNpcGFudDo5OTk5OQ", status: ATTENDED, expectedVersion: 1) { id } }"#,
+            variables: json!({}),
+            expected: ['U', 'F', 'F', 'F', 'H'],
+        },
+        Row {
+            field: "recordEventOutcome",
+            query: "mutation($id: ID!) { recordEventOutcome(id: $id, input: {attendeeCount: -1}, expectedVersion: 99) { id } }",
+            variables: json!({ "id": event }),
+            expected: ['U', 'F', 'F', 'F', 'A'],
+        },
+        Row {
+            field: "addFollowUpAction",
+            query: "mutation($id: ID!) { addFollowUpAction(input: {event: $id, title: \"\", ownerCountry: \"QQQ\"}) { id } }",
+            variables: json!({ "id": event }),
+            expected: ['U', 'F', 'F', 'F', 'A'],
+        },
+        Row {
+            field: "updateFollowUpAction",
+            query: r#"mutation { updateFollowUpAction(id: "Rm9sbG93VXBBY3Rpb246OTk5OTk", input: {}, expectedVersion: 1) { id } }"#,
+            variables: json!({}),
+            expected: ['U', 'F', 'F', 'F', 'H'],
+        },
+        Row {
+            field: "deleteFollowUpAction",
+            query: r#"mutation { deleteFollowUpAction(id: "Rm9sbG93VXBBY3Rpb246OTk5OTk") }"#,
+            variables: json!({}),
+            expected: ['U', 'F', 'F', 'F', 'H'],
+        },
+        Row {
+            field: "followUpActions",
+            query: "{ followUpActions { totalCount } }",
+            variables: json!({}),
+            expected: ['U', 'A', 'A', 'A', 'A'],
+        },
+        Row {
             field: "setEventSupportedCountries",
             query: "mutation($id: ID!) { setEventSupportedCountries(event: $id, countries: [\"QQQ\"], expectedVersion: 99) { id } }",
             variables: json!({ "id": event }),

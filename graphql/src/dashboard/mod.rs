@@ -12,7 +12,7 @@ use entity::feedback::{FeedbackChannel, FeedbackStatus};
 use entity::pilot::PilotStatus;
 use entity::planned_use::{PlannedUseKind, PlannedUseStatus};
 use entity::role_assignment::{ChampionRole, RoleStatus};
-use entity::{country, guide_section};
+use entity::{country, follow_up_action, guide_section};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::auth::guard::{Require, viewer};
@@ -22,6 +22,7 @@ use crate::engine::loader::many_by_id;
 use crate::error::AppError;
 use crate::error::Result;
 use crate::event::Event;
+use crate::follow_up::FollowUpAction;
 use crate::guide::Section;
 use crate::milestone::{Milestone, at_risk, overdue};
 pub use scope::DashboardFilter;
@@ -332,6 +333,14 @@ impl Dashboard {
     async fn overdue_milestones(&self, ctx: &Context<'_>) -> Result<Vec<Milestone>> {
         let as_of = self.scope.as_of;
         Ok(figures::milestones(db(ctx)?, &self.scope, overdue(as_of)).await?.into_iter().map(Milestone).collect())
+    }
+
+    /// Follow-up actions of events not finished by the filter's `asOf` (today when omitted) and due in a period that
+    /// had ended by then; with a region, only those owned by its countries. Earliest due first.
+    async fn overdue_follow_up_actions(&self, ctx: &Context<'_>) -> Result<Vec<FollowUpAction>> {
+        let within = self.scope.in_region(follow_up_action::Column::OwnerCountryId);
+        let rows = crate::follow_up::overdue_actions(db(ctx)?, self.scope.as_of, within).await?;
+        Ok(rows.into_iter().map(FollowUpAction).collect())
     }
 
     /// Milestones AT_RISK or SLIPPED, or overdue (see `overdueMilestones`), due in the period and

@@ -124,7 +124,7 @@ impl Scope {
     }
 
     /// A country column restricted to the region (when given).
-    fn in_region<C: ColumnTrait>(&self, column: C) -> Condition {
+    pub fn in_region<C: ColumnTrait>(&self, column: C) -> Condition {
         match &self.region {
             Some(region) => Condition::all().add(column.in_subquery(self.region_countries(region))),
             None => Condition::all(),

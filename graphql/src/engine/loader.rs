@@ -414,6 +414,7 @@ keyed!(
     event,
     event_participant,
     feedback,
+    follow_up_action,
     guide_section,
     guide_version,
     milestone,

@@ -160,6 +160,7 @@ by_name!(
     event_country,
     event_participant,
     event_section,
+    follow_up_action,
     guide_version,
     milestone,
     pilot,

@@ -1,7 +1,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use entity::common::DatePrecision;
 use entity::event::{self, EventKind};
-use entity::event_participant::{self, ParticipationRole};
+use entity::event_participant::{self, ParticipationRole, ParticipationStatus};
 use entity::stakeholder;
 use sea_orm::ModelTrait;
 
@@ -46,6 +46,17 @@ pub struct CreateEventInput {
     pub description: Option<String>,
     /// Where the information comes from, e.g. an invitation or a meeting report.
     pub source_note: Option<String>,
+}
+
+/// What happened at an event.
+#[derive(InputObject)]
+pub struct EventOutcomeInput {
+    /// The day it was actually held; not in the future.
+    pub held_on: Option<Date>,
+    /// How many people attended, as reported.
+    pub attendee_count: Option<i32>,
+    /// The report or summary, up to 20,000 characters.
+    pub report: Option<String>,
 }
 
 /// Fields left out stay as they are; nullable fields set to null are cleared.
@@ -180,6 +191,9 @@ impl EventMutation {
         #[graphql(desc = "ISO3 code of the participating country.")] country: Option<String>,
         #[graphql(desc = "Global id of the participating stakeholder.")] stakeholder: Option<ID>,
         #[graphql(desc = "How it takes part.")] role: ParticipationRole,
+        #[graphql(desc = "Invited, registered, attended, no-show or excused; null when not known.")] status: Option<
+            ParticipationStatus,
+        >,
     ) -> Result<EventParticipant> {
         enum Who {
             Country(String),
@@ -200,7 +214,7 @@ impl EventMutation {
                 existing::<stakeholder::Entity>(work.txn(), &id, NodeType::Stakeholder, "stakeholder").await?.id,
             ),
         };
-        let added = service::add_participant(work.txn(), event.id, participant, role).await?;
+        let added = service::add_participant(work.txn(), event.id, participant, role, status).await?;
         work.commit(Change::created(NodeType::EventParticipant, added.id, &added)).await?;
         Ok(EventParticipant(added))
     }
@@ -266,5 +280,52 @@ impl EventMutation {
         let extra = vec![("supportedCountries", before, after)];
         work.commit(Change::updated(NodeType::Event, claimed.id, &current, &claimed).with(extra)).await?;
         Ok(Event(claimed))
+    }
+
+    /// Records where a participation stands (invited, registered, attended, no-show, excused), or null when not known.
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn set_participation_status(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the participant (an `EventParticipant`).")] id: ID,
+        #[graphql(desc = "The status; null clears it.")] status: Option<ParticipationStatus>,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
+        expected_version: i32,
+    ) -> Result<EventParticipant> {
+        let key = crate::id::expect_global_id(&id, NodeType::EventParticipant, "id")?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current =
+            claim_version::<event_participant::Entity>(work.txn(), key, expected_version, "Participant").await?;
+        let before = current.clone();
+        let mut active: event_participant::ActiveModel = current.into();
+        active.status = sea_orm::Set(status);
+        let after = sea_orm::ActiveModelTrait::update(active, work.txn()).await?;
+        work.commit(Change::updated(NodeType::EventParticipant, after.id, &before, &after)).await?;
+        Ok(EventParticipant(after))
+    }
+
+    /// Records what happened at an event: the day it was held, how many attended and its report. Fields given
+    /// replace the recorded outcome as a whole (null or left out: not known).
+    #[graphql(guard = "Require(Access::Admin)")]
+    async fn record_event_outcome(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the event.")] id: ID,
+        #[graphql(desc = "The outcome.")] input: EventOutcomeInput,
+        #[graphql(desc = "The `version` you last read; if the record changed since, nothing is written (`CONFLICT`).")]
+        expected_version: i32,
+    ) -> Result<Event> {
+        let key = crate::id::expect_global_id(&id, NodeType::Event, "id")?;
+        let work = UnitOfWork::begin(ctx).await?;
+        let current = claim_version::<event::Entity>(work.txn(), key, expected_version, "Event").await?;
+        let before = current.clone();
+        let outcome = service::Outcome {
+            held_on: input.held_on.map(|Date(d)| d),
+            attendee_count: input.attendee_count,
+            report: input.report,
+        };
+        let after = service::record_outcome(work.txn(), current, outcome).await?;
+        work.commit(Change::updated(NodeType::Event, after.id, &before, &after)).await?;
+        Ok(Event(after))
     }
 }

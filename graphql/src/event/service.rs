@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, Utc};
 use entity::common::{DatePrecision, Provenance};
 use entity::event::{self, EventKind};
-use entity::event_participant::{self, ParticipationRole};
+use entity::event_participant::{self, ParticipationRole, ParticipationStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, Set,
     SqlErr,
@@ -130,6 +130,7 @@ pub async fn add_participant(
     event_id: i32,
     participant: Participant,
     role: ParticipationRole,
+    status: Option<ParticipationStatus>,
 ) -> Result<event_participant::Model> {
     use event_participant::Column;
     let same = match participant {
@@ -150,6 +151,7 @@ pub async fn add_participant(
         country_id: Set(country_id),
         stakeholder_id: Set(stakeholder_id),
         role: Set(role),
+        status: Set(status),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -198,4 +200,39 @@ pub async fn delete(db: &impl ConnectionTrait, event: event::Model) -> Result<()
     )?;
     event.delete(db).await?;
     Ok(())
+}
+
+/// What happened at an event, as reported.
+pub struct Outcome {
+    pub held_on: Option<NaiveDate>,
+    pub attendee_count: Option<i32>,
+    pub report: Option<String>,
+}
+
+/// Most attendees an event can report (a sanity bound, not a venue's capacity).
+const MAX_ATTENDEES: i32 = 1_000_000;
+
+/// Records an event's outcome on the event already claimed at its expected version; an event
+/// cannot have been held before it was planned to start by more than its date's precision allows.
+pub async fn record_outcome(
+    db: &impl ConnectionTrait,
+    current: event::Model,
+    outcome: Outcome,
+) -> Result<event::Model> {
+    if let Some(count) = outcome.attendee_count
+        && !(0..=MAX_ATTENDEES).contains(&count)
+    {
+        return Err(AppError::bad_input("attendeeCount", format!("Between 0 and {MAX_ATTENDEES}")));
+    }
+    if let Some(held) = outcome.held_on
+        && held > Utc::now().date_naive()
+    {
+        return Err(AppError::bad_input("heldOn", "An event is recorded as held once it has taken place"));
+    }
+    let report = optional_text(outcome.report.as_deref(), "report", MAX_TEXT_CHARS)?;
+    let mut active: event::ActiveModel = current.into();
+    active.held_on = Set(outcome.held_on);
+    active.attendee_count = Set(outcome.attendee_count);
+    active.outcome_report = Set(report);
+    Ok(active.update(db).await?)
 }

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::common::{DatePrecision, Provenance};
 use entity::event::{self, EventKind};
-use entity::event_participant::{self, ParticipationRole};
+use entity::event_participant::{self, ParticipationRole, ParticipationStatus};
 use entity::{country, event_country, event_section, guide_section, stakeholder};
 
 use crate::country::Country;
@@ -83,6 +83,22 @@ impl Event {
         let linked = linked::<SupportedCountriesOfEvent>(ctx, self.0.id).await?;
         Ok(linked.into_iter().map(|c| Country(Arc::unwrap_or_clone(c))).collect())
     }
+    /// The day it was actually held; null until its outcome is recorded.
+    async fn held_on(&self) -> Option<Date> {
+        self.0.held_on.map(Date)
+    }
+    /// How many people attended, as reported.
+    async fn attendee_count(&self) -> Option<i32> {
+        self.0.attendee_count
+    }
+    /// What happened: the event's report or summary.
+    async fn outcome_report(&self) -> Option<&str> {
+        self.0.outcome_report.as_deref()
+    }
+    /// What the event decided should happen next, by due date (undated last).
+    async fn follow_up_actions(&self, ctx: &Context<'_>) -> Result<Vec<crate::follow_up::FollowUpAction>> {
+        crate::follow_up::of_event(ctx, self.0.id).await
+    }
     /// Guide and Booklet sections the event discussed.
     async fn sections(&self, ctx: &Context<'_>) -> Result<ObjectList<Section>> {
         Ok(linked::<SectionsOfEvent>(ctx, self.0.id).await?.into_iter().map(Section).collect())
@@ -137,6 +153,14 @@ impl EventParticipant {
     /// How it takes part.
     async fn role(&self) -> ParticipationRole {
         self.0.role
+    }
+    /// Invited, registered, attended, no-show or excused; null when no one recorded it.
+    async fn status(&self) -> Option<ParticipationStatus> {
+        self.0.status
+    }
+    /// Every recorded change to this participation, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<crate::audit::AuditEntry>> {
+        crate::audit::history(ctx, NodeType::EventParticipant, self.0.id).await
     }
     /// Change counter of the record, raised by every change to it.
     async fn version(&self) -> i32 {

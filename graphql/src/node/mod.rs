@@ -3,8 +3,8 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
-    audit_log, champion_term, contact, country, document, event, event_participant, feedback, guide_section,
-    guide_version, milestone, pilot, planned_use, revision, role_assignment, stakeholder, user_account,
+    audit_log, champion_term, contact, country, document, event, event_participant, feedback, follow_up_action,
+    guide_section, guide_version, milestone, pilot, planned_use, revision, role_assignment, stakeholder, user_account,
 };
 
 use crate::audit::AuditEntry;
@@ -16,6 +16,7 @@ use crate::engine::loader::by_id;
 use crate::error::{AppError, Result};
 use crate::event::{Event, EventParticipant};
 use crate::feedback::Feedback;
+use crate::follow_up::FollowUpAction;
 use crate::guide::{Document, GuideVersion, Section};
 use crate::id::{NodeType, decode_global_id};
 use crate::milestone::Milestone;
@@ -40,6 +41,7 @@ pub enum Node {
     Country(Country),
     Document(Document),
     Feedback(Feedback),
+    FollowUpAction(FollowUpAction),
     Event(Event),
     EventParticipant(EventParticipant),
     GuideVersion(GuideVersion),
@@ -127,6 +129,9 @@ async fn load_node(ctx: &Context<'_>, kind: NodeType, id: i32, now: bool) -> Res
             .map(|m| Node::Feedback(Feedback(m))),
         NodeType::RoleAssignment => {
             get::<role_assignment::Entity>(ctx, id, now).await?.map(|m| Node::RoleAssignment(RoleAssignment(m)))
+        }
+        NodeType::FollowUpAction => {
+            get::<follow_up_action::Entity>(ctx, id, now).await?.map(|m| Node::FollowUpAction(FollowUpAction(m)))
         }
         NodeType::Event => get::<event::Entity>(ctx, id, now).await?.map(|m| Node::Event(Event(m))),
         NodeType::EventParticipant => {
