@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::common::Provenance;
+use crate::common::{DatePrecision, Provenance};
 
 /// How a feedback reached the Network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
@@ -110,6 +110,8 @@ pub struct Model {
     pub response: Option<String>,
     pub responded_at: Option<DateTimeUtc>,
     pub received_on: Date,
+    /// How much of `received_on` is known (the first day of its period at that precision).
+    pub received_precision: DatePrecision,
     pub submitted_by_id: Option<i32>,
     pub provenance: Provenance,
     pub source_note: Option<String>,

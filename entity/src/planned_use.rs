@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::common::Provenance;
+use crate::common::{DatePrecision, Provenance};
 
 /// How a Champion country means to use the guidance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
@@ -67,6 +67,8 @@ pub struct Model {
     pub description: String,
     pub status: PlannedUseStatus,
     pub target_date: Option<Date>,
+    /// How much of `target_date` is known; set exactly when `target_date` is.
+    pub target_precision: Option<DatePrecision>,
     pub provenance: Provenance,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

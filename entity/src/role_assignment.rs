@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::common::Provenance;
+use crate::common::{DatePrecision, Provenance};
 
 /// A role a Champion country plays in the work on the guidance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
@@ -65,6 +65,8 @@ pub struct Model {
     pub role: ChampionRole,
     pub status: RoleStatus,
     pub started_on: Option<Date>,
+    /// How much of `started_on` is known; set exactly when `started_on` is.
+    pub started_precision: Option<DatePrecision>,
     pub ended_on: Option<Date>,
     pub notes: Option<String>,
     pub provenance: Provenance,

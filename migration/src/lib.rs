@@ -13,6 +13,7 @@ mod m20261125_000001_create_revisions;
 mod m20261125_000002_feedback_latest_index;
 mod m20261207_000001_champion_roster;
 mod m20261207_000002_event_outcomes;
+mod m20261207_000003_date_precision;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_feedback_latest_index::Migration),
             Box::new(m20261207_000001_champion_roster::Migration),
             Box::new(m20261207_000002_event_outcomes::Migration),
+            Box::new(m20261207_000003_date_precision::Migration),
         ]
     }
 }

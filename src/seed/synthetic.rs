@@ -564,13 +564,15 @@ async fn insert_planned_uses(
     let mut links = Vec::new();
     for i in 0..count {
         let id = first_id + i as i32;
+        let target_date = rng.random_bool(0.9).then(|| world.day_between(rng, from, to));
         rows.push(planned_use::ActiveModel {
             id: Set(id),
             country_id: Set(pick(rng, &world.champions)),
             kind: Set(pick(rng, &kinds)),
             description: Set(format!("Synthetic planned use {}", i + 1)),
             status: Set(pick(rng, &statuses)),
-            target_date: Set(rng.random_bool(0.9).then(|| world.day_between(rng, from, to))),
+            target_date: Set(target_date),
+            target_precision: Set(target_date.map(|_| DatePrecision::Day)),
             provenance: Set(Provenance::Illustrative),
             created_at: Set(now),
             updated_at: Set(now),
@@ -702,6 +704,7 @@ async fn insert_feedback(
                 response: Set(answered.then(|| "Synthetic response".to_owned())),
                 responded_at: Set(responded_at),
                 received_on: Set(received_on),
+                received_precision: Set(DatePrecision::Day),
                 submitted_by_id: Set(None),
                 provenance: Set(Provenance::Illustrative),
                 source_note: Set(Some(SYNTHETIC_NOTE.to_owned())),

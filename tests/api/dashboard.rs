@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::common::*;
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -1209,4 +1210,42 @@ async fn the_dashboard_costs_the_same_number_of_statements_whatever_the_data_siz
     assert_eq!(figures.responses.feedback, 65);
     println!("dashboard statements: {small} with 5 feedback items, {large} with 65");
     assert_eq!(small, large, "the dashboard's statements must not grow with the data");
+}
+
+#[tokio::test]
+async fn the_median_response_time_counts_only_days_that_are_known() {
+    let app = TestApp::spawn_with(Options { demo_records: true, ..Options::default() }).await;
+    let admin = app.admin_token().await;
+    const RESPONSES: &str = "{ dashboard { responses { responded medianDaysToResponse medianOver } } }";
+    // The demo's six requests were received "in February 2021": responded, but with no day to count from.
+    let demo = app.data(RESPONSES, json!({}), &admin).await["dashboard"]["responses"].clone();
+    assert!(demo["responded"].as_i64().unwrap() >= 6);
+    assert_eq!((demo["medianOver"].as_i64(), demo["medianDaysToResponse"].as_f64()), (Some(0), None));
+    let stored = entity::feedback::Entity::find().all(&app.db).await.unwrap();
+    assert!(stored.iter().any(|f| f.received_precision == entity::common::DatePrecision::Month));
+
+    let version = app
+        .data(
+            r#"{ guideVersions(filter: {document: GUIDE, code: {eq: "2021-11-REVISED"}}) { edges { node { id } } } }"#,
+            json!({}),
+            &admin,
+        )
+        .await["guideVersions"]["edges"][0]["node"]["id"]
+        .clone();
+    let ten_days_ago = (Utc::now().date_naive() - Days::new(10)).to_string();
+    let submit = r#"mutation($v: ID!, $on: Date!, $p: DatePrecision!) { submitFeedback(input: {country: "MAR", channel: BILATERAL, kind: QUESTION, body: "When is the online version due?", guideVersion: $v, sections: ["II"], receivedOn: $on, receivedPrecision: $p}) { id receivedOn receivedPrecision } }"#;
+    for precision in ["DAY", "MONTH"] {
+        let on = if precision == "DAY" { ten_days_ago.clone() } else { "2022-01-01".to_owned() };
+        let created =
+            app.data(submit, json!({ "v": version, "on": on, "p": precision }), &admin).await["submitFeedback"].clone();
+        assert_eq!(created["receivedPrecision"], precision);
+        app.data(
+            "mutation($id: ID!) { setFeedbackStatus(id: $id, status: ACCEPTED, response: \"In the next release\", expectedVersion: 1) { id } }",
+            json!({ "id": created["id"] }),
+            &admin,
+        )
+        .await;
+    }
+    let after = app.data(RESPONSES, json!({}), &admin).await["dashboard"]["responses"].clone();
+    assert_eq!((after["medianOver"].as_i64(), after["medianDaysToResponse"].as_f64()), (Some(1), Some(10.0)));
 }

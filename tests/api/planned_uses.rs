@@ -522,3 +522,19 @@ async fn a_convenor_names_the_member_states_it_supports() {
     let stored = entity::planned_use_country::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(stored.len(), 1, "a refused change leaves the links as they were");
 }
+
+#[tokio::test]
+async fn a_target_date_says_how_much_of_it_is_known() {
+    let app = TestApp::spawn().await;
+    let mar = app.login(CHAMPION_MAR).await;
+    let created = app
+        .data(r#"mutation { createPlannedUse(input: {country: "MAR", kind: TRAINING, description: "By the end of 2022", targetDate: "2022-01-01", targetPrecision: YEAR}) { id targetDate targetPrecision } }"#, json!({}), &mar)
+        .await["createPlannedUse"]
+        .clone();
+    assert_eq!(created["targetPrecision"], "YEAR");
+    let cleared = app
+        .data("mutation($id: ID!) { updatePlannedUse(id: $id, input: {targetDate: null}, expectedVersion: 1) { targetDate targetPrecision } }", json!({ "id": created["id"] }), &mar)
+        .await["updatePlannedUse"]
+        .clone();
+    assert_eq!(cleared, json!({ "targetDate": null, "targetPrecision": null }));
+}

@@ -224,3 +224,28 @@ async fn two_concurrent_assignments_of_the_same_role_leave_one_open() {
     assert_eq!(error_field(failed[0]), "role");
     assert_eq!(role_rows(&app).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_role_start_says_how_much_of_it_is_known() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let created = app
+        .data(r#"mutation { assignRole(input: {country: "KEN", role: CONVENOR, status: ACTIVE, startedOn: "2021-05-01", startedPrecision: MONTH}) { id startedOn startedPrecision } }"#, json!({}), &admin)
+        .await["assignRole"]
+        .clone();
+    assert_eq!(
+        (created["startedOn"].as_str(), created["startedPrecision"].as_str()),
+        (Some("2021-05-01"), Some("MONTH"))
+    );
+    // A new day without a precision is a day; notes alone keep the precision.
+    let kept = app
+        .data(UPDATE, json!({ "id": created["id"], "input": { "notes": "Regional peer learning" }, "v": 1 }), &admin)
+        .await;
+    assert_eq!(kept["updateRoleAssignment"]["version"], 2);
+    const PRECISION: &str = "query($id: ID!) { node(id: $id) { ... on RoleAssignment { startedPrecision } } }";
+    let read = app.data(PRECISION, json!({ "id": created["id"] }), &admin).await;
+    assert_eq!(read["node"]["startedPrecision"], "MONTH");
+    app.data(UPDATE, json!({ "id": created["id"], "input": { "startedOn": "2021-05-12" }, "v": 2 }), &admin).await;
+    let read = app.data(PRECISION, json!({ "id": created["id"] }), &admin).await;
+    assert_eq!(read["node"]["startedPrecision"], "DAY");
+}

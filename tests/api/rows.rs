@@ -72,7 +72,7 @@ async fn rows_of_another_shape_are_decoded_by_name() {
     let app = TestApp::spawn_with(Options { demo_records: true, ..Options::default() }).await;
     let backend = app.db.get_database_backend();
     // The model's columns, but not in the model's order.
-    let sql = "SELECT version, updated_at, created_at, provenance, notes, ended_on, started_on, status, role, \
+    let sql = "SELECT version, updated_at, created_at, provenance, notes, ended_on, started_precision, started_on, status, role, \
                country_id, id FROM role_assignment";
     let rows = app.db.query_all_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap();
     assert!(!role_assignment::Model::decodes_by_position(&rows));
@@ -96,7 +96,7 @@ async fn a_column_of_another_type_is_refused_even_when_the_first_row_holds_null(
     // The model's column names in the model's order, but `ended_on` is text and NULL in the
     // first row. Types are checked on the first row only, so the check must read the column's
     // declared type, not the first value's (sqlx checks no type for a NULL value).
-    let sql = "SELECT id, country_id, role, status, started_on, CAST(ended_on AS text) AS ended_on, notes, \
+    let sql = "SELECT id, country_id, role, status, started_on, started_precision, CAST(ended_on AS text) AS ended_on, notes, \
                provenance, created_at, updated_at, version FROM role_assignment ORDER BY ended_on NULLS FIRST";
     let rows = app.db.query_all_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap();
     assert!(rows.len() > 1);

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
+use entity::common::DatePrecision;
 use entity::feedback::{self, FeedbackChannel, FeedbackStatus};
 use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
 use entity::role_assignment::{self, ChampionRole, RoleStatus};
@@ -88,6 +89,8 @@ pub struct Responses {
     pub feedback: i64,
     pub responded: i64,
     pub median_days: Option<f64>,
+    /// How many responded feedback items the median is over.
+    pub timed: i64,
 }
 
 /// How many feedback items have a response, and the median days from receipt to response.
@@ -102,7 +105,7 @@ pub async fn responses(db: &impl ConnectionTrait, scope: &Scope) -> Result<Respo
         .one(db)
         .await?;
     let (feedback_count, responded_count) = counts.unwrap_or((0, 0));
-    // Days from receipt to the recorded response, over the responded feedback that has a time.
+    // Days from receipt to the recorded response, over the responded feedback whose days are known.
     let days = match db.get_database_backend() {
         DatabaseBackend::Postgres => "CAST(CAST(responded_at AT TIME ZONE 'UTC' AS DATE) - received_on AS BIGINT)",
         _ => "CAST(julianday(date(responded_at)) - julianday(received_on) AS INTEGER)",
@@ -110,7 +113,10 @@ pub async fn responses(db: &impl ConnectionTrait, scope: &Scope) -> Result<Respo
     let timed = Condition::all()
         .add(scope.feedback())
         .add(feedback::Column::Status.is_in(RESPONDED_STATUSES))
-        .add(feedback::Column::RespondedAt.is_not_null());
+        .add(feedback::Column::RespondedAt.is_not_null())
+        // A response time counted from an invented day would be invented too: only feedback whose
+        // day of receipt is known counts.
+        .add(feedback::Column::ReceivedPrecision.eq(DatePrecision::Day));
     let timed_count: Option<i64> = feedback::Entity::find()
         .select_only()
         .column_as(count_all(), "n")
@@ -135,7 +141,7 @@ pub async fn responses(db: &impl ConnectionTrait, scope: &Scope) -> Result<Respo
             .await?;
         (!middle.is_empty()).then(|| middle.iter().sum::<i64>() as f64 / middle.len() as f64)
     };
-    Ok(Responses { feedback: feedback_count, responded: responded_count, median_days })
+    Ok(Responses { feedback: feedback_count, responded: responded_count, median_days, timed: timed_count as i64 })
 }
 
 /// Feedback counts of one section: about it exactly, and about it or any of its sub-sections.

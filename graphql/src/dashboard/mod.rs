@@ -159,10 +159,13 @@ pub struct ResponseFigures {
     pub responded: i64,
     /// `responded / feedback`, between 0 and 1; null when no feedback is counted.
     pub rate: Option<f64>,
-    /// Median, over responded feedback whose response time is recorded, of the whole days from
-    /// `receivedOn` to the day (UTC) of `respondedAt`; the mean of the two middle values for an
-    /// even count; null when there is none.
+    /// Median, over responded feedback whose response time is recorded and whose day of receipt is known
+    /// (`receivedPrecision` DAY: a comment received "in February 2021" has no day to count from), of the whole days
+    /// from `receivedOn` to the day (UTC) of `respondedAt`; the mean of the two middle values for an even count; null
+    /// when there is none.
     pub median_days_to_response: Option<f64>,
+    /// How many feedback items `medianDaysToResponse` is over.
+    pub median_over: i64,
 }
 
 /// One Champion country's roles: the latest assignment of each role in force in the period.
@@ -292,6 +295,7 @@ impl Dashboard {
             responded: figures.responded,
             rate: (figures.feedback > 0).then(|| figures.responded as f64 / figures.feedback as f64),
             median_days_to_response: figures.median_days,
+            median_over: figures.timed,
         })
     }
 

@@ -1,5 +1,6 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
+use entity::common::DatePrecision;
 use entity::feedback::{self, FeedbackChannel, FeedbackKind, FeedbackStatus};
 use sea_orm::ModelTrait;
 
@@ -45,6 +46,10 @@ pub struct SubmitFeedbackInput {
     pub event: Option<ID>,
     /// Day it was received; today when omitted.
     pub received_on: Option<Date>,
+    /// How much of `receivedOn` is known (DAY when omitted): a comment received "in February 2021" is
+    /// `receivedOn: "2021-02-01", receivedPrecision: MONTH`.
+    #[graphql(default_with = "DatePrecision::Day")]
+    pub received_precision: DatePrecision,
 }
 
 /// The whole new content of a feedback: every field is replaced. Who gave it stays as recorded.
@@ -69,6 +74,9 @@ pub struct UpdateFeedbackInput {
     pub event: Option<ID>,
     /// The day it was received; not in the future.
     pub received_on: Date,
+    /// How much of `receivedOn` is known (DAY when omitted).
+    #[graphql(default_with = "DatePrecision::Day")]
+    pub received_precision: DatePrecision,
 }
 
 #[derive(Default)]
@@ -96,6 +104,7 @@ impl FeedbackMutation {
             pilot: input.pilot,
             event: input.event,
             received_on: input.received_on.map_or_else(|| Utc::now().date_naive(), |Date(d)| d),
+            received_precision: input.received_precision,
         };
         let row = service::submit(work.txn(), viewer(ctx), source, content).await?;
         let sections = crate::write::linked_section_codes::<FeedbackSections>(work.txn(), row.id).await?;
@@ -134,6 +143,7 @@ impl FeedbackMutation {
             pilot: input.pilot,
             event: input.event,
             received_on: input.received_on.0,
+            received_precision: input.received_precision,
         };
         let sections_before = crate::write::linked_section_codes::<FeedbackSections>(work.txn(), current.id).await?;
         let row = service::update(work.txn(), viewer(ctx), current, content).await?;

@@ -2,7 +2,7 @@
 //! version, a pilot of the same country, dates not in the future, and who may write what.
 
 use chrono::{NaiveDate, Utc};
-use entity::common::Provenance;
+use entity::common::{DatePrecision, Provenance};
 use entity::feedback::{self, FeedbackChannel, FeedbackKind, FeedbackStatus};
 use entity::user_account::UserRole;
 use entity::{event, guide_version, pilot, stakeholder};
@@ -48,6 +48,7 @@ pub struct Content {
     pub pilot: Option<ID>,
     pub event: Option<ID>,
     pub received_on: NaiveDate,
+    pub received_precision: DatePrecision,
 }
 
 struct CheckedContent {
@@ -60,6 +61,7 @@ struct CheckedContent {
     pilot_id: Option<i32>,
     event_id: Option<i32>,
     received_on: NaiveDate,
+    received_precision: DatePrecision,
 }
 
 pub async fn resolve_source(db: &impl ConnectionTrait, viewer: &Viewer, input: SourceInput) -> Result<Source> {
@@ -194,6 +196,7 @@ async fn check_content(
         pilot_id: pilot.map(|p| p.id),
         event_id,
         received_on: content.received_on,
+        received_precision: content.received_precision,
     })
 }
 
@@ -222,6 +225,7 @@ pub async fn submit(
         response: Set(None),
         responded_at: Set(None),
         received_on: Set(checked.received_on),
+        received_precision: Set(checked.received_precision),
         submitted_by_id: Set(Some(user_id)),
         provenance: Set(Provenance::UserEntered),
         source_note: Set(None),
@@ -267,6 +271,7 @@ pub async fn update(
     row.pilot_id = Set(checked.pilot_id);
     row.event_id = Set(checked.event_id);
     row.received_on = Set(checked.received_on);
+    row.received_precision = Set(checked.received_precision);
     let row = row.update(db).await?;
     replace_links::<FeedbackSections>(db, id, &checked.section_ids).await?;
     Ok(row)

@@ -1,6 +1,6 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::common::Provenance;
+use entity::common::{DatePrecision, Provenance};
 use entity::feedback::{self, FeedbackChannel, FeedbackKind, FeedbackStatus};
 use entity::{country, event, feedback_section, guide_section, guide_version, pilot, stakeholder, user_account};
 
@@ -93,6 +93,11 @@ impl Feedback {
     async fn received_on(&self) -> Date {
         Date(self.0.received_on)
     }
+    /// How much of `receivedOn` is known: DAY, or only the MONTH, QUARTER or YEAR it stands for (the date given is the
+    /// period's first day).
+    async fn received_precision(&self) -> DatePrecision {
+        self.0.received_precision
+    }
     /// The account that recorded it; visible to that user and to the Secretariat.
     async fn submitted_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         let user = maybe_by_id::<user_account::Entity>(ctx, self.0.submitted_by_id).await?;
@@ -140,6 +145,7 @@ impl PlainFields for Feedback {
         "response",
         "respondedAt",
         "receivedOn",
+        "receivedPrecision",
         "provenance",
         "sourceNote",
         "createdAt",

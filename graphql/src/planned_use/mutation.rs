@@ -1,4 +1,5 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use entity::common::DatePrecision;
 use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
 use sea_orm::ModelTrait;
 
@@ -27,8 +28,11 @@ pub struct CreatePlannedUseInput {
     /// How far it has got; PLANNED when omitted.
     #[graphql(default_with = "PlannedUseStatus::Planned")]
     pub status: PlannedUseStatus,
-    /// When it is meant to happen.
+    /// When it is meant to happen, as the first day of its period.
     pub target_date: Option<Date>,
+    /// How much of `targetDate` is known (DAY when omitted): "by the end of 2022" is YEAR.
+    #[graphql(default_with = "DatePrecision::Day")]
+    pub target_precision: DatePrecision,
     /// Codes of the guide sections concerned, e.g. `["III.A", "STEP-3"]`.
     pub sections: Option<Vec<String>>,
     /// Global ids of the events at which the use happens.
@@ -48,6 +52,8 @@ pub struct UpdatePlannedUseInput {
     pub status: Option<PlannedUseStatus>,
     /// Set, or null to clear.
     pub target_date: MaybeUndefined<Date>,
+    /// How much of `targetDate` is known; DAY for a new `targetDate` when omitted.
+    pub target_precision: Option<DatePrecision>,
     /// Replaces the linked sections (an empty list removes them all).
     pub sections: Option<Vec<String>>,
     /// Replaces the linked events (an empty list removes them all).
@@ -75,6 +81,7 @@ impl PlannedUseMutation {
             description: &input.description,
             status: input.status,
             target_date: input.target_date.map(|Date(day)| day),
+            target_precision: input.target_precision,
             sections: input.sections.as_deref().unwrap_or_default(),
             events: input.events.as_deref().unwrap_or_default(),
             supported_countries: input.supported_countries.as_deref().unwrap_or_default(),
@@ -118,6 +125,7 @@ impl PlannedUseMutation {
             description: input.description,
             status: input.status,
             target_date: input.target_date.map_value(|Date(day)| day).into(),
+            target_precision: input.target_precision,
             sections: input.sections,
             events: input.events,
             supported_countries: input.supported_countries,

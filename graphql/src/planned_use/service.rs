@@ -3,7 +3,7 @@
 
 use async_graphql::ID;
 use chrono::{NaiveDate, Utc};
-use entity::common::Provenance;
+use entity::common::{DatePrecision, Provenance};
 use entity::event;
 use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
@@ -40,6 +40,7 @@ pub struct NewPlannedUse<'a> {
     pub description: &'a str,
     pub status: PlannedUseStatus,
     pub target_date: Option<NaiveDate>,
+    pub target_precision: DatePrecision,
     pub sections: &'a [String],
     pub events: &'a [ID],
     /// ISO3 codes of the other Member States it reaches or supports.
@@ -60,6 +61,7 @@ pub async fn create(db: &impl ConnectionTrait, viewer: &Viewer, new: NewPlannedU
         description: Set(description),
         status: Set(new.status),
         target_date: Set(new.target_date),
+        target_precision: Set(new.target_date.map(|_| new.target_precision)),
         provenance: Set(Provenance::UserEntered),
         created_at: Set(now),
         updated_at: Set(now),
@@ -90,6 +92,7 @@ pub struct PlannedUseChanges {
     pub description: Option<String>,
     pub status: Option<PlannedUseStatus>,
     pub target_date: Option<Option<NaiveDate>>,
+    pub target_precision: Option<DatePrecision>,
     pub sections: Option<Vec<String>>,
     pub events: Option<Vec<ID>>,
     pub supported_countries: Option<Vec<String>>,
@@ -121,11 +124,18 @@ pub async fn change(
     let kind = changes.kind.unwrap_or(current.kind);
     let status = changes.status.unwrap_or(current.status);
     let target_date = changes.target_date.unwrap_or(current.target_date);
+    let target_precision = match (target_date, changes.target_date, changes.target_precision) {
+        (None, _, _) => None,
+        (Some(_), _, Some(precision)) => Some(precision),
+        (Some(_), Some(_), None) => Some(DatePrecision::Day),
+        (Some(_), None, None) => current.target_precision,
+    };
     let mut active: planned_use::ActiveModel = current.into();
     active.kind = Set(kind);
     active.description = Set(description);
     active.status = Set(status);
     active.target_date = Set(target_date);
+    active.target_precision = Set(target_precision);
     let updated = active.update(db).await?;
     if let Some(sections) = sections {
         replace_links::<SectionsOfPlannedUse>(db, id, &sections).await?;

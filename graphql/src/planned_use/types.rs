@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::common::Provenance;
+use entity::common::{DatePrecision, Provenance};
 use entity::planned_use::{self, PlannedUseKind, PlannedUseStatus};
 use entity::{country, event, guide_section, planned_use_country, planned_use_event, planned_use_section};
 
@@ -49,6 +49,11 @@ impl PlannedUse {
     /// When it is meant to happen, if known.
     async fn target_date(&self) -> Option<Date> {
         self.0.target_date.map(Date)
+    }
+    /// How much of `targetDate` is known: DAY, or only the MONTH, QUARTER or YEAR (the date given is the period's first
+    /// day).
+    async fn target_precision(&self) -> Option<DatePrecision> {
+        self.0.target_precision
     }
     /// The guide sections this use concerns.
     async fn sections(&self, ctx: &Context<'_>) -> Result<ObjectList<Section>> {

@@ -1,4 +1,5 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use entity::common::DatePrecision;
 use entity::role_assignment::Entity as Roles;
 use entity::role_assignment::{self, ChampionRole, RoleStatus};
 use sea_orm::ModelTrait;
@@ -29,6 +30,9 @@ pub struct AssignRoleInput {
     pub status: RoleStatus,
     /// The day it started; required when `status` is ACTIVE.
     pub started_on: Option<Date>,
+    /// How much of `startedOn` is known (DAY when omitted).
+    #[graphql(default_with = "DatePrecision::Day")]
+    pub started_precision: DatePrecision,
     /// Free-text notes, up to 20,000 characters.
     pub notes: Option<String>,
 }
@@ -40,6 +44,8 @@ pub struct UpdateRoleAssignmentInput {
     pub status: Option<RoleStatus>,
     /// Set, or null to clear.
     pub started_on: MaybeUndefined<Date>,
+    /// How much of `startedOn` is known; DAY for a new `startedOn` when omitted.
+    pub started_precision: Option<DatePrecision>,
     /// Set, or null to clear; not before `startedOn`.
     pub ended_on: MaybeUndefined<Date>,
     /// Set, or null to clear.
@@ -74,6 +80,7 @@ impl RoleMutation {
             input.role,
             input.status,
             input.started_on.map(|Date(d)| d),
+            input.started_precision,
             input.notes.as_deref(),
         )
         .await?;
@@ -99,6 +106,7 @@ impl RoleMutation {
         let changes = RoleChanges {
             status: input.status,
             started_on: maybe_date(input.started_on),
+            started_precision: input.started_precision,
             ended_on: maybe_date(input.ended_on),
             notes: match input.notes {
                 MaybeUndefined::Undefined => None,
@@ -139,8 +147,13 @@ impl RoleMutation {
                 message: "The assignment has already ended".into(),
             });
         }
-        let changes =
-            RoleChanges { status: Some(status), started_on: None, ended_on: Some(Some(ended_on.0)), notes: None };
+        let changes = RoleChanges {
+            status: Some(status),
+            started_on: None,
+            started_precision: None,
+            ended_on: Some(Some(ended_on.0)),
+            notes: None,
+        };
         let updated = service::change(work.txn(), current, changes).await?;
         let committed = work.commit(Change::updated(NodeType::RoleAssignment, updated.id, &before, &updated)).await?;
         committed.publish(ActivityKind::RoleEnded, updated.id, Some(updated.country_id), false).await;

@@ -2,7 +2,7 @@
 //! dates in order.
 
 use chrono::{NaiveDate, Utc};
-use entity::common::Provenance;
+use entity::common::{DatePrecision, Provenance};
 use entity::country;
 use entity::role_assignment::{self, ChampionRole, RoleStatus};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -14,6 +14,8 @@ use crate::validate::{MAX_TEXT_CHARS, date_order, optional_text};
 pub struct RoleChanges {
     pub status: Option<RoleStatus>,
     pub started_on: Option<Option<NaiveDate>>,
+    /// How much of the start is known; with a new `started_on`, DAY when `None`.
+    pub started_precision: Option<DatePrecision>,
     pub ended_on: Option<Option<NaiveDate>>,
     pub notes: Option<Option<String>>,
 }
@@ -50,6 +52,7 @@ pub async fn assign(
     role: ChampionRole,
     status: RoleStatus,
     started_on: Option<NaiveDate>,
+    started_precision: DatePrecision,
     notes: Option<&str>,
 ) -> Result<role_assignment::Model> {
     if !status.is_open() {
@@ -72,6 +75,7 @@ pub async fn assign(
         role: Set(role),
         status: Set(status),
         started_on: Set(started_on),
+        started_precision: Set(started_on.map(|_| started_precision)),
         ended_on: Set(None),
         notes: Set(notes),
         provenance: Set(Provenance::UserEntered),
@@ -104,6 +108,12 @@ pub async fn change(
 ) -> Result<role_assignment::Model> {
     let status = changes.status.unwrap_or(current.status);
     let started_on = changes.started_on.unwrap_or(current.started_on);
+    let started_precision = match (started_on, changes.started_on, changes.started_precision) {
+        (None, _, _) => None,
+        (Some(_), _, Some(precision)) => Some(precision),
+        (Some(_), Some(_), None) => Some(DatePrecision::Day),
+        (Some(_), None, None) => current.started_precision,
+    };
     let ended_on = changes.ended_on.unwrap_or(current.ended_on);
     date_order(started_on, ended_on, "endedOn")?;
     if status == RoleStatus::Active && started_on.is_none() {
@@ -125,6 +135,7 @@ pub async fn change(
     let mut active: role_assignment::ActiveModel = current.into();
     active.status = Set(status);
     active.started_on = Set(started_on);
+    active.started_precision = Set(started_precision);
     active.ended_on = Set(ended_on);
     active.notes = Set(notes);
     active.update(db).await.map_err(open_role_clash)

@@ -1,6 +1,6 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::common::Provenance;
+use entity::common::{DatePrecision, Provenance};
 use entity::country;
 use entity::role_assignment::{self, ChampionRole, RoleStatus};
 
@@ -46,6 +46,11 @@ impl RoleAssignment {
     async fn started_on(&self) -> Option<Date> {
         self.0.started_on.map(Date)
     }
+    /// How much of `startedOn` is known: DAY, or only the MONTH, QUARTER or YEAR (the date given is the period's first
+    /// day).
+    async fn started_precision(&self) -> Option<DatePrecision> {
+        self.0.started_precision
+    }
     /// The day it ended; set exactly when it is COMPLETED or WITHDRAWN.
     async fn ended_on(&self) -> Option<Date> {
         self.0.ended_on.map(Date)
@@ -83,6 +88,7 @@ impl PlainFields for RoleAssignment {
         "status",
         "isOpen",
         "startedOn",
+        "startedPrecision",
         "endedOn",
         "notes",
         "provenance",

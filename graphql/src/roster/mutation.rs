@@ -339,7 +339,9 @@ impl RosterMutation {
             RoleStatus::Active => input.designated_on.map(|Date(d)| d),
             _ => None,
         };
-        let roles = service::assign_roles(work.txn(), country.id, &input.roles, input.role_status, started_on).await?;
+        let roles =
+            service::assign_roles(work.txn(), country.id, &input.roles, input.role_status, started_on, input.precision)
+                .await?;
         for role in &roles {
             work.record(Change::created(NodeType::RoleAssignment, role.id, role)).await?;
         }

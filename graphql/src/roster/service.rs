@@ -163,6 +163,7 @@ pub async fn end(
             let changes = roles::RoleChanges {
                 status: Some(status),
                 started_on: None,
+                started_precision: None,
                 ended_on: Some(Some(ended_on)),
                 notes: None,
             };
@@ -327,6 +328,7 @@ pub async fn assign_roles(
     wanted: &[ChampionRole],
     status: RoleStatus,
     started_on: Option<NaiveDate>,
+    precision: DatePrecision,
 ) -> Result<Vec<role_assignment::Model>> {
     let mut seen = Vec::new();
     let mut assigned = Vec::new();
@@ -335,7 +337,7 @@ pub async fn assign_roles(
             return Err(AppError::bad_input(format!("roles.{i}"), "Each role is given once"));
         }
         seen.push(*role);
-        assigned.push(roles::assign(db, country_id, *role, status, started_on, None).await?);
+        assigned.push(roles::assign(db, country_id, *role, status, started_on, precision, None).await?);
     }
     Ok(assigned)
 }
