@@ -1,10 +1,11 @@
-//! The timeline merges roles, pilots, feedback, planned uses and events in date order.
+//! The timeline merges roles, pilots, feedback, planned uses, events, milestones, releases,
+//! revisions and the roster's terms in date order, each with its date's precision.
 
 use crate::common::*;
 use serde_json::{Value, json};
 
 const GLOBAL: &str = r#"query($f: TimelineFilter, $first: Int, $after: String) { timeline(filter: $f, first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } edges { node { date kind title subjectId country { iso3 }
+    totalCount pageInfo { hasNextPage endCursor } edges { node { date datePrecision kind title subjectId country { iso3 }
     subject { __typename ... on Event { title } ... on Feedback { body } ... on RoleAssignment { role } } } } } }"#;
 
 fn kinds(entries: &[Value]) -> Vec<String> {
@@ -17,9 +18,32 @@ async fn the_global_timeline_merges_everything_in_date_order() {
     let admin = app.admin_token().await;
     let data = app.data(GLOBAL, json!({ "first": 100 }), &admin).await;
     let entries = nodes(&data["timeline"]);
-    // 8 events, 4 role starts (one role is only proposed), 2 role ends, 6 feedback, 3 planned-use targets.
-    assert_eq!(data["timeline"]["totalCount"], 23);
-    assert_eq!(entries.len(), 23);
+    // 8 events, 4 role starts (one role is only proposed), 2 role ends, 6 feedback, 3 planned-use targets, and the
+    // Network's own dates: milestones, releases, revisions, the roster's terms.
+    let count = |kind: &str| entries.iter().filter(|e| e["kind"] == kind).count();
+    let expected = [
+        ("EVENT", 8),
+        ("ROLE_STARTED", 4),
+        ("ROLE_ENDED", 2),
+        ("FEEDBACK_RECEIVED", 6),
+        ("PLANNED_USE_TARGET", 3),
+        ("CHAMPION_TERM_STARTED", 10),
+    ];
+    for (kind, n) in expected {
+        assert_eq!(count(kind), n, "{kind}");
+    }
+    for kind in ["MILESTONE_DUE", "VERSION_RELEASED", "REVISION_DECIDED"] {
+        assert!(count(kind) > 0, "{kind}");
+    }
+    // Only released versions: the print and online versions of 2022 are still open.
+    assert!(!entries.iter().any(|e| e["kind"] == "VERSION_RELEASED" && e["date"].as_str().unwrap() >= "2022-01-01"));
+    assert_eq!(data["timeline"]["totalCount"], entries.len());
+    // Dates say how much is known: the six requests came "in February 2021", Kenya joined in May 2021.
+    assert!(entries.iter().filter(|e| e["kind"] == "FEEDBACK_RECEIVED").all(|e| e["datePrecision"] == "MONTH"));
+    assert!(entries.iter().any(|e| e["kind"] == "CHAMPION_TERM_STARTED"
+        && e["country"]["iso3"] == "KEN"
+        && e["date"] == "2021-05-01"
+        && e["datePrecision"] == "MONTH"));
     let dates = strings(&entries, "date");
     let mut sorted = dates.clone();
     sorted.sort();
@@ -69,13 +93,20 @@ async fn a_country_timeline_shows_what_concerns_it_to_those_who_may_see_it() {
     let query = r#"query($c: String!) { country(iso3: $c) { timeline(first: 50) { totalCount edges { node { date kind title } } } } }"#;
     let morocco = app.data(query, json!({ "c": "MAR" }), &admin).await;
     let entries = nodes(&morocco["country"]["timeline"]);
-    assert_eq!(kinds(&entries), ["ROLE_STARTED", "PLANNED_USE_TARGET"]);
-    assert_eq!(entries[0]["title"], "PROMOTER role started");
+    // Its designation and co-chair term (September 2020), its role, its planned use; not the Network's milestones.
+    assert_eq!(
+        kinds(&entries),
+        ["CHAMPION_TERM_STARTED", "CHAMPION_TERM_STARTED", "ROLE_STARTED", "PLANNED_USE_TARGET"]
+    );
+    assert_eq!(entries[2]["title"], "PROMOTER role started");
 
     // Morocco's planned use is private: El Salvador's focal point sees only the public role.
     let salvador = app.login(CHAMPION_SLV).await;
     let seen = app.data(query, json!({ "c": "MAR" }), &salvador).await;
-    assert_eq!(kinds(&nodes(&seen["country"]["timeline"])), ["ROLE_STARTED"]);
+    assert_eq!(
+        kinds(&nodes(&seen["country"]["timeline"])),
+        ["CHAMPION_TERM_STARTED", "CHAMPION_TERM_STARTED", "ROLE_STARTED"]
+    );
     let global = app.data(GLOBAL, json!({ "first": 100, "f": { "kinds": ["PLANNED_USE_TARGET"] } }), &salvador).await;
     let countries: Vec<String> =
         nodes(&global["timeline"]).iter().map(|e| e["country"]["iso3"].as_str().unwrap().to_owned()).collect();
@@ -103,10 +134,20 @@ async fn a_country_timeline_shows_what_concerns_it_to_those_who_may_see_it() {
     let morocco = app.data(query, json!({ "c": "MAR" }), &admin).await;
     assert_eq!(
         kinds(&nodes(&morocco["country"]["timeline"])),
-        ["PILOT_STARTED", "FEEDBACK_RECEIVED", "ROLE_STARTED", "PLANNED_USE_TARGET"]
+        [
+            "CHAMPION_TERM_STARTED",
+            "CHAMPION_TERM_STARTED",
+            "PILOT_STARTED",
+            "FEEDBACK_RECEIVED",
+            "ROLE_STARTED",
+            "PLANNED_USE_TARGET"
+        ]
     );
     let seen = app.data(query, json!({ "c": "MAR" }), &salvador).await;
-    assert_eq!(kinds(&nodes(&seen["country"]["timeline"])), ["ROLE_STARTED"]);
+    assert_eq!(
+        kinds(&nodes(&seen["country"]["timeline"])),
+        ["CHAMPION_TERM_STARTED", "CHAMPION_TERM_STARTED", "ROLE_STARTED"]
+    );
     let global = app
         .data(GLOBAL, json!({ "first": 100, "f": { "kinds": ["PILOT_STARTED", "FEEDBACK_RECEIVED"] } }), &salvador)
         .await;

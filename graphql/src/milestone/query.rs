@@ -58,7 +58,7 @@ pub struct MilestoneOrder {
     pub direction: OrderDirection,
 }
 
-/// The SQL form of [`super::types::is_overdue`]: not done by `as_of`, and due in a period that
+/// The SQL form of `is_overdue`: not done by `as_of`, and due in a period that
 /// ended before it (compared by first days, see `DatePrecision::period_containing`).
 pub fn overdue(as_of: NaiveDate) -> Condition {
     use milestone::Column;

@@ -1,6 +1,6 @@
 use async_graphql::{Context, InputObject, Object};
 use chrono::NaiveDate;
-use entity::{event, feedback, pilot, planned_use, role_assignment};
+use entity::{champion_term, event, feedback, guide_version, milestone, pilot, planned_use, revision, role_assignment};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, IntoIden, Order, Query, SelectStatement, SimpleExpr, UnionType,
@@ -41,15 +41,26 @@ struct Scope {
     visible_feedback: sea_orm::Condition,
 }
 
-/// One `SELECT kind, subject_id, day, country_id` branch of the union.
-fn branch(
+/// What a branch's date says of its precision: the record's precision column, or none.
+enum Precision<C> {
+    Column(C),
+    Unrecorded,
+}
+
+/// One `SELECT kind, subject_id, day, precision, country_id` branch of the union.
+fn branch<C: IntoIden>(
     kind: TimelineKind,
     table: impl IntoIden,
     id: impl IntoIden,
     day: impl IntoIden + Clone,
+    precision: Precision<C>,
     country: SimpleExpr,
     scope: &Scope,
 ) -> SelectStatement {
+    let precision = match precision {
+        Precision::Column(column) => Expr::col(column),
+        Precision::Unrecorded => Expr::cust("CAST(NULL AS TEXT)"),
+    };
     let day_col = Expr::col(day.clone());
     let mut select = Query::select();
     // The tag is a fixed identifier from our own enum, not input: inlined so PostgreSQL can type it.
@@ -57,6 +68,7 @@ fn branch(
         .expr_as(Expr::cust(format!("'{}'", kind.tag())), Alias::new("kind"))
         .expr_as(Expr::col(id), Alias::new("subject_id"))
         .expr_as(day_col.clone(), Alias::new("day"))
+        .expr_as(precision, Alias::new("day_precision"))
         .expr_as(country, Alias::new("country_id"))
         .from(table)
         .and_where(day_col.clone().is_not_null());
@@ -69,15 +81,22 @@ fn branch(
     select
 }
 
+fn no_country() -> SimpleExpr {
+    Expr::cust("CAST(NULL AS INTEGER)")
+}
+
 fn branches(scope: &Scope) -> Vec<SelectStatement> {
     let mut out = Vec::new();
     for kind in &scope.kinds {
         let statement = match kind {
             TimelineKind::RoleStarted | TimelineKind::RoleEnded => {
                 use role_assignment::Column;
-                let day = if *kind == TimelineKind::RoleStarted { Column::StartedOn } else { Column::EndedOn };
-                let mut s =
-                    branch(*kind, role_assignment::Entity, Column::Id, day, Expr::col(Column::CountryId), scope);
+                let (day, precision) = match kind {
+                    TimelineKind::RoleStarted => (Column::StartedOn, Precision::Column(Column::StartedPrecision)),
+                    _ => (Column::EndedOn, Precision::Unrecorded),
+                };
+                let country = Expr::col(Column::CountryId);
+                let mut s = branch(*kind, role_assignment::Entity, Column::Id, day, precision, country, scope);
                 if let Some(country) = scope.country_id {
                     s.and_where(Expr::col(Column::CountryId).eq(country));
                 }
@@ -86,7 +105,9 @@ fn branches(scope: &Scope) -> Vec<SelectStatement> {
             TimelineKind::PilotStarted | TimelineKind::PilotEnded => {
                 use pilot::Column;
                 let day = if *kind == TimelineKind::PilotStarted { Column::StartedOn } else { Column::EndedOn };
-                let mut s = branch(*kind, pilot::Entity, Column::Id, day, Expr::col(Column::CountryId), scope);
+                let country = Expr::col(Column::CountryId);
+                let mut s =
+                    branch(*kind, pilot::Entity, Column::Id, day, Precision::<Column>::Unrecorded, country, scope);
                 for country in [scope.country_id, scope.private_country].into_iter().flatten() {
                     s.and_where(Expr::col(Column::CountryId).eq(country));
                 }
@@ -99,6 +120,7 @@ fn branches(scope: &Scope) -> Vec<SelectStatement> {
                     feedback::Entity,
                     Column::Id,
                     Column::ReceivedOn,
+                    Precision::Column(Column::ReceivedPrecision),
                     Expr::col(Column::CountryId),
                     scope,
                 );
@@ -115,6 +137,7 @@ fn branches(scope: &Scope) -> Vec<SelectStatement> {
                     planned_use::Entity,
                     Column::Id,
                     Column::TargetDate,
+                    Precision::Column(Column::TargetPrecision),
                     Expr::col(Column::CountryId),
                     scope,
                 );
@@ -125,14 +148,63 @@ fn branches(scope: &Scope) -> Vec<SelectStatement> {
             }
             TimelineKind::Event => {
                 use event::Column;
-                let no_country = Expr::cust("CAST(NULL AS INTEGER)");
-                let mut s = branch(*kind, event::Entity, Column::Id, Column::StartsOn, no_country, scope);
+                let no_country = no_country();
+                let precision = Precision::Column(Column::DatePrecision);
+                let mut s = branch(*kind, event::Entity, Column::Id, Column::StartsOn, precision, no_country, scope);
                 if let Some(country) = scope.country_id {
                     let took_part = events_with_participant(country);
                     s.and_where(Expr::col(Column::Id).in_subquery(took_part));
                 }
                 s
             }
+            // The Network's own milestones, releases and revisions concern no one country: a
+            // country's timeline leaves them out.
+            TimelineKind::MilestoneDue | TimelineKind::MilestoneDone if scope.country_id.is_none() => {
+                use milestone::Column;
+                let (day, precision) = match kind {
+                    TimelineKind::MilestoneDue => (Column::DueOn, Precision::Column(Column::DuePrecision)),
+                    _ => (Column::DoneOn, Precision::Unrecorded),
+                };
+                branch(*kind, milestone::Entity, Column::Id, day, precision, no_country(), scope)
+            }
+            TimelineKind::VersionReleased if scope.country_id.is_none() => {
+                use guide_version::Column;
+                let precision = Precision::Column(Column::ReleasedOnPrecision);
+                let mut s = branch(
+                    *kind,
+                    guide_version::Entity,
+                    Column::Id,
+                    Column::ReleasedOn,
+                    precision,
+                    no_country(),
+                    scope,
+                );
+                s.and_where(Expr::col(Column::IsReleased).eq(true));
+                s
+            }
+            TimelineKind::RevisionDecided if scope.country_id.is_none() => {
+                use revision::Column;
+                let precision = Precision::<Column>::Unrecorded;
+                branch(*kind, revision::Entity, Column::Id, Column::DecidedOn, precision, no_country(), scope)
+            }
+            TimelineKind::ChampionTermStarted | TimelineKind::ChampionTermEnded => {
+                use champion_term::Column;
+                let (day, precision) = match kind {
+                    TimelineKind::ChampionTermStarted => (Column::StartedOn, Column::StartedPrecision),
+                    _ => (Column::EndedOn, Column::EndedPrecision),
+                };
+                let country = Expr::col(Column::CountryId);
+                let mut s =
+                    branch(*kind, champion_term::Entity, Column::Id, day, Precision::Column(precision), country, scope);
+                if let Some(country) = scope.country_id {
+                    s.and_where(Expr::col(Column::CountryId).eq(country));
+                }
+                s
+            }
+            TimelineKind::MilestoneDue
+            | TimelineKind::MilestoneDone
+            | TimelineKind::VersionReleased
+            | TimelineKind::RevisionDecided => continue,
         };
         out.push(statement);
     }
@@ -179,7 +251,13 @@ async fn fetch(db: &impl ConnectionTrait, scope: &Scope, window: &Window<EntryKe
     let Some(all) = union(scope) else { return Ok(Vec::new()) };
     let order = if window.backwards { Order::Desc } else { Order::Asc };
     let mut statement = Query::select()
-        .columns([Alias::new("kind"), Alias::new("subject_id"), Alias::new("day"), Alias::new("country_id")])
+        .columns([
+            Alias::new("kind"),
+            Alias::new("subject_id"),
+            Alias::new("day"),
+            Alias::new("day_precision"),
+            Alias::new("country_id"),
+        ])
         .from_subquery(all, Alias::new("timeline"))
         .order_by(Alias::new("day"), order.clone())
         .order_by(Alias::new("kind"), order.clone())
@@ -202,6 +280,9 @@ async fn fetch(db: &impl ConnectionTrait, scope: &Scope, window: &Window<EntryKe
             kind,
             subject_id: row.try_get("", "subject_id")?,
             date: row.try_get("", "day")?,
+            precision: row
+                .try_get::<Option<String>>("", "day_precision")?
+                .and_then(|tag| serde_json::from_value(serde_json::Value::String(tag)).ok()),
             country_id: row.try_get("", "country_id")?,
         });
     }
@@ -265,8 +346,9 @@ pub struct TimelineQuery;
 
 #[Object]
 impl TimelineQuery {
-    /// Everything dated that the viewer may see, oldest first: role changes, pilots, feedback,
-    /// planned-use target dates and events.
+    /// Everything dated that the viewer may see, oldest first: role changes, pilots, feedback, planned-use target
+    /// dates, events, milestones due and done, version releases, revisions decided and the roster's terms, each with
+    /// its date's precision.
     #[graphql(
         guard = "Require(Access::SignedIn)",
         complexity = "crate::pagination::page_complexity(first, last, child_complexity)"

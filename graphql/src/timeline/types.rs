@@ -1,16 +1,22 @@
 use async_graphql::{Context, Enum, ID, Object, Union};
 use chrono::NaiveDate;
-use entity::{country, event, feedback, pilot, planned_use, role_assignment};
+use entity::champion_term::{self, ChampionTermKind};
+use entity::common::DatePrecision;
+use entity::{country, event, feedback, guide_version, milestone, pilot, planned_use, revision, role_assignment};
 
 use crate::country::Country;
 use crate::engine::loader::{by_id, maybe_by_id};
 use crate::error::Result;
 use crate::event::Event;
 use crate::feedback::Feedback;
+use crate::guide::GuideVersion;
 use crate::id::{NodeType, global_id};
+use crate::milestone::Milestone;
 use crate::pilot::Pilot;
 use crate::planned_use::PlannedUse;
+use crate::revision::Revision;
 use crate::role::RoleAssignment;
+use crate::roster::ChampionTerm;
 use crate::scalars::Date;
 
 /// What a timeline entry marks.
@@ -30,10 +36,22 @@ pub enum TimelineKind {
     PlannedUseTarget,
     /// An event began (its `startsOn`).
     Event,
+    /// A milestone's due date.
+    MilestoneDue,
+    /// A milestone was done (its `doneOn`).
+    MilestoneDone,
+    /// A guide version was released (its `releasedOn`; open versions are not on the timeline).
+    VersionReleased,
+    /// A revision was decided (its `decidedOn`).
+    RevisionDecided,
+    /// A country became a Champion, or began a co-chair term (the term's `startedOn`).
+    ChampionTermStarted,
+    /// A Champion or co-chair term ended (its `endedOn`).
+    ChampionTermEnded,
 }
 
 impl TimelineKind {
-    pub const ALL: [TimelineKind; 7] = [
+    pub const ALL: [TimelineKind; 13] = [
         Self::RoleStarted,
         Self::RoleEnded,
         Self::PilotStarted,
@@ -41,6 +59,12 @@ impl TimelineKind {
         Self::FeedbackReceived,
         Self::PlannedUseTarget,
         Self::Event,
+        Self::MilestoneDue,
+        Self::MilestoneDone,
+        Self::VersionReleased,
+        Self::RevisionDecided,
+        Self::ChampionTermStarted,
+        Self::ChampionTermEnded,
     ];
 
     /// The value stored in the query's `kind` column.
@@ -53,6 +77,12 @@ impl TimelineKind {
             Self::FeedbackReceived => "FEEDBACK_RECEIVED",
             Self::PlannedUseTarget => "PLANNED_USE_TARGET",
             Self::Event => "EVENT",
+            Self::MilestoneDue => "MILESTONE_DUE",
+            Self::MilestoneDone => "MILESTONE_DONE",
+            Self::VersionReleased => "VERSION_RELEASED",
+            Self::RevisionDecided => "REVISION_DECIDED",
+            Self::ChampionTermStarted => "CHAMPION_TERM_STARTED",
+            Self::ChampionTermEnded => "CHAMPION_TERM_ENDED",
         }
     }
 
@@ -67,6 +97,10 @@ impl TimelineKind {
             Self::FeedbackReceived => NodeType::Feedback,
             Self::PlannedUseTarget => NodeType::PlannedUse,
             Self::Event => NodeType::Event,
+            Self::MilestoneDue | Self::MilestoneDone => NodeType::Milestone,
+            Self::VersionReleased => NodeType::GuideVersion,
+            Self::RevisionDecided => NodeType::Revision,
+            Self::ChampionTermStarted | Self::ChampionTermEnded => NodeType::ChampionTerm,
         }
     }
 }
@@ -79,6 +113,10 @@ pub enum TimelineSubject {
     Feedback(Feedback),
     PlannedUse(PlannedUse),
     Event(Event),
+    Milestone(Milestone),
+    GuideVersion(GuideVersion),
+    Revision(Revision),
+    ChampionTerm(ChampionTerm),
 }
 
 /// One dated happening on the timeline.
@@ -87,6 +125,8 @@ pub struct TimelineEntry {
     pub kind: TimelineKind,
     pub subject_id: i32,
     pub date: NaiveDate,
+    /// How much of `date` is known; `None` where the record keeps no precision (a day).
+    pub precision: Option<DatePrecision>,
     pub country_id: Option<i32>,
 }
 
@@ -99,13 +139,18 @@ fn shorten(text: &str, max: usize) -> String {
     short
 }
 
-/// One dated happening on the timeline: a role or a pilot starting or ending, feedback received, a planned use's target
-/// date, or an event.
+/// One dated happening on the timeline: a role, a pilot or a Champion term starting or ending, feedback received, a
+/// planned use's target date, an event, a milestone due or done, a version released or a revision decided.
 #[Object]
 impl TimelineEntry {
     /// The day it happened (for a planned use, the day it is meant to).
     async fn date(&self) -> Date {
         Date(self.date)
+    }
+    /// How much of `date` is known: DAY, or only the MONTH, QUARTER or YEAR the date stands for (it is the period's
+    /// first day), as the record says.
+    async fn date_precision(&self) -> DatePrecision {
+        self.precision.unwrap_or(DatePrecision::Day)
     }
     /// What happened.
     async fn kind(&self) -> TimelineKind {
@@ -136,6 +181,18 @@ impl TimelineEntry {
                 by_id::<planned_use::Entity>(ctx, id).await?.map(|m| TimelineSubject::PlannedUse(PlannedUse(m)))
             }
             TimelineKind::Event => by_id::<event::Entity>(ctx, id).await?.map(|m| TimelineSubject::Event(Event(m))),
+            TimelineKind::MilestoneDue | TimelineKind::MilestoneDone => {
+                by_id::<milestone::Entity>(ctx, id).await?.map(|m| TimelineSubject::Milestone(Milestone(m)))
+            }
+            TimelineKind::VersionReleased => {
+                by_id::<guide_version::Entity>(ctx, id).await?.map(|m| TimelineSubject::GuideVersion(GuideVersion(m)))
+            }
+            TimelineKind::RevisionDecided => {
+                by_id::<revision::Entity>(ctx, id).await?.map(|m| TimelineSubject::Revision(Revision(m)))
+            }
+            TimelineKind::ChampionTermStarted | TimelineKind::ChampionTermEnded => {
+                by_id::<champion_term::Entity>(ctx, id).await?.map(|m| TimelineSubject::ChampionTerm(ChampionTerm(m)))
+            }
         })
     }
     /// A one-line description of what happened.
@@ -166,6 +223,29 @@ impl TimelineEntry {
                 .await?
                 .map_or_else(missing, |p| format!("Planned use: {}", shorten(&p.description, 120))),
             TimelineKind::Event => by_id::<event::Entity>(ctx, id).await?.map_or_else(missing, |e| e.title),
+            TimelineKind::MilestoneDue | TimelineKind::MilestoneDone => {
+                by_id::<milestone::Entity>(ctx, id).await?.map_or_else(missing, |m| {
+                    let what = if self.kind == TimelineKind::MilestoneDue { "due" } else { "done" };
+                    format!("Milestone {what}: {}", m.title)
+                })
+            }
+            TimelineKind::VersionReleased => by_id::<guide_version::Entity>(ctx, id)
+                .await?
+                .map_or_else(missing, |v| format!("Version released: {}", v.label)),
+            TimelineKind::RevisionDecided => by_id::<revision::Entity>(ctx, id)
+                .await?
+                .map_or_else(missing, |r| format!("Revision decided: {}", shorten(&r.summary, 120))),
+            TimelineKind::ChampionTermStarted | TimelineKind::ChampionTermEnded => {
+                by_id::<champion_term::Entity>(ctx, id).await?.map_or_else(missing, |t| {
+                    let what = match (t.kind, self.kind) {
+                        (ChampionTermKind::Champion, TimelineKind::ChampionTermStarted) => "Became a Champion country",
+                        (ChampionTermKind::Champion, _) => "Champion term ended",
+                        (ChampionTermKind::CoChair, TimelineKind::ChampionTermStarted) => "Co-chair term began",
+                        (ChampionTermKind::CoChair, _) => "Co-chair term ended",
+                    };
+                    what.to_owned()
+                })
+            }
         })
     }
 }
